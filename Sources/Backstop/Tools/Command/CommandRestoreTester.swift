@@ -1,0 +1,100 @@
+import BackstopCore
+import Foundation
+import Logging
+
+/// Restores an artifact with the asset's own command into a fresh scratch directory, runs the
+/// validation command, and removes the scratch directory whatever happened.
+package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
+    package var runner: Runner
+    /// Parent of the per-test scratch directories.
+    package var scratchRoot: String
+    package var outputLimit: Int
+    package var logger: Logger
+
+    package init(runner: Runner, scratchRoot: String, outputLimit: Int = 64 << 10, logger: Logger) {
+        self.runner = runner
+        self.scratchRoot = scratchRoot
+        self.outputLimit = outputLimit
+        self.logger = logger
+    }
+
+    package func test(asset: Asset, spec: RestoreSpec, artifact: Artifact) async -> RestoreOutcome {
+        let started = Date()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        func outcome(_ status: RestoreOutcome.Status, _ evidence: Evidence) -> RestoreOutcome {
+            let elapsed = (clock.now - begin).components
+            return RestoreOutcome(
+                asset: asset.name, artifactPath: artifact.path, startedAt: started,
+                durationSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, status: status,
+                evidence: evidence)
+        }
+
+        let scratch: String
+        do {
+            scratch = try makeScratch(for: asset.name)
+        } catch {
+            return outcome(.failed, Evidence("cannot create a scratch directory under \(scratchRoot): \(error.localizedDescription)"))
+        }
+        defer { removeScratch(scratch) }
+
+        let substitute = { (argument: String) in
+            argument.replacingOccurrences(of: "{artifact}", with: artifact.path)
+                .replacingOccurrences(of: "{scratch}", with: scratch)
+        }
+        var remaining = spec.timeout
+        for (step, argv) in [("restore", spec.command), ("validate", spec.validate ?? [])] where !argv.isEmpty {
+            let command = argv.map(substitute)
+            let result: ProcessResult
+            do {
+                result = try await runner.run(command, workingDirectory: scratch, timeout: remaining, outputLimit: outputLimit)
+            } catch {
+                return outcome(.failed, Evidence("\(step) command \(error.description)", expected: argv.joined(separator: " ")))
+            }
+            remaining -= .seconds(result.durationSeconds)
+            if result.timedOut {
+                return outcome(
+                    .timedOut,
+                    Evidence(
+                        "\(step) command \(result.endDescription) (timeout \(Int(spec.timeout.seconds))s)",
+                        expected: "finishes within \(Int(spec.timeout.seconds))s", excerpt: result.output.nonEmpty))
+            }
+            guard result.succeeded else {
+                return outcome(
+                    .failed,
+                    Evidence(
+                        "\(step) command failed with \(result.endDescription): \(argv.joined(separator: " "))",
+                        expected: "exit code 0", actual: result.endDescription, excerpt: result.output.nonEmpty))
+            }
+            if remaining <= .zero {
+                return outcome(.timedOut, Evidence("no time left for validation within \(Int(spec.timeout.seconds))s"))
+            }
+        }
+        return outcome(.passed, Evidence("restored and validated \((artifact.path as NSString).lastPathComponent)"))
+    }
+
+    private func makeScratch(for asset: String) throws -> String {
+        let safe = asset.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        let path = "\(scratchRoot)/\(String(safe))-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private func removeScratch(_ path: String) {
+        do {
+            // Restores may leave read-only directories behind; make them writable first.
+            if let walker = FileManager.default.enumerator(atPath: path) {
+                for case let relative as String in walker {
+                    chmod("\(path)/\(relative)", 0o700)
+                }
+            }
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            logger.error("could not remove scratch directory", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,14 @@
+/// How a sampled artifact is restored into scratch space and validated.
+///
+/// `{artifact}` and `{scratch}` are substituted inside each argument; no shell is involved.
+package struct RestoreSpec: Sendable, Equatable {
+    package var command: [String]
+    package var validate: [String]?
+    package var timeout: Duration
+
+    package init(command: [String], validate: [String]? = nil, timeout: Duration = .seconds(600)) {
+        self.command = command
+        self.validate = validate
+        self.timeout = timeout
+    }
+}

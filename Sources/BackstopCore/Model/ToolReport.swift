@@ -1,0 +1,45 @@
+import Foundation
+
+/// What the backup tool reported about its run, from a status file or a completion event.
+package struct ToolReport: Sendable, Equatable, Codable {
+    package enum Status: String, Sendable, Codable {
+        case success
+        case failure
+    }
+
+    package var asset: String?
+    package var status: Status
+    package var exitCode: Int?
+    package var output: String?
+    package var artifact: String?
+    package var sha256: String?
+    package var startedAt: Date?
+    package var finishedAt: Date?
+
+    package init(
+        asset: String? = nil,
+        status: Status,
+        exitCode: Int? = nil,
+        output: String? = nil,
+        artifact: String? = nil,
+        sha256: String? = nil,
+        startedAt: Date? = nil,
+        finishedAt: Date? = nil
+    ) {
+        self.asset = asset
+        self.status = status
+        self.exitCode = exitCode
+        self.output = output
+        self.artifact = artifact
+        self.sha256 = sha256
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asset, status, output, artifact, sha256
+        case exitCode = "exit_code"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+
+/// Plans the expected backups, verifies each, runs the sampled restore tests and appends the
+/// run to the record. Failed backups are returned as values in the run.
+package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreTester, Store: RunStore>: Sendable {
+    package var assets: [Asset]
+    package var schedules: [String: Schedule]
+    package var verifier: BackupVerifier<Inspector>
+    package var tester: Tester
+    package var store: Store
+    package var sampler: RestoreSampler
+    package var clock: any WallClock
+    /// How many assets are verified (and hashed) at once.
+    package var concurrency: Int
+    package var logger: Logger
+    /// Called after each run is appended (metrics, status board).
+    package var didRecord: @Sendable (VerificationRun) async -> Void
+
+    package init(
+        assets: [Asset], schedules: [String: Schedule], inspector: Inspector, tester: Tester, store: Store,
+        sampling: RestoreSampling, clock: any WallClock, concurrency: Int, logger: Logger,
+        didRecord: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
+    ) {
+        self.assets = assets
+        self.schedules = schedules
+        self.verifier = BackupVerifier(inspector: inspector)
+        self.tester = tester
+        self.store = store
+        self.sampler = RestoreSampler(sampling: sampling)
+        self.clock = clock
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        self.didRecord = didRecord
+    }
+
+    /// Runs one verification and appends it to the record. Cancellation (shutdown) stops the
+    /// work early; what was done is still appended, as an aborted run.
+    package func run(
+        _ request: VerificationRequest, progress: some VerificationProgress = SilentProgress()
+    ) async throws(StoreError) -> VerificationRun {
+        let startedAt = clock.now
+        let runID = RecordID.make(prefix: "run", at: startedAt)
+        let selected = select(request)
+        progress.planned(assets: selected.count)
+        var logger = logger
+        logger[metadataKey: "run"] = "\(runID)"
+        logger.info("verification started", metadata: ["trigger": "\(request.trigger.kind)", "assets": "\(selected.count)"])
+
+        let history = try await store.history(of: selected.map(\.name), sizeSamples: 7)
+        var outcomes = await verifyAll(selected, request: request, history: history, progress: progress)
+
+        var restoreTests: [RestoreOutcome] = []
+        if !Task.isCancelled {
+            restoreTests = await runRestoreTests(outcomes: outcomes, history: history, seed: UInt64(startedAt.timeIntervalSince1970))
+        }
+        for index in outcomes.indices {
+            let name = outcomes[index].asset
+            if let test = restoreTests.first(where: { $0.asset == name }) {
+                outcomes[index].checks.append(test.check)
+            } else if outcomes[index].artifact != nil {
+                let configured = assets.first { $0.name == name }?.restore != nil
+                outcomes[index].checks.append(
+                    .skipped(.restore, configured ? "not sampled for a restore test this run" : "no restore command configured"))
+            } else {
+                outcomes[index].checks.append(.skipped(.restore, "no artifact"))
+            }
+        }
+
+        let aborted = Task.isCancelled
+        let run = VerificationRun(
+            id: runID, trigger: request.trigger, startedAt: startedAt, finishedAt: clock.now,
+            status: aborted ? .aborted : (outcomes.contains { $0.state.isFailure } ? .failed : .healthy),
+            outcomes: outcomes, restoreTests: restoreTests)
+        // The record must be written even when this task was cancelled by shutdown.
+        let store = store
+        let written = await Task { () -> Result<Void, StoreError> in
+            do throws(StoreError) {
+                try await store.append(run)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        try written.get()
+        await didRecord(run)
+        log(run, logger: logger)
+        return run
+    }
+
+    // MARK: - Planning
+
+    private func select(_ request: VerificationRequest) -> [Asset] {
+        var chosen = assets
+        if case .schedule(let name) = request.trigger { chosen = chosen.filter { $0.scheduleName == name } }
+        if let names = request.assets { chosen = chosen.filter { names.contains($0.name) } }
+        return chosen
+    }
+
+    private func window(for asset: Asset, request: VerificationRequest, now: Date) -> BackupWindow? {
+        if let window = request.window, window.schedule == asset.scheduleName { return window }
+        guard let schedule = schedules[asset.scheduleName] else { return nil }
+        switch request.trigger {
+        case .event:
+            // The backup just finished: it belongs to the window that opened most recently.
+            return schedule.cron.previousFire(atOrBefore: now, in: schedule.timeZone).map(schedule.window(openingAt:))
+        case .schedule, .manual:
+            return schedule.lastClosedWindow(at: now)
+        }
+    }
+
+    // MARK: - Verifying
+
+    private func verifyAll(
+        _ selected: [Asset], request: VerificationRequest, history: [String: AssetHistory], progress: some VerificationProgress
+    ) async -> [VerificationOutcome] {
+        await withTaskGroup(of: (Int, VerificationOutcome)?.self) { group in
+            var results = [VerificationOutcome?](repeating: nil, count: selected.count)
+            var next = 0
+            func addNext() {
+                guard next < selected.count, !Task.isCancelled else { return }
+                let index = next
+                let asset = selected[index]
+                next += 1
+                group.addTask {
+                    guard !Task.isCancelled else { return nil }
+                    let now = clock.now
+                    let outcome = await verifier.verify(
+                        asset: asset, window: window(for: asset, request: request, now: now), now: now,
+                        report: request.reports[asset.name], history: history[asset.name] ?? AssetHistory(),
+                        progress: { progress.hashed(bytes: $0) })
+                    progress.finished(asset: asset.name)
+                    return (index, outcome)
+                }
+            }
+            for _ in 0..<concurrency { addNext() }
+            while let result = await group.next() {
+                if let (index, outcome) = result { results[index] = outcome }
+                addNext()
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    // MARK: - Restore tests
+
+    private func runRestoreTests(
+        outcomes: [VerificationOutcome], history: [String: AssetHistory], seed: UInt64
+    ) async -> [RestoreOutcome] {
+        let byName = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let eligible = outcomes.filter { $0.artifact != nil && byName[$0.asset]?.restore != nil }.map(\.asset)
+        let chosen = sampler.choose(eligible: eligible, history: history, seed: seed)
+        var results: [RestoreOutcome] = []
+        for name in chosen {
+            guard !Task.isCancelled else { break }
+            guard let asset = byName[name], let spec = asset.restore,
+                let artifact = outcomes.first(where: { $0.asset == name })?.artifact
+            else { continue }
+            results.append(await tester.test(asset: asset, spec: spec, artifact: artifact))
+        }
+        return results
+    }
+
+    // MARK: - Logging
+
+    private func log(_ run: VerificationRun, logger: Logger) {
+        for outcome in run.failedOutcomes {
+            for check in outcome.failedChecks {
+                logger.warning(
+                    "backup check failed",
+                    metadata: [
+                        "asset": "\(outcome.asset)", "state": "\(outcome.state.rawValue)", "check": "\(check.kind.rawValue)",
+                        "evidence": "\(check.evidence.message)",
+                    ])
+            }
+        }
+        logger.info(
+            "verification finished",
+            metadata: [
+                "status": "\(run.status.rawValue)", "assets": "\(run.outcomes.count)", "failed": "\(run.failedOutcomes.count)",
+                "restore_tests": "\(run.restoreTests.count)",
+            ])
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A ``RunStore`` in memory, for core tests and `--store memory` experiments.
+package actor InMemoryRunStore: RunStore {
+    private var runs: [VerificationRun] = []
+    private var events: [CompletionEvent] = []
+
+    package init() {}
+
+    package func append(_ run: VerificationRun) throws(StoreError) {
+        runs.append(run)
+    }
+
+    package func append(_ event: CompletionEvent) throws(StoreError) {
+        events.append(event)
+    }
+
+    package func unprocessedEvents() throws(StoreError) -> [CompletionEvent] {
+        let processed = Set(runs.compactMap { run -> String? in
+            if case .event(let id) = run.trigger { return id }
+            return nil
+        })
+        return events.filter { !processed.contains($0.id) }
+    }
+
+    package func history(of assets: [String], sizeSamples: Int) throws(StoreError) -> [String: AssetHistory] {
+        var result: [String: AssetHistory] = [:]
+        for asset in assets {
+            var history = AssetHistory()
+            let outcomes = runs.reversed().flatMap { $0.outcomes.reversed() }.filter { $0.asset == asset }
+            history.recentHealthySizes = outcomes.filter { $0.state == .healthy }.compactMap(\.artifact?.sizeBytes)
+                .prefix(sizeSamples).map { $0 }
+            let lastTest = runs.reversed().lazy.flatMap { $0.restoreTests.reversed() }.first { $0.asset == asset }
+            history.lastRestoreTestAt = lastTest?.startedAt
+            history.lastRunFailed = outcomes.first?.state.isFailure == true
+            result[asset] = history
+        }
+        return result
+    }
+
+    package func recentRuns(limit: Int) throws(StoreError) -> [RunSummary] {
+        runs.suffix(limit).reversed().map(RunSummary.init)
+    }
+
+    package func run(id: String) throws(StoreError) -> VerificationRun? {
+        runs.first { $0.id == id }
+    }
+
+    package func metricsSnapshot() throws(StoreError) -> MetricsSnapshot {
+        var snapshot = MetricsSnapshot()
+        for run in runs { snapshot.apply(run) }
+        return snapshot
+    }
+}

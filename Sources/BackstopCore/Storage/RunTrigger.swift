@@ -1,0 +1,34 @@
+/// What started a verification run.
+package enum RunTrigger: Sendable, Equatable, Codable {
+    /// A schedule's window closed (plus grace).
+    case schedule(String)
+    /// A backup-completion event arrived (the event's id).
+    case event(String)
+    /// Someone asked: `backstop verify`.
+    case manual
+
+    package var kind: String {
+        switch self {
+        case .schedule: "schedule"
+        case .event: "event"
+        case .manual: "manual"
+        }
+    }
+
+    package var detail: String? {
+        switch self {
+        case .schedule(let name): name
+        case .event(let id): id
+        case .manual: nil
+        }
+    }
+
+    package init?(kind: String, detail: String?) {
+        switch (kind, detail) {
+        case ("schedule", let name?): self = .schedule(name)
+        case ("event", let id?): self = .event(id)
+        case ("manual", _): self = .manual
+        default: return nil
+        }
+    }
+}
