@@ -1,0 +1,97 @@
+import BackstopCore
+import Foundation
+import Yams
+
+/// Parses one entry of `assets:`.
+struct AssetParser {
+    let reader: ConfigReader
+    let path: String
+    let baseDirectory: String
+
+    static let assetKeys = ["name", "kind", "service", "adjacent", "schedule", "backup", "restore"]
+    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file"]
+    static let backupTypes = ["files"]
+
+    func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {
+        guard let fields = reader.mapping(node, path, allowed: Self.assetKeys) else { return nil }
+        let name = reader.nonEmptyString(reader.require(fields["name"], in: node, "\(path).name", "a unique asset name"), "\(path).name")
+        if let name, !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            reader.report(fields["name"], "\(path).name", "'\(name)' may only contain letters, digits, '-', '_' and '.' (it becomes a metric label and a file name)")
+        }
+        let kind = fields["kind"].flatMap { reader.oneOf($0, "\(path).kind", AssetKind.self) } ?? .service
+        let service = fields["service"].flatMap { reader.nonEmptyString($0, "\(path).service") }
+        let adjacent = fields["adjacent"].flatMap { reader.stringList($0, "\(path).adjacent") } ?? []
+        let scheduleNode = reader.require(fields["schedule"], in: node, "\(path).schedule", "the name of a schedule")
+        let schedule = reader.nonEmptyString(scheduleNode, "\(path).schedule")
+        if let schedule, !scheduleNames.isEmpty, !scheduleNames.contains(schedule) {
+            let hint = ConfigReader.closest(to: schedule, in: Array(scheduleNames)).map { "; did you mean '\($0)'?" }
+                ?? "; defined schedules: \(scheduleNames.sorted().joined(separator: ", "))"
+            reader.report(scheduleNode, "\(path).schedule", "'\(schedule)' is not a schedule defined under schedules\(hint)")
+        }
+        let backup = parseBackup(reader.require(fields["backup"], in: node, "\(path).backup", "where the backup artifacts are and how to check them"))
+        let restore = fields["restore"].flatMap(parseRestore)
+        guard let name, let schedule, let backup else { return nil }
+        return Asset(name: name, kind: kind, service: service, adjacent: adjacent, scheduleName: schedule, backup: backup, restore: restore)
+    }
+
+    private func parseBackup(_ node: Node?) -> BackupSpec? {
+        let path = "\(path).backup"
+        guard let fields = reader.mapping(node, path, allowed: Self.backupKeys) else { return nil }
+        if let type = fields["type"].flatMap({ reader.nonEmptyString($0, "\(path).type") }), !Self.backupTypes.contains(type) {
+            reader.report(fields["type"], "\(path).type", "'\(type)' is not a supported backup type; supported: \(Self.backupTypes.joined(separator: ", "))")
+        }
+        let artifactPath = reader.nonEmptyString(reader.require(fields["path"], in: node, "\(path).path", "a glob or {date:…} template of the artifact files"), "\(path).path")
+        if let artifactPath, let problem = DateTemplate.problem(in: artifactPath) {
+            reader.report(fields["path"], "\(path).path", problem)
+        }
+        var spec = BackupSpec(path: artifactPath.map { PathResolver.resolve($0, against: baseDirectory) } ?? "")
+        if let checksum = fields["checksum"] { spec.checksum = parseChecksum(checksum, path: "\(path).checksum") ?? .none }
+        if let size = fields["size"] { spec.size = parseSize(size, path: "\(path).size") }
+        spec.maxAge = fields["max_age"].flatMap { reader.duration($0, "\(path).max_age") }
+        spec.statusFile = fields["status_file"].flatMap { reader.nonEmptyString($0, "\(path).status_file") }
+            .map { PathResolver.resolve($0, against: baseDirectory) }
+        return artifactPath == nil ? nil : spec
+    }
+
+    private func parseChecksum(_ node: Node, path: String) -> ChecksumPolicy? {
+        if node.mapping != nil {
+            guard let fields = reader.mapping(node, path, allowed: ["manifest"]),
+                let manifest = reader.nonEmptyString(reader.require(fields["manifest"], in: node, "\(path).manifest", "the manifest file"), "\(path).manifest")
+            else { return nil }
+            return .manifest(path: PathResolver.resolve(manifest, against: baseDirectory))
+        }
+        guard let text = reader.string(node, path) else { return nil }
+        switch text {
+        case "sidecar": return .sidecar
+        case "none": return ChecksumPolicy.none
+        default:
+            reader.report(node, path, "'\(text)' is not a checksum policy; use sidecar, none, or {manifest: FILE}")
+            return nil
+        }
+    }
+
+    private func parseSize(_ node: Node, path: String) -> SizePolicy {
+        guard let fields = reader.mapping(node, path, allowed: ["min", "max", "max_change"]) else { return SizePolicy() }
+        let policy = SizePolicy(
+            minBytes: fields["min"].flatMap { reader.bytes($0, "\(path).min") },
+            maxBytes: fields["max"].flatMap { reader.bytes($0, "\(path).max") },
+            maxChange: fields["max_change"].flatMap { reader.percent($0, "\(path).max_change") })
+        if let min = policy.minBytes, let max = policy.maxBytes, min > max {
+            reader.report(fields["max"], "\(path).max", "is smaller than min (\(ByteSize.format(max)) < \(ByteSize.format(min)))")
+        }
+        return policy
+    }
+
+    private func parseRestore(_ node: Node) -> RestoreSpec? {
+        let path = "\(path).restore"
+        guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout"]) else { return nil }
+        let command = reader.stringList(reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments"), "\(path).command")
+        if let command, command.isEmpty {
+            reader.report(fields["command"], "\(path).command", "must name a program, e.g. [\"tar\", \"-xzf\", \"{artifact}\", \"-C\", \"{scratch}\"]")
+        }
+        let validate = fields["validate"].flatMap { reader.stringList($0, "\(path).validate") }
+        let timeout = fields["timeout"].flatMap { reader.duration($0, "\(path).timeout") } ?? .seconds(600)
+        guard let command, !command.isEmpty else { return nil }
+        return RestoreSpec(command: command, validate: validate, timeout: timeout)
+    }
+}

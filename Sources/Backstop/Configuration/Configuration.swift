@@ -1,0 +1,29 @@
+import BackstopCore
+import Foundation
+
+/// Backstop's validated configuration. Relative paths are already resolved against the
+/// configuration file's directory.
+package struct Configuration: Sendable {
+    /// Default listen address. 9731 is in the exporter range and not on the Prometheus wiki's
+    /// default port allocations list.
+    package static let defaultPort = 9731
+
+    package var listenHost = "127.0.0.1"
+    package var listenPort = Configuration.defaultPort
+    package var sqlitePath: String
+    /// Assets verified (and hashed) at once.
+    package var verifyConcurrency = 2
+    package var schedules: [String: Schedule]
+    package var restoreSampling = RestoreSampling()
+    package var scratchRoot = "/var/tmp/backstop"
+    package var restoreOutputLimit = 64 << 10
+    package var assets: [Asset]
+
+    package init(sqlitePath: String, schedules: [String: Schedule], assets: [Asset]) {
+        self.sqlitePath = sqlitePath
+        self.schedules = schedules
+        self.assets = assets
+    }
+
+    package func asset(named name: String) -> Asset? { assets.first { $0.name == name } }
+}

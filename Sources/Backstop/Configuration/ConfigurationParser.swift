@@ -1,0 +1,152 @@
+import BackstopCore
+import Foundation
+import Yams
+
+/// Turns the YAML tree into a ``Configuration``; each section has its own method.
+struct ConfigurationParser {
+    let reader: ConfigReader
+    let baseDirectory: String
+
+    static let topLevelKeys = ["listen", "storage", "verification", "schedules", "restore_tests", "assets"]
+
+    func parse(_ root: Node?) -> Configuration? {
+        guard let root else {
+            reader.report(nil, "", "the file is empty; see examples/backstop.yml for a starting point")
+            return nil
+        }
+        guard let top = reader.mapping(root, "", allowed: Self.topLevelKeys) else { return nil }
+
+        let sqlitePath = parseStorage(top["storage"], parent: root)
+        let schedules = parseSchedules(reader.require(top["schedules"], in: root, "schedules", "at least one schedule"))
+        let assets = parseAssets(reader.require(top["assets"], in: root, "assets", "the list of assets to verify"), schedules: schedules)
+
+        var configuration = Configuration(
+            sqlitePath: sqlitePath ?? "", schedules: Dictionary(uniqueKeysWithValues: schedules.map { ($0.name, $0) }),
+            assets: assets)
+        if let listen = top["listen"] { parseListen(listen, into: &configuration) }
+        if let verification = reader.mapping(top["verification"], "verification", allowed: ["concurrency"]) {
+            if let value = reader.int(verification["concurrency"], "verification.concurrency", atLeast: 1) {
+                configuration.verifyConcurrency = value
+            }
+        }
+        if let restore = top["restore_tests"] { parseRestoreTests(restore, into: &configuration) }
+        return configuration
+    }
+
+    // MARK: - Sections
+
+    private func parseListen(_ node: Node, into configuration: inout Configuration) {
+        guard let text = reader.nonEmptyString(node, "listen") else { return }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port)
+        else {
+            reader.report(node, "listen", "'\(text)' is not HOST:PORT; write e.g. 127.0.0.1:\(Configuration.defaultPort) or 0.0.0.0:\(Configuration.defaultPort)")
+            return
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        configuration.listenHost = host.isEmpty ? "0.0.0.0" : host
+        configuration.listenPort = port
+    }
+
+    private func parseStorage(_ node: Node?, parent: Node) -> String? {
+        guard let node else { return resolve("backstop.db") }
+        guard let storage = reader.mapping(node, "storage", allowed: ["sqlite"]) else { return nil }
+        guard let path = reader.nonEmptyString(reader.require(storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path"), "storage.sqlite")
+        else { return nil }
+        return resolve(path)
+    }
+
+    private func parseSchedules(_ node: Node?) -> [Schedule] {
+        guard let entries = reader.namedMapping(node, "schedules") else { return [] }
+        if entries.isEmpty { reader.report(node, "schedules", "define at least one schedule") }
+        var schedules: [Schedule] = []
+        for (name, node, _) in entries {
+            let path = "schedules.\(name)"
+            guard let fields = reader.mapping(node, path, allowed: ["cron", "timezone", "window", "grace"]) else { continue }
+            var cron: CronExpression?
+            if let text = reader.nonEmptyString(reader.require(fields["cron"], in: node, "\(path).cron", "a cron expression like \"0 2 * * *\""), "\(path).cron") {
+                do {
+                    cron = try CronExpression(text)
+                } catch {
+                    reader.report(fields["cron"], "\(path).cron", "\(error.description)")
+                }
+            }
+            var timeZone = TimeZone(identifier: "UTC")
+            if let zoneNode = fields["timezone"], let identifier = reader.nonEmptyString(zoneNode, "\(path).timezone") {
+                timeZone = TimeZone(identifier: identifier)
+                if timeZone == nil {
+                    reader.report(zoneNode, "\(path).timezone", "'\(identifier)' is not a known time zone; use an IANA name like Europe/Berlin or UTC")
+                }
+            }
+            let window = fields["window"].flatMap { reader.duration($0, "\(path).window") } ?? .seconds(3_600)
+            let grace = fields["grace"].flatMap { reader.duration($0, "\(path).grace") } ?? .zero
+            if let cron, let timeZone {
+                schedules.append(Schedule(name: name, cron: cron, timeZone: timeZone, window: window, grace: grace))
+            }
+        }
+        return schedules
+    }
+
+    private func parseRestoreTests(_ node: Node, into configuration: inout Configuration) {
+        let allowed = ["sample", "min", "strategy", "scratch", "seed", "output_limit"]
+        guard let fields = reader.mapping(node, "restore_tests", allowed: allowed) else { return }
+        if let sample = fields["sample"], let text = reader.nonEmptyString(sample, "restore_tests.sample") {
+            if let fraction = Units.percent(text), fraction <= 1 {
+                configuration.restoreSampling.amount = .fraction(fraction)
+            } else if let count = Int(text), count >= 0 {
+                configuration.restoreSampling.amount = .count(count)
+            } else {
+                reader.report(sample, "restore_tests.sample", "'\(text)' is neither a percentage (0%–100%) nor a count of assets")
+            }
+        }
+        if let value = fields["min"].flatMap({ reader.int($0, "restore_tests.min", atLeast: 0) }) {
+            configuration.restoreSampling.minimum = value
+        }
+        if let value = fields["strategy"].flatMap({ reader.oneOf($0, "restore_tests.strategy", RestoreSampling.Strategy.self) }) {
+            configuration.restoreSampling.strategy = value
+        }
+        if let value = fields["seed"].flatMap({ reader.int($0, "restore_tests.seed", atLeast: 0) }) {
+            configuration.restoreSampling.seed = UInt64(value)
+        }
+        if let value = fields["scratch"].flatMap({ reader.nonEmptyString($0, "restore_tests.scratch") }) {
+            configuration.scratchRoot = resolve(value)
+        }
+        if let value = fields["output_limit"].flatMap({ reader.bytes($0, "restore_tests.output_limit") }) {
+            configuration.restoreOutputLimit = Int(clamping: value)
+        }
+    }
+
+    private func parseAssets(_ node: Node?, schedules: [Schedule]) -> [Asset] {
+        guard let items = reader.sequence(node, "assets") else { return [] }
+        let scheduleNames = Set(schedules.map(\.name))
+        var assets: [Asset] = []
+        var seen: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "assets[\(index)]"
+            guard let asset = AssetParser(reader: reader, path: path, baseDirectory: baseDirectory).parse(item, scheduleNames: scheduleNames)
+            else { continue }
+            if let first = seen[asset.name] {
+                reader.report(item, "\(path).name", "'\(asset.name)' is already used by assets[\(first)]; asset names must be unique")
+                continue
+            }
+            seen[asset.name] = index
+            assets.append(asset)
+        }
+        return assets
+    }
+
+    private func resolve(_ path: String) -> String {
+        PathResolver.resolve(path, against: baseDirectory)
+    }
+}
+
+/// Resolves configured paths: absolute stay, `~/` expands, relative ones are taken from the
+/// configuration file's directory (so a config works from any working directory).
+enum PathResolver {
+    static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        let joined = URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+        return joined
+    }
+}

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import BackstopCore
+import GRDB
+
+/// Chains each record row to the previous row of its table: `hash = SHA-256(prev_hash ‖ row)`.
+/// Editing or removing any row (after dropping the triggers, or with a hex editor) breaks
+/// every hash after it, which `backstop verify-record` reports.
+enum HashChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends a row to a record table, computing its place in the chain.
+    static func append(_ db: Database, table: String, values: [any DatabaseValueConvertible & Sendable]) throws {
+        let columns = RecordSchema.columns(of: table)
+        guard columns.count == values.count else { throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)") }
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1") ?? genesis
+        let databaseValues = values.map(\.databaseValue)
+        let hash = digest(previous: previous, values: databaseValues)
+        let placeholders = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
+        try db.execute(
+            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))",
+            arguments: StatementArguments(databaseValues + [previous.databaseValue, hash.databaseValue]))
+    }
+
+    /// Recomputes a table's chain; returns a description of the first break, or nil when intact.
+    static func verify(_ db: Database, table: String) throws -> ChainBreak? {
+        let columns = RecordSchema.columns(of: table)
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, \(columns.joined(separator: ", ")), prev_hash, hash FROM \(table) ORDER BY seq")
+        var previous = genesis
+        var count = 0
+        while let row = try rows.next() {
+            count += 1
+            let seq: Int64 = row["seq"]
+            let stored: String = row["hash"]
+            let storedPrevious: String = row["prev_hash"]
+            let values = columns.map { row[$0] as DatabaseValue }
+            if storedPrevious != previous {
+                return ChainBreak(table: table, seq: seq, problem: "prev_hash does not match the hash of the row before it (a row was removed or reordered)")
+            }
+            if digest(previous: previous, values: values) != stored {
+                return ChainBreak(table: table, seq: seq, problem: "content does not match its hash (the row was modified)")
+            }
+            previous = stored
+        }
+        return nil
+    }
+
+    private static func digest(previous: String, values: [DatabaseValue]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(previous.utf8))
+        for value in values {
+            hasher.update(data: Data([0x1F]))
+            hasher.update(data: Data(canonical(value).utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A stable text form per SQLite storage class, so a value hashes the same after a round trip.
+    private static func canonical(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: "N"
+        case .int64(let number): "I\(number)"
+        case .double(let number): "D\(number.bitPattern)"
+        case .string(let text): "S\(text)"
+        case .blob(let data): "B\(data.base64EncodedString())"
+        }
+    }
+}
+
+/// Where a table's hash chain is broken.
+package struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
+    package var table: String
+    package var seq: Int64
+    package var problem: String
+    package var description: String { "\(table) row \(seq): \(problem)" }
+}

@@ -1,0 +1,121 @@
+import GRDB
+
+/// The record's schema. Record tables are append-only: triggers in the schema itself abort any
+/// UPDATE or DELETE, and every row carries a hash chained to the previous row of its table.
+enum RecordSchema {
+    /// Tables of the append-only record, with their data columns in hashing order.
+    static let recordTables: [(name: String, columns: [String])] = [
+        ("runs", ["id", "trigger_kind", "trigger_detail", "started_at", "finished_at", "status"]),
+        (
+            "outcomes",
+            [
+                "run_id", "asset", "schedule", "window_start", "window_end", "window_closes_at", "state", "artifact_path",
+                "artifact_size", "artifact_mtime", "produced_at", "late", "bytes_hashed", "verified_at", "cause",
+            ]
+        ),
+        ("checks", ["run_id", "asset", "position", "kind", "status", "message", "expected", "actual", "excerpt"]),
+        (
+            "restore_tests",
+            ["run_id", "asset", "artifact_path", "started_at", "duration_seconds", "status", "message", "expected", "actual", "excerpt"]
+        ),
+        ("events", ["id", "asset", "received_at", "report_json"]),
+    ]
+
+    static func columns(of table: String) -> [String] {
+        recordTables.first { $0.name == table }?.columns ?? []
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 record") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        trigger_kind TEXT NOT NULL,
+                        trigger_detail TEXT,
+                        started_at REAL NOT NULL,
+                        finished_at REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX runs_trigger ON runs(trigger_kind, trigger_detail);
+                    CREATE TABLE outcomes (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL,
+                        asset TEXT NOT NULL,
+                        schedule TEXT NOT NULL,
+                        window_start REAL,
+                        window_end REAL,
+                        window_closes_at REAL,
+                        state TEXT NOT NULL,
+                        artifact_path TEXT,
+                        artifact_size INTEGER,
+                        artifact_mtime REAL,
+                        produced_at REAL,
+                        late INTEGER NOT NULL,
+                        bytes_hashed INTEGER NOT NULL,
+                        verified_at REAL NOT NULL,
+                        cause TEXT,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX outcomes_asset ON outcomes(asset, seq);
+                    CREATE INDEX outcomes_run ON outcomes(run_id);
+                    CREATE TABLE checks (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL,
+                        asset TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        expected TEXT,
+                        actual TEXT,
+                        excerpt TEXT,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX checks_run ON checks(run_id);
+                    CREATE TABLE restore_tests (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL,
+                        asset TEXT NOT NULL,
+                        artifact_path TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        duration_seconds REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        expected TEXT,
+                        actual TEXT,
+                        excerpt TEXT,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX restore_tests_asset ON restore_tests(asset, seq);
+                    CREATE INDEX restore_tests_run ON restore_tests(run_id);
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        asset TEXT NOT NULL,
+                        received_at REAL NOT NULL,
+                        report_json TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    """)
+            for (table, _) in recordTables {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be updated'); END;
+                        CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be deleted'); END;
+                        """)
+            }
+        }
+        return migrator
+    }
+}

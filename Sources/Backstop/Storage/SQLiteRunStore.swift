@@ -1,0 +1,195 @@
+import BackstopCore
+import Foundation
+import GRDB
+
+/// The record in an SQLite file (WAL mode), through GRDB.
+package final class SQLiteRunStore: RunStore {
+    private let pool: DatabasePool
+    package let path: String
+
+    /// Opens (creating if needed) the database and applies migrations.
+    package init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try RecordSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open the SQLite store at \(path): \(error.localizedDescription); check the path in storage.sqlite and that the directory is writable")
+        }
+    }
+
+    /// The underlying pool, for tests and maintenance commands.
+    package var database: DatabasePool { pool }
+
+    // MARK: - Appending
+
+    package func append(_ run: VerificationRun) async throws(StoreError) {
+        try await write { db in
+            try HashChain.append(
+                db, table: "runs",
+                values: [run.id, run.trigger.kind, run.trigger.detail, run.startedAt.timeIntervalSince1970, run.finishedAt.timeIntervalSince1970, run.status.rawValue])
+            for outcome in run.outcomes {
+                try HashChain.append(db, table: "outcomes", values: OutcomeRow.values(outcome, runID: run.id))
+                for (position, check) in outcome.checks.enumerated() {
+                    try HashChain.append(
+                        db, table: "checks",
+                        values: [
+                            run.id, outcome.asset, position, check.kind.rawValue, check.status.rawValue, check.evidence.message,
+                            check.evidence.expected, check.evidence.actual, check.evidence.excerpt,
+                        ])
+                }
+            }
+            for test in run.restoreTests {
+                try HashChain.append(
+                    db, table: "restore_tests",
+                    values: [
+                        run.id, test.asset, test.artifactPath, test.startedAt.timeIntervalSince1970, test.durationSeconds, test.status.rawValue,
+                        test.evidence.message, test.evidence.expected, test.evidence.actual, test.evidence.excerpt,
+                    ])
+            }
+        }
+    }
+
+    package func append(_ event: CompletionEvent) async throws(StoreError) {
+        let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
+        try await write { db in
+            try HashChain.append(
+                db, table: "events", values: [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json])
+        }
+    }
+
+    // MARK: - Reading
+
+    package func unprocessedEvents() async throws(StoreError) -> [CompletionEvent] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, asset, received_at, report_json FROM events e
+                    WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.trigger_kind = 'event' AND r.trigger_detail = e.id)
+                    ORDER BY seq
+                    """
+            ).compactMap { row in
+                let json: String = row["report_json"]
+                guard let report = try? JSONDecoder.record.decode(ToolReport.self, from: Data(json.utf8)) else { return nil }
+                return CompletionEvent(id: row["id"], asset: row["asset"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), report: report)
+            }
+        }
+    }
+
+    package func history(of assets: [String], sizeSamples: Int) async throws(StoreError) -> [String: AssetHistory] {
+        try await read { db in
+            var result: [String: AssetHistory] = [:]
+            for asset in assets {
+                var history = AssetHistory()
+                history.recentHealthySizes = try Int64.fetchAll(
+                    db,
+                    sql: "SELECT artifact_size FROM outcomes WHERE asset = ? AND state = 'healthy' AND artifact_size IS NOT NULL ORDER BY seq DESC LIMIT ?",
+                    arguments: [asset, sizeSamples])
+                history.lastRestoreTestAt = try Double.fetchOne(
+                    db, sql: "SELECT started_at FROM restore_tests WHERE asset = ? ORDER BY seq DESC LIMIT 1", arguments: [asset]
+                ).map(Date.init(timeIntervalSince1970:))
+                let lastState = try String.fetchOne(
+                    db, sql: "SELECT state FROM outcomes WHERE asset = ? ORDER BY seq DESC LIMIT 1", arguments: [asset])
+                history.lastRunFailed = lastState.flatMap(BackupState.init(rawValue:))?.isFailure == true
+                result[asset] = history
+            }
+            return result
+        }
+    }
+
+    package func recentRuns(limit: Int) async throws(StoreError) -> [RunSummary] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*,
+                      (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id) AS assets,
+                      (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.state IN ('failed', 'missing')) AS failed,
+                      (SELECT COUNT(*) FROM restore_tests t WHERE t.run_id = r.id) AS restore_tests
+                    FROM runs r ORDER BY seq DESC LIMIT ?
+                    """, arguments: [limit]
+            ).map { row in
+                RunSummary(
+                    id: row["id"], trigger: RunRow.trigger(row), startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                    finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
+                    status: VerificationRun.Status(rawValue: row["status"]) ?? .failed, assets: row["assets"], failed: row["failed"],
+                    restoreTests: row["restore_tests"])
+            }
+        }
+    }
+
+    package func run(id: String) async throws(StoreError) -> VerificationRun? {
+        try await read { db in try RunRow.load(db, id: id) }
+    }
+
+    package func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot {
+        try await read { db in try MetricsQueries.snapshot(db) }
+    }
+
+    /// Checks every record table's hash chain; returns the breaks found (empty when intact).
+    package func verifyChains() async throws(StoreError) -> (rows: Int, breaks: [ChainBreak]) {
+        try await read { db in
+            var breaks: [ChainBreak] = []
+            var rows = 0
+            for (table, _) in RecordSchema.recordTables {
+                rows += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+                if let broken = try HashChain.verify(db, table: table) { breaks.append(broken) }
+            }
+            return (rows, breaks)
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
+        do {
+            try await pool.write(body)
+        } catch {
+            throw StoreError("could not write to the SQLite store \(path): \(error)")
+        }
+    }
+
+    private func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError("could not read the SQLite store \(path): \(error)")
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// How values are encoded in the record and the API: snake_case keys as declared, RFC 3339 dates.
+    package static var record: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    package static var record: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 time")
+            }
+            return date
+        }
+        return decoder
+    }
+}
