@@ -38,13 +38,17 @@ enum RunRow {
         RunTrigger(kind: row["trigger_kind"], detail: row["trigger_detail"]) ?? .manual
     }
 
+    static func check(_ row: Row) -> CheckResult? {
+        guard let kind = CheckKind(rawValue: row["kind"]), let status = CheckStatus(rawValue: row["status"]) else { return nil }
+        return CheckResult(kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
+    }
+
     static func load(_ db: Database, id: String) throws -> VerificationRun? {
         guard let run = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
         var checksByAsset: [String: [CheckResult]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM checks WHERE run_id = ? ORDER BY seq", arguments: [id]) {
-            guard let kind = CheckKind(rawValue: row["kind"]), let status = CheckStatus(rawValue: row["status"]) else { continue }
-            checksByAsset[row["asset"], default: []].append(
-                CheckResult(kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"])))
+            guard let check = check(row) else { continue }
+            checksByAsset[row["asset"], default: []].append(check)
         }
         let outcomes = try Row.fetchAll(db, sql: "SELECT * FROM outcomes WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
             OutcomeRow.outcome(row, checks: checksByAsset[row["asset"]] ?? [])

@@ -130,6 +130,19 @@ package final class SQLiteRunStore: RunStore {
         try await read { db in try RunRow.load(db, id: id) }
     }
 
+    package func latestOutcomes() async throws(StoreError) -> [VerificationOutcome] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes GROUP BY asset) ORDER BY asset")
+            return try rows.map { row in
+                let checks = try Row.fetchAll(
+                    db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq", arguments: [row["run_id"] as String, row["asset"] as String]
+                ).compactMap(RunRow.check)
+                return OutcomeRow.outcome(row, checks: checks)
+            }
+        }
+    }
+
     package func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot {
         try await read { db in try MetricsQueries.snapshot(db) }
     }

@@ -2,9 +2,19 @@ import Foundation
 
 /// What the backup tool reported about its run, from a status file or a completion event.
 package struct ToolReport: Sendable, Equatable, Codable {
-    package enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable, CaseIterable {
         case success
         case failure
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let status = Status(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not one of success, failure")
+            }
+            self = status
+        }
     }
 
     package var asset: String?

@@ -128,6 +128,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
                     let outcome = await verifier.verify(
                         asset: asset, window: window(for: asset, request: request, now: now), now: now,
                         report: request.reports[asset.name], history: history[asset.name] ?? AssetHistory(),
+                        lateness: { produced in schedules[asset.scheduleName]?.isLate(producedAt: produced) ?? false },
                         progress: { progress.hashed(bytes: $0) })
                     progress.finished(asset: asset.name)
                     return (index, outcome)

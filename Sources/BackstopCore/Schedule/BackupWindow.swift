@@ -29,6 +29,13 @@ extension Schedule {
         return cron.previousFire(atOrBefore: latestFire, in: timeZone).map(window(openingAt:))
     }
 
+    /// Whether a backup produced at `date` arrived after the end plus grace of the window it
+    /// belongs to (the one that opened most recently before it).
+    package func isLate(producedAt date: Date) -> Bool {
+        guard let fire = cron.previousFire(atOrBefore: date, in: timeZone) else { return false }
+        return date > window(openingAt: fire).closesAt
+    }
+
     /// The next window to close after `now`.
     package func nextClosingWindow(after now: Date) -> BackupWindow? {
         let earliestFire = now.addingTimeInterval(-(window + grace).seconds)

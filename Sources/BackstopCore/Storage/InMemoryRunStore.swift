@@ -46,6 +46,14 @@ package actor InMemoryRunStore: RunStore {
         runs.first { $0.id == id }
     }
 
+    package func latestOutcomes() throws(StoreError) -> [VerificationOutcome] {
+        var latest: [String: VerificationOutcome] = [:]
+        for run in runs {
+            for outcome in run.outcomes { latest[outcome.asset] = outcome }
+        }
+        return latest.values.sorted { $0.asset < $1.asset }
+    }
+
     package func metricsSnapshot() throws(StoreError) -> MetricsSnapshot {
         var snapshot = MetricsSnapshot()
         for run in runs { snapshot.apply(run) }

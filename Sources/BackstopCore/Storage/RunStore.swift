@@ -20,6 +20,9 @@ package protocol RunStore: Sendable {
 
     func run(id: String) async throws(StoreError) -> VerificationRun?
 
+    /// Each asset's most recent outcome with its checks (for the status board).
+    func latestOutcomes() async throws(StoreError) -> [VerificationOutcome]
+
     /// Everything metrics are built from, aggregated over the whole record.
     func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot
 }

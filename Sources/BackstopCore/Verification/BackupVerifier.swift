@@ -10,13 +10,15 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
     }
 
     /// Verifies `asset`'s backup for `window`. `report` is what the tool said in a completion
-    /// event; without it the asset's status file (if any) is read.
+    /// event; without it the asset's status file (if any) is read. `lateness` tells whether a
+    /// backup produced at a time came after its own window's end plus grace.
     package func verify(
         asset: Asset,
         window: BackupWindow?,
         now: Date,
         report: ToolReport?,
         history: AssetHistory,
+        lateness: (Date) -> Bool = { _ in false },
         progress: @Sendable (Int) -> Void = { _ in }
     ) async -> VerificationOutcome {
         let spec = asset.backup
@@ -59,7 +61,7 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
 
         let producedAt = producedAt(of: artifact, report: toolReport)
         checks.append(checkFreshness(producedAt: producedAt, window: window, maxAge: spec.maxAge, now: now))
-        let late = window.map { producedAt > $0.closesAt } ?? false
+        let late = lateness(producedAt)
 
         return VerificationOutcome(
             asset: asset.name, schedule: asset.scheduleName, window: window, artifact: artifact, checks: checks,

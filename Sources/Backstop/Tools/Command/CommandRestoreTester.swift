@@ -49,7 +49,7 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
             do {
                 result = try await runner.run(command, workingDirectory: scratch, timeout: remaining, outputLimit: outputLimit)
             } catch {
-                return outcome(.failed, Evidence("\(step) command \(error.description)", expected: argv.joined(separator: " ")))
+                return outcome(.failed, Evidence("\(step) command \(error.description)", expected: command.joined(separator: " ")))
             }
             remaining -= .seconds(result.durationSeconds)
             if result.timedOut {
@@ -63,7 +63,7 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
                 return outcome(
                     .failed,
                     Evidence(
-                        "\(step) command failed with \(result.endDescription): \(argv.joined(separator: " "))",
+                        "\(step) command failed with \(result.endDescription): \(command.joined(separator: " "))",
                         expected: "exit code 0", actual: result.endDescription, excerpt: result.output.nonEmpty))
             }
             if remaining <= .zero {

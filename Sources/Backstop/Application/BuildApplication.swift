@@ -1,0 +1,28 @@
+import BackstopCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the HTTP application with every route and the background services (scheduler, event
+/// processor). `serve` and the tests call this, so tests exercise the real wiring.
+package func buildApplication(
+    services: BackstopServices, runScheduler: Bool = true
+) -> some ApplicationProtocol {
+    let processor = EventProcessor(services: services)
+    let router = Router()
+    router.middlewares.add(LogRequestsMiddleware(.debug))
+    MetricsController(metrics: services.metrics).addRoutes(to: router)
+    HealthController(services: services).addRoutes(to: router)
+    EventsController(services: services, processor: processor).addRoutes(to: router)
+    RunsController(services: services).addRoutes(to: router)
+    StatusBoardController(services: services).addRoutes(to: router)
+
+    var background: [any Service] = [processor]
+    if runScheduler { background.append(SchedulerService(services: services)) }
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(services.configuration.listenHost, port: services.configuration.listenPort), serverName: "backstop"),
+        services: background,
+        logger: services.logger)
+}

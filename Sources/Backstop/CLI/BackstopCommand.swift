@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// `backstop`: proves backups can be restored and turns every one that cannot into a
+/// well-documented incident.
+package struct BackstopCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "backstop",
+        abstract: "Verify that backups exist, are intact and can be restored; publish the results for Prometheus.",
+        discussion: """
+            Exit codes: 0 success (all backups healthy), 1 a backup failed, 2 configuration or usage error.
+            Documentation: docs/CONFIGURATION.md and README.md.
+            """,
+        version: "\(BackstopVersion.version) (\(BackstopVersion.revision))",
+        subcommands: [
+            ServeCommand.self, VerifyCommand.self, CheckConfigCommand.self, VerifyRecordCommand.self, RunsCommand.self,
+            ChecksumCommand.self,
+        ]
+    )
+
+    package init() {}
+
+    /// Parses and runs, mapping failures to Backstop's exit codes (usage errors exit 2, not 64).
+    package static func runMain(arguments: [String]? = nil) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return 0
+            }
+            if let exit = error as? ExitCode { return exit.rawValue }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            return code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+}

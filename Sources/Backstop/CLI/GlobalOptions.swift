@@ -1,0 +1,52 @@
+import ArgumentParser
+import BackstopCore
+import Logging
+
+/// Flags every subcommand shares.
+package struct GlobalOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("Configuration file.", valueName: "file"))
+    package var config = "backstop.yml"
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    package var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("Log format: text or json.", valueName: "format"))
+    package var logFormat: LogFormat = .text
+
+    package init() {}
+
+    /// A logger writing to stderr in the chosen format and level.
+    package func makeLogger(label: String = "backstop") -> Logger {
+        let format = logFormat
+        let level = logLevel
+        var logger = Logger(label: label) { label in
+            var handler = StderrLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
+    package func loadConfiguration() throws -> Configuration {
+        do {
+            return try ConfigurationLoader.load(path: config)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+package enum LogFormat: String, ExpressibleByArgument, Sendable, CaseIterable {
+    case text
+    case json
+}
+
+/// Writes to standard error (messages and diagnostics never go to stdout, which carries results).
+package func printError(_ message: String) {
+    FileHandleWriter.standardError.write(message.hasSuffix("\n") ? message : message + "\n")
+}

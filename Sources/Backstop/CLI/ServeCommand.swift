@@ -1,0 +1,37 @@
+import ArgumentParser
+import Hummingbird
+import ServiceLifecycle
+
+/// `backstop serve`: the long-running server (scheduler, events, metrics, status board).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the scheduler and the HTTP server (/metrics, /api/v1/events, status board at /).",
+        discussion: "SIGTERM or SIGINT shut down gracefully: a verification in flight finishes or is recorded as aborted.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: ArgumentHelp("Listen address, overriding the configuration's listen.", valueName: "host:port"))
+    var listen: String?
+
+    func run() async throws {
+        var configuration = try options.loadConfiguration()
+        if let listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:9731")
+            }
+            configuration.listenHost = String(listen[..<colon])
+            configuration.listenPort = port
+        }
+        let logger = options.makeLogger()
+        let services = try await BackstopServices.make(configuration: configuration, logger: logger)
+        logger.info(
+            "starting backstop",
+            metadata: [
+                "version": "\(BackstopVersion.version)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
+                "assets": "\(configuration.assets.count)", "store": "\(configuration.sqlitePath)",
+            ])
+        let app = buildApplication(services: services)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

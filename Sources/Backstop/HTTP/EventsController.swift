@@ -1,0 +1,51 @@
+import BackstopCore
+import Foundation
+import Hummingbird
+
+/// `POST /api/v1/events`: a backup tool (or its wrapper) reports a finished backup. The event is
+/// in the record before the 202 goes out; verification of that asset follows.
+struct EventsController {
+    let services: BackstopServices
+    let processor: EventProcessor
+    static let bodyLimit = 1 << 20
+
+    struct Accepted: Encodable {
+        var id: String
+        var asset: String
+        var status = "accepted"
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/api/v1/events") { request, _ in
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: Self.bodyLimit)
+            } catch {
+                throw HTTPError(.contentTooLarge, message: "the event body is larger than \(Self.bodyLimit) bytes")
+            }
+            let report: ToolReport
+            do throws(InspectionError) {
+                report = try ToolReportDecoder.decode(Data(buffer: body))
+            } catch {
+                throw HTTPError(.badRequest, message: "invalid event: \(error.message)")
+            }
+            guard let asset = report.asset, !asset.isEmpty else {
+                throw HTTPError(.badRequest, message: "invalid event: field 'asset' is required (the asset name from the configuration)")
+            }
+            guard services.configuration.asset(named: asset) != nil else {
+                throw HTTPError(.notFound, message: "unknown asset '\(asset)': it is not in the configuration")
+            }
+            let event = CompletionEvent(
+                id: RecordID.make(prefix: "evt", at: services.clock.now), asset: asset, receivedAt: services.clock.now, report: report)
+            do {
+                try await services.store.append(event)
+            } catch {
+                services.logger.error("could not record an event", metadata: ["asset": "\(asset)", "error": "\(error)"])
+                throw HTTPError(.serviceUnavailable, message: "the event could not be recorded; retry later")
+            }
+            processor.enqueue(event)
+            return try JSONResponse.make(Accepted(id: event.id, asset: asset), status: .accepted)
+        }
+    }
+}

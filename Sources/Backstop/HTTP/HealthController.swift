@@ -1,0 +1,48 @@
+import BackstopCore
+import Foundation
+import Hummingbird
+
+/// Liveness (`/-/healthy`), readiness (`/-/ready`) and per-subsystem health (`/debug/healthz`),
+/// following Prometheus' own endpoints.
+struct HealthController {
+    let services: BackstopServices
+
+    struct Subsystem: Encodable {
+        var status: String
+        var detail: String
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/-/healthy") { _, _ in JSONResponse.text("Backstop is Healthy.\n") }
+        router.get("/-/ready") { _, _ in
+            do {
+                _ = try await services.store.recentRuns(limit: 1)
+                return JSONResponse.text("Backstop is Ready.\n")
+            } catch {
+                return JSONResponse.text("Backstop is not ready: the store cannot be read.\n", status: .serviceUnavailable)
+            }
+        }
+        router.get("/debug/healthz") { _, _ in
+            let report = await healthReport()
+            let healthy = report.values.allSatisfy { $0.status == "ok" }
+            return try JSONResponse.make(report, status: healthy ? .ok : .serviceUnavailable)
+        }
+    }
+
+    private func healthReport() async -> [String: Subsystem] {
+        var report: [String: Subsystem] = [:]
+        do {
+            let runs = try await services.store.recentRuns(limit: 1)
+            let last = runs.first.map { "last run \($0.id) \($0.status.rawValue) at \(RFC3339.format($0.finishedAt))" } ?? "no runs yet"
+            report["store"] = Subsystem(status: "ok", detail: "\(services.store.path): \(last)")
+        } catch {
+            report["store"] = Subsystem(status: "error", detail: "\(error)")
+        }
+        let now = services.clock.now
+        let next = services.configuration.schedules.values.compactMap { schedule in
+            schedule.nextClosingWindow(after: now).map { "\(schedule.name) at \(RFC3339.format($0.closesAt))" }
+        }.sorted()
+        report["scheduler"] = Subsystem(status: "ok", detail: next.isEmpty ? "no schedules" : "next windows close: " + next.joined(separator: ", "))
+        return report
+    }
+}

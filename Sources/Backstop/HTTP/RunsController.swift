@@ -1,0 +1,25 @@
+import BackstopCore
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/runs` and `GET /api/v1/runs/{id}`.
+struct RunsController {
+    let services: BackstopServices
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/api/v1/runs") { request, _ in
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
+            guard (1...1_000).contains(limit) else {
+                throw HTTPError(.badRequest, message: "limit must be between 1 and 1000")
+            }
+            return try JSONResponse.make(try await services.store.recentRuns(limit: limit))
+        }
+        router.get("/api/v1/runs/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let run = try await services.store.run(id: id) else {
+                throw HTTPError(.notFound, message: "no run with id '\(id)'")
+            }
+            return try JSONResponse.make(run)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Metric names and help texts, as agreed in DESIGN.md §4. Alerts and dashboards use these
+/// exact names; change them only together.
+enum MetricNames {
+    static let buildInfo = ("backstop_build_info", "Backstop's version and revision; always 1.")
+    static let backupUp = ("backstop_backup_up", "1 if the asset's backup was healthy as of the last run, 0 if it failed or was missing.")
+    static let lastSuccess = (
+        "backstop_backup_last_success_timestamp_seconds", "When the asset's last healthy backup was produced (Unix time), as of the last run."
+    )
+    static let lastVerification = (
+        "backstop_backup_last_verification_timestamp_seconds", "When the asset's backup was last verified (Unix time)."
+    )
+    static let sizeBytes = ("backstop_backup_size_bytes", "Size of the asset's newest artifact in bytes, as of the last run.")
+    static let checks = ("backstop_checks_total", "Checks performed on the asset's backups, by check.")
+    static let checkFailures = ("backstop_check_failures_total", "Checks of the asset's backups that failed, by check.")
+    static let checksumFailures = ("backstop_checksum_failures_total", "Artifacts whose SHA-256 did not match the expected checksum.")
+    static let checksumBytes = ("backstop_checksum_bytes_total", "Bytes read to compute artifact checksums.")
+    static let backupFailures = ("backstop_backup_failures_total", "Failed or missing backups, by diagnosed cause.")
+    static let restoreTests = ("backstop_restore_tests_total", "Restore tests run for the asset.")
+    static let restoreTestFailures = ("backstop_restore_test_failures_total", "Restore tests of the asset that failed or timed out.")
+    static let restoreDuration = ("backstop_restore_duration_seconds", "Duration of restore tests (restore plus validation).")
+    static let restoreLastDuration = (
+        "backstop_restore_last_duration_seconds", "Duration of the asset's last restore test, as of the last run."
+    )
+    static let windowRuns = ("backstop_window_runs_total", "Scheduled window verifications, by result (healthy, failed, aborted).")
+    static let windowLastRun = (
+        "backstop_window_last_run_timestamp_seconds", "When the schedule's last window verification finished (Unix time)."
+    )
+    static let windowExpected = ("backstop_window_expected_backups", "Backups expected in the schedule's last verified window.")
+    static let windowMissing = (
+        "backstop_window_missing_backups", "Backups that never arrived in the schedule's last verified window."
+    )
+
+    /// Buckets for restore durations: seconds to an hour, as restores of real data take.
+    static let restoreDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200]
+}
