@@ -8,7 +8,7 @@ package struct GlobalOptions: ParsableArguments {
     package var config = "backstop.yml"
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
-    package var logLevel: Logger.Level = .info
+    package var logLevel: LogLevel = .info
 
     @Option(help: ArgumentHelp("Log format: text or json.", valueName: "format"))
     package var logFormat: LogFormat = .text
@@ -18,7 +18,7 @@ package struct GlobalOptions: ParsableArguments {
     /// A logger writing to stderr in the chosen format and level.
     package func makeLogger(label: String = "backstop") -> Logger {
         let format = logFormat
-        let level = logLevel
+        let level = logLevel.level
         var logger = Logger(label: label) { label in
             var handler = StderrLogHandler(label: label, format: format)
             handler.logLevel = level
@@ -39,7 +39,12 @@ package struct GlobalOptions: ParsableArguments {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+/// `--log-level` values (swift-log's levels).
+package enum LogLevel: String, ExpressibleByArgument, Sendable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}
 
 package enum LogFormat: String, ExpressibleByArgument, Sendable, CaseIterable {
     case text

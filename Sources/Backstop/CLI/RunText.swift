@@ -11,7 +11,9 @@ enum RunText {
         let width = max(8, (run.outcomes.map(\.asset.count).max() ?? 0) + 2)
         for outcome in ordered {
             let label = outcome.state == .healthy ? "ok" : outcome.state.rawValue.uppercased()
-            text += label.padding(toLength: 9, withPad: " ", startingAt: 0) + outcome.asset.padding(toLength: width, withPad: " ", startingAt: 0)
+            text +=
+                label.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + outcome.asset.padding(toLength: width, withPad: " ", startingAt: 0)
             if outcome.state.isFailure {
                 text += "\n"
                 for check in outcome.failedChecks {

@@ -24,7 +24,9 @@ struct RunsCommand: AsyncParsableCommand {
         case .text:
             for run in runs {
                 let trigger = run.trigger.kind + (run.trigger.detail.map { " \($0)" } ?? "")
-                print("\(run.id)  \(RFC3339.format(run.finishedAt))  \(run.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(run.failed)/\(run.assets) failed  \(trigger)")
+                print(
+                    "\(run.id)  \(RFC3339.format(run.finishedAt))  \(run.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(run.failed)/\(run.assets) failed  \(trigger)"
+                )
             }
         }
     }

@@ -41,7 +41,8 @@ package struct StderrLogHandler: LogHandler {
 
     private static func quote(_ value: String) -> String {
         value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline })
-            ? "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            ? "\""
+                + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
             : value
     }

@@ -41,7 +41,8 @@ final class TerminalProgress: VerificationProgress {
             state.lastDraw = now
             let elapsed = max(0.001, Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18)
             let rate = Double(state.bytes) / elapsed
-            var text = "verifying \(state.done)/\(state.total) assets · \(ByteSize.format(state.bytes)) hashed · \(ByteSize.format(Int64(rate)))/s"
+            var text =
+                "verifying \(state.done)/\(state.total) assets · \(ByteSize.format(state.bytes)) hashed · \(ByteSize.format(Int64(rate)))/s"
             if state.done > 0 && state.done < state.total {
                 let eta = elapsed / Double(state.done) * Double(state.total - state.done)
                 text += " · ETA \(Int(eta.rounded()))s"

@@ -22,7 +22,8 @@ struct VerifyCommand: AsyncParsableCommand {
         let unknown = assets.filter { configuration.asset(named: $0) == nil }
         guard unknown.isEmpty else {
             throw ValidationError(
-                "unknown asset \(unknown.map { "'\($0)'" }.joined(separator: ", ")); configured: \(configuration.assets.map(\.name).joined(separator: ", "))")
+                "unknown asset \(unknown.map { "'\($0)'" }.joined(separator: ", ")); configured: \(configuration.assets.map(\.name).joined(separator: ", "))"
+            )
         }
         let services = try await BackstopServices.make(configuration: configuration, logger: options.makeLogger())
         let request = VerificationRequest(trigger: .manual, assets: assets.isEmpty ? nil : assets)

@@ -16,7 +16,9 @@ struct AssetParser {
         guard let fields = reader.mapping(node, path, allowed: Self.assetKeys) else { return nil }
         let name = reader.nonEmptyString(reader.require(fields["name"], in: node, "\(path).name", "a unique asset name"), "\(path).name")
         if let name, !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-            reader.report(fields["name"], "\(path).name", "'\(name)' may only contain letters, digits, '-', '_' and '.' (it becomes a metric label and a file name)")
+            reader.report(
+                fields["name"], "\(path).name",
+                "'\(name)' may only contain letters, digits, '-', '_' and '.' (it becomes a metric label and a file name)")
         }
         let kind = fields["kind"].flatMap { reader.oneOf($0, "\(path).kind", AssetKind.self) } ?? .service
         let service = fields["service"].flatMap { reader.nonEmptyString($0, "\(path).service") }
@@ -24,11 +26,13 @@ struct AssetParser {
         let scheduleNode = reader.require(fields["schedule"], in: node, "\(path).schedule", "the name of a schedule")
         let schedule = reader.nonEmptyString(scheduleNode, "\(path).schedule")
         if let schedule, !scheduleNames.isEmpty, !scheduleNames.contains(schedule) {
-            let hint = ConfigReader.closest(to: schedule, in: Array(scheduleNames)).map { "; did you mean '\($0)'?" }
+            let hint =
+                ConfigReader.closest(to: schedule, in: Array(scheduleNames)).map { "; did you mean '\($0)'?" }
                 ?? "; defined schedules: \(scheduleNames.sorted().joined(separator: ", "))"
             reader.report(scheduleNode, "\(path).schedule", "'\(schedule)' is not a schedule defined under schedules\(hint)")
         }
-        let backup = parseBackup(reader.require(fields["backup"], in: node, "\(path).backup", "where the backup artifacts are and how to check them"))
+        let backup = parseBackup(
+            reader.require(fields["backup"], in: node, "\(path).backup", "where the backup artifacts are and how to check them"))
         let restore = fields["restore"].flatMap(parseRestore)
         guard let name, let schedule, let backup else { return nil }
         return Asset(name: name, kind: kind, service: service, adjacent: adjacent, scheduleName: schedule, backup: backup, restore: restore)
@@ -38,9 +42,12 @@ struct AssetParser {
         let path = "\(path).backup"
         guard let fields = reader.mapping(node, path, allowed: Self.backupKeys) else { return nil }
         if let type = fields["type"].flatMap({ reader.nonEmptyString($0, "\(path).type") }), !Self.backupTypes.contains(type) {
-            reader.report(fields["type"], "\(path).type", "'\(type)' is not a supported backup type; supported: \(Self.backupTypes.joined(separator: ", "))")
+            reader.report(
+                fields["type"], "\(path).type",
+                "'\(type)' is not a supported backup type; supported: \(Self.backupTypes.joined(separator: ", "))")
         }
-        let artifactPath = reader.nonEmptyString(reader.require(fields["path"], in: node, "\(path).path", "a glob or {date:…} template of the artifact files"), "\(path).path")
+        let artifactPath = reader.nonEmptyString(
+            reader.require(fields["path"], in: node, "\(path).path", "a glob or {date:…} template of the artifact files"), "\(path).path")
         if let artifactPath, let problem = DateTemplate.problem(in: artifactPath) {
             reader.report(fields["path"], "\(path).path", problem)
         }
@@ -56,7 +63,8 @@ struct AssetParser {
     private func parseChecksum(_ node: Node, path: String) -> ChecksumPolicy? {
         if node.mapping != nil {
             guard let fields = reader.mapping(node, path, allowed: ["manifest"]),
-                let manifest = reader.nonEmptyString(reader.require(fields["manifest"], in: node, "\(path).manifest", "the manifest file"), "\(path).manifest")
+                let manifest = reader.nonEmptyString(
+                    reader.require(fields["manifest"], in: node, "\(path).manifest", "the manifest file"), "\(path).manifest")
             else { return nil }
             return .manifest(path: PathResolver.resolve(manifest, against: baseDirectory))
         }
@@ -85,9 +93,12 @@ struct AssetParser {
     private func parseRestore(_ node: Node) -> RestoreSpec? {
         let path = "\(path).restore"
         guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout"]) else { return nil }
-        let command = reader.stringList(reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments"), "\(path).command")
+        let command = reader.stringList(
+            reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments"), "\(path).command")
         if let command, command.isEmpty {
-            reader.report(fields["command"], "\(path).command", "must name a program, e.g. [\"tar\", \"-xzf\", \"{artifact}\", \"-C\", \"{scratch}\"]")
+            reader.report(
+                fields["command"], "\(path).command", "must name a program, e.g. [\"tar\", \"-xzf\", \"{artifact}\", \"-C\", \"{scratch}\"]"
+            )
         }
         let validate = fields["validate"].flatMap { reader.stringList($0, "\(path).validate") }
         let timeout = fields["timeout"].flatMap { reader.duration($0, "\(path).timeout") } ?? .seconds(600)

@@ -36,7 +36,9 @@ final class ConfigReader {
             if entries[key] != nil {
                 report(keyNode, childPath, "is given twice; keep one")
             } else if !allowed.contains(key) {
-                let hint = Self.closest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? "; allowed keys: \(allowed.joined(separator: ", "))"
+                let hint =
+                    Self.closest(to: key, in: allowed).map { "; did you mean '\($0)'?" }
+                    ?? "; allowed keys: \(allowed.joined(separator: ", "))"
                 report(keyNode, childPath, "unknown key\(hint)")
             } else {
                 entries[key] = value

@@ -37,9 +37,11 @@ struct ConfigurationParser {
 
     private func parseListen(_ node: Node, into configuration: inout Configuration) {
         guard let text = reader.nonEmptyString(node, "listen") else { return }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
         else {
-            reader.report(node, "listen", "'\(text)' is not HOST:PORT; write e.g. 127.0.0.1:\(Configuration.defaultPort) or 0.0.0.0:\(Configuration.defaultPort)")
+            reader.report(
+                node, "listen",
+                "'\(text)' is not HOST:PORT; write e.g. 127.0.0.1:\(Configuration.defaultPort) or 0.0.0.0:\(Configuration.defaultPort)")
             return
         }
         var host = String(text[..<colon])
@@ -51,7 +53,9 @@ struct ConfigurationParser {
     private func parseStorage(_ node: Node?, parent: Node) -> String? {
         guard let node else { return resolve("backstop.db") }
         guard let storage = reader.mapping(node, "storage", allowed: ["sqlite"]) else { return nil }
-        guard let path = reader.nonEmptyString(reader.require(storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path"), "storage.sqlite")
+        guard
+            let path = reader.nonEmptyString(
+                reader.require(storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path"), "storage.sqlite")
         else { return nil }
         return resolve(path)
     }
@@ -64,7 +68,9 @@ struct ConfigurationParser {
             let path = "schedules.\(name)"
             guard let fields = reader.mapping(node, path, allowed: ["cron", "timezone", "window", "grace"]) else { continue }
             var cron: CronExpression?
-            if let text = reader.nonEmptyString(reader.require(fields["cron"], in: node, "\(path).cron", "a cron expression like \"0 2 * * *\""), "\(path).cron") {
+            if let text = reader.nonEmptyString(
+                reader.require(fields["cron"], in: node, "\(path).cron", "a cron expression like \"0 2 * * *\""), "\(path).cron")
+            {
                 do {
                     cron = try CronExpression(text)
                 } catch {
@@ -75,7 +81,9 @@ struct ConfigurationParser {
             if let zoneNode = fields["timezone"], let identifier = reader.nonEmptyString(zoneNode, "\(path).timezone") {
                 timeZone = TimeZone(identifier: identifier)
                 if timeZone == nil {
-                    reader.report(zoneNode, "\(path).timezone", "'\(identifier)' is not a known time zone; use an IANA name like Europe/Berlin or UTC")
+                    reader.report(
+                        zoneNode, "\(path).timezone", "'\(identifier)' is not a known time zone; use an IANA name like Europe/Berlin or UTC"
+                    )
                 }
             }
             let window = fields["window"].flatMap { reader.duration($0, "\(path).window") } ?? .seconds(3_600)
@@ -123,7 +131,8 @@ struct ConfigurationParser {
         var seen: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "assets[\(index)]"
-            guard let asset = AssetParser(reader: reader, path: path, baseDirectory: baseDirectory).parse(item, scheduleNames: scheduleNames)
+            guard
+                let asset = AssetParser(reader: reader, path: path, baseDirectory: baseDirectory).parse(item, scheduleNames: scheduleNames)
             else { continue }
             if let first = seen[asset.name] {
                 reader.report(item, "\(path).name", "'\(asset.name)' is already used by assets[\(first)]; asset names must be unique")

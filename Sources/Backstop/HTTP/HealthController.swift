@@ -42,7 +42,8 @@ struct HealthController {
         let next = services.configuration.schedules.values.compactMap { schedule in
             schedule.nextClosingWindow(after: now).map { "\(schedule.name) at \(RFC3339.format($0.closesAt))" }
         }.sorted()
-        report["scheduler"] = Subsystem(status: "ok", detail: next.isEmpty ? "no schedules" : "next windows close: " + next.joined(separator: ", "))
+        report["scheduler"] = Subsystem(
+            status: "ok", detail: next.isEmpty ? "no schedules" : "next windows close: " + next.joined(separator: ", "))
         return report
     }
 }

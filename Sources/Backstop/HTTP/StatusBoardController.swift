@@ -48,26 +48,33 @@ struct StatusBoardPage {
             <table><tr><th>Asset</th><th>Schedule</th><th>State</th><th>Artifact</th><th>Verified</th><th>Why</th></tr>
 
             """
-        for asset in assets.sorted(by: { sortKey(latest[$0.name]) < sortKey(latest[$1.name]) || (sortKey(latest[$0.name]) == sortKey(latest[$1.name]) && $0.name < $1.name) }) {
+        for asset in assets.sorted(by: {
+            sortKey(latest[$0.name]) < sortKey(latest[$1.name])
+                || (sortKey(latest[$0.name]) == sortKey(latest[$1.name]) && $0.name < $1.name)
+        }) {
             let outcome = latest[asset.name]
             let state = outcome?.state.rawValue ?? "not verified yet"
-            let artifact = outcome?.artifact.map { "\(escape(($0.path as NSString).lastPathComponent)) (\(ByteSize.format($0.sizeBytes)))" } ?? "—"
-            let why = outcome?.failedChecks.map { check in
-                "<div><strong>\(check.kind.rawValue)</strong>: \(escape(check.evidence.message))"
-                    + (check.evidence.excerpt.map { "<pre>\(escape(String($0.suffix(800))))</pre>" } ?? "") + "</div>"
-            }.joined() ?? ""
+            let artifact =
+                outcome?.artifact.map { "\(escape(($0.path as NSString).lastPathComponent)) (\(ByteSize.format($0.sizeBytes)))" } ?? "—"
+            let why =
+                outcome?.failedChecks.map { check in
+                    "<div><strong>\(check.kind.rawValue)</strong>: \(escape(check.evidence.message))"
+                        + (check.evidence.excerpt.map { "<pre>\(escape(String($0.suffix(800))))</pre>" } ?? "") + "</div>"
+                }.joined() ?? ""
             html += "<tr><td>\(escape(asset.name))</td><td>\(escape(asset.scheduleName))</td>"
             html += "<td class=\"\(outcome?.state.rawValue ?? "none")\">\(escape(state))\(outcome?.late == true ? " (late)" : "")</td>"
             html += "<td>\(artifact)</td><td>\(outcome.map { escape(RFC3339.format($0.verifiedAt)) } ?? "—")</td><td>\(why)</td></tr>\n"
         }
-        html += "</table>\n<h2>Recent runs</h2>\n<table><tr><th>Run</th><th>Trigger</th><th>Finished</th><th>Status</th><th>Assets</th><th>Failed</th><th>Restore tests</th></tr>\n"
+        html +=
+            "</table>\n<h2>Recent runs</h2>\n<table><tr><th>Run</th><th>Trigger</th><th>Finished</th><th>Status</th><th>Assets</th><th>Failed</th><th>Restore tests</th></tr>\n"
         for run in runs {
             html += "<tr><td><a href=\"/api/v1/runs/\(escape(run.id))\">\(escape(run.id))</a></td>"
             html += "<td>\(escape(run.trigger.kind))\(run.trigger.detail.map { " " + escape($0) } ?? "")</td>"
             html += "<td>\(escape(RFC3339.format(run.finishedAt)))</td><td class=\"\(run.status.rawValue)\">\(run.status.rawValue)</td>"
             html += "<td>\(run.assets)</td><td>\(run.failed)</td><td>\(run.restoreTests)</td></tr>\n"
         }
-        html += "</table>\n<p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/runs\">/api/v1/runs</a> · <a href=\"/debug/healthz\">/debug/healthz</a></p>\n</body></html>\n"
+        html +=
+            "</table>\n<p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/runs\">/api/v1/runs</a> · <a href=\"/debug/healthz\">/debug/healthz</a></p>\n</body></html>\n"
         return html
     }
 

@@ -4,7 +4,8 @@ enum MetricNames {
     static let buildInfo = ("backstop_build_info", "Backstop's version and revision; always 1.")
     static let backupUp = ("backstop_backup_up", "1 if the asset's backup was healthy as of the last run, 0 if it failed or was missing.")
     static let lastSuccess = (
-        "backstop_backup_last_success_timestamp_seconds", "When the asset's last healthy backup was produced (Unix time), as of the last run."
+        "backstop_backup_last_success_timestamp_seconds",
+        "When the asset's last healthy backup was produced (Unix time), as of the last run."
     )
     static let lastVerification = (
         "backstop_backup_last_verification_timestamp_seconds", "When the asset's backup was last verified (Unix time)."

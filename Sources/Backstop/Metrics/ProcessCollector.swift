@@ -18,11 +18,17 @@ enum ProcessCollector {
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         let bootTime = readBootTime() ?? 0
         let lines: [(String, String, String, Double)] = [
-            ("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", Double(parsed.utime + parsed.stime) / ticks),
+            (
+                "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
+                Double(parsed.utime + parsed.stime) / ticks
+            ),
             ("process_max_fds", "gauge", "Maximum number of open file descriptors.", Double(limit.rlim_cur)),
             ("process_open_fds", "gauge", "Number of open file descriptors.", Double(openFDs)),
             ("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", Double(parsed.rssPages) * pageSize),
-            ("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", bootTime + Double(parsed.startTicks) / ticks),
+            (
+                "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
+                bootTime + Double(parsed.startTicks) / ticks
+            ),
             ("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", Double(parsed.virtualBytes)),
         ]
         return lines.map { "# HELP \($0.0) \($0.2)\n# TYPE \($0.0) \($0.1)\n\($0.0) \(format($0.3))\n" }.joined()

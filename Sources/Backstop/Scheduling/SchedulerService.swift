@@ -29,7 +29,9 @@ package struct SchedulerService: Service {
         if let missed = schedule.lastClosedWindow(at: services.clock.now),
             services.metrics.snapshot.windows[schedule.name]?.windowStart != missed.start
         {
-            logger.info("verifying the last closed window, which was not verified yet", metadata: ["window_start": "\(RFC3339.format(missed.start))"])
+            logger.info(
+                "verifying the last closed window, which was not verified yet",
+                metadata: ["window_start": "\(RFC3339.format(missed.start))"])
             await verify(schedule, window: missed, logger: logger)
         }
         var from = services.clock.now

@@ -1,6 +1,6 @@
+import BackstopCore
 import Crypto
 import Foundation
-import BackstopCore
 import GRDB
 
 /// Chains each record row to the previous row of its table: `hash = SHA-256(prev_hash ‖ row)`.
@@ -12,7 +12,9 @@ enum HashChain {
     /// Appends a row to a record table, computing its place in the chain.
     static func append(_ db: Database, table: String, values: [any DatabaseValueConvertible & Sendable]) throws {
         let columns = RecordSchema.columns(of: table)
-        guard columns.count == values.count else { throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)") }
+        guard columns.count == values.count else {
+            throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
+        }
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1") ?? genesis
         let databaseValues = values.map(\.databaseValue)
         let hash = digest(previous: previous, values: databaseValues)
@@ -36,7 +38,9 @@ enum HashChain {
             let storedPrevious: String = row["prev_hash"]
             let values = columns.map { row[$0] as DatabaseValue }
             if storedPrevious != previous {
-                return ChainBreak(table: table, seq: seq, problem: "prev_hash does not match the hash of the row before it (a row was removed or reordered)")
+                return ChainBreak(
+                    table: table, seq: seq,
+                    problem: "prev_hash does not match the hash of the row before it (a row was removed or reordered)")
             }
             if digest(previous: previous, values: values) != stored {
                 return ChainBreak(table: table, seq: seq, problem: "content does not match its hash (the row was modified)")

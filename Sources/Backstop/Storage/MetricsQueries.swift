@@ -10,16 +10,18 @@ enum MetricsQueries {
         var snapshot = MetricsSnapshot()
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT asset, kind, COUNT(*) AS total, SUM(status = 'failed') AS failures FROM checks WHERE status != 'skipped' GROUP BY asset, kind")
-        {
+            sql:
+                "SELECT asset, kind, COUNT(*) AS total, SUM(status = 'failed') AS failures FROM checks WHERE status != 'skipped' GROUP BY asset, kind"
+        ) {
             guard let kind = CheckKind(rawValue: row["kind"]) else { continue }
             snapshot.checks[.init(row["asset"], kind)] = .init(total: row["total"], failures: row["failures"])
         }
         snapshot.checksumBytes = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(bytes_hashed), 0) FROM outcomes") ?? 0
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT asset, COALESCE(cause, 'unknown') AS cause, COUNT(*) AS n FROM outcomes WHERE state IN ('failed', 'missing') GROUP BY 1, 2")
-        {
+            sql:
+                "SELECT asset, COALESCE(cause, 'unknown') AS cause, COUNT(*) AS n FROM outcomes WHERE state IN ('failed', 'missing') GROUP BY 1, 2"
+        ) {
             snapshot.backupFailures[.init(row["asset"], row["cause"])] = row["n"]
         }
         for row in try Row.fetchAll(
@@ -44,14 +46,16 @@ enum MetricsQueries {
         }
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT asset, COALESCE(produced_at, verified_at) AS at FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes WHERE state = 'healthy' GROUP BY asset)")
-        {
+            sql:
+                "SELECT asset, COALESCE(produced_at, verified_at) AS at FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes WHERE state = 'healthy' GROUP BY asset)"
+        ) {
             snapshot.assets[row["asset"]]?.lastSuccess = Date(timeIntervalSince1970: row["at"])
         }
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT asset, artifact_size FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes WHERE artifact_size IS NOT NULL GROUP BY asset)")
-        {
+            sql:
+                "SELECT asset, artifact_size FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes WHERE artifact_size IS NOT NULL GROUP BY asset)"
+        ) {
             snapshot.assets[row["asset"]]?.sizeBytes = row["artifact_size"]
         }
         for row in try Row.fetchAll(
@@ -62,7 +66,8 @@ enum MetricsQueries {
     }
 
     private static func loadWindows(_ db: Database, into snapshot: inout MetricsSnapshot) throws {
-        let failedExists = "EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state IN ('failed', 'missing'))"
+        let failedExists =
+            "EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state IN ('failed', 'missing'))"
         for row in try Row.fetchAll(
             db,
             sql: """

@@ -40,7 +40,8 @@ enum RunRow {
 
     static func check(_ row: Row) -> CheckResult? {
         guard let kind = CheckKind(rawValue: row["kind"]), let status = CheckStatus(rawValue: row["status"]) else { return nil }
-        return CheckResult(kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
+        return CheckResult(
+            kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
     }
 
     static func load(_ db: Database, id: String) throws -> VerificationRun? {

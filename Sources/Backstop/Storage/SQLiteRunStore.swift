@@ -21,7 +21,9 @@ package final class SQLiteRunStore: RunStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             try RecordSchema.migrator.migrate(pool)
         } catch {
-            throw StoreError("cannot open the SQLite store at \(path): \(error.localizedDescription); check the path in storage.sqlite and that the directory is writable")
+            throw StoreError(
+                "cannot open the SQLite store at \(path): \(error.localizedDescription); check the path in storage.sqlite and that the directory is writable"
+            )
         }
     }
 
@@ -34,7 +36,10 @@ package final class SQLiteRunStore: RunStore {
         try await write { db in
             try HashChain.append(
                 db, table: "runs",
-                values: [run.id, run.trigger.kind, run.trigger.detail, run.startedAt.timeIntervalSince1970, run.finishedAt.timeIntervalSince1970, run.status.rawValue])
+                values: [
+                    run.id, run.trigger.kind, run.trigger.detail, run.startedAt.timeIntervalSince1970, run.finishedAt.timeIntervalSince1970,
+                    run.status.rawValue,
+                ])
             for outcome in run.outcomes {
                 try HashChain.append(db, table: "outcomes", values: OutcomeRow.values(outcome, runID: run.id))
                 for (position, check) in outcome.checks.enumerated() {
@@ -50,7 +55,8 @@ package final class SQLiteRunStore: RunStore {
                 try HashChain.append(
                     db, table: "restore_tests",
                     values: [
-                        run.id, test.asset, test.artifactPath, test.startedAt.timeIntervalSince1970, test.durationSeconds, test.status.rawValue,
+                        run.id, test.asset, test.artifactPath, test.startedAt.timeIntervalSince1970, test.durationSeconds,
+                        test.status.rawValue,
                         test.evidence.message, test.evidence.expected, test.evidence.actual, test.evidence.excerpt,
                     ])
             }
@@ -79,7 +85,8 @@ package final class SQLiteRunStore: RunStore {
             ).compactMap { row in
                 let json: String = row["report_json"]
                 guard let report = try? JSONDecoder.record.decode(ToolReport.self, from: Data(json.utf8)) else { return nil }
-                return CompletionEvent(id: row["id"], asset: row["asset"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), report: report)
+                return CompletionEvent(
+                    id: row["id"], asset: row["asset"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), report: report)
             }
         }
     }
@@ -91,7 +98,8 @@ package final class SQLiteRunStore: RunStore {
                 var history = AssetHistory()
                 history.recentHealthySizes = try Int64.fetchAll(
                     db,
-                    sql: "SELECT artifact_size FROM outcomes WHERE asset = ? AND state = 'healthy' AND artifact_size IS NOT NULL ORDER BY seq DESC LIMIT ?",
+                    sql:
+                        "SELECT artifact_size FROM outcomes WHERE asset = ? AND state = 'healthy' AND artifact_size IS NOT NULL ORDER BY seq DESC LIMIT ?",
                     arguments: [asset, sizeSamples])
                 history.lastRestoreTestAt = try Double.fetchOne(
                     db, sql: "SELECT started_at FROM restore_tests WHERE asset = ? ORDER BY seq DESC LIMIT 1", arguments: [asset]
@@ -136,7 +144,8 @@ package final class SQLiteRunStore: RunStore {
                 db, sql: "SELECT * FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes GROUP BY asset) ORDER BY asset")
             return try rows.map { row in
                 let checks = try Row.fetchAll(
-                    db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq", arguments: [row["run_id"] as String, row["asset"] as String]
+                    db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq",
+                    arguments: [row["run_id"] as String, row["asset"] as String]
                 ).compactMap(RunRow.check)
                 return OutcomeRow.outcome(row, checks: checks)
             }

@@ -16,10 +16,11 @@ package actor InMemoryRunStore: RunStore {
     }
 
     package func unprocessedEvents() throws(StoreError) -> [CompletionEvent] {
-        let processed = Set(runs.compactMap { run -> String? in
-            if case .event(let id) = run.trigger { return id }
-            return nil
-        })
+        let processed = Set(
+            runs.compactMap { run -> String? in
+                if case .event(let id) = run.trigger { return id }
+                return nil
+            })
         return events.filter { !processed.contains($0.id) }
     }
 

@@ -64,7 +64,9 @@ package struct FileArtifactInspector: ArtifactInspector {
     private func readSmallFile(_ path: String) throws(InspectionError) -> String {
         guard let info = try Self.fileInfo(path) else { throw InspectionError("\(path) does not exist") }
         guard info.artifact.sizeBytes <= smallFileLimit else {
-            throw InspectionError("\(path) is \(ByteSize.format(info.artifact.sizeBytes)), larger than the \(ByteSize.format(Int64(smallFileLimit))) a status or checksum file may be")
+            throw InspectionError(
+                "\(path) is \(ByteSize.format(info.artifact.sizeBytes)), larger than the \(ByteSize.format(Int64(smallFileLimit))) a status or checksum file may be"
+            )
         }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))

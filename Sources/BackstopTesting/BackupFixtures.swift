@@ -1,0 +1,53 @@
+import Foundation
+
+/// Real backup artifacts made with the real tools: tar.gz archives of SQL dumps, sidecar
+/// checksums written by `sha256sum`, and the ways they go wrong.
+package struct BackupFixtures {
+    package let directory: TemporaryDirectory
+
+    package init(directory: TemporaryDirectory) {
+        self.directory = directory
+    }
+
+    /// A gzip'd tar holding `name.sql` of roughly `rows` lines; returns the archive's path.
+    @discardableResult
+    package func archive(_ relative: String, sqlName: String = "dump.sql", rows: Int = 200, sidecar: Bool = true) throws -> String {
+        let staging = try TemporaryDirectory("backstop-staging")
+        let sql = (0..<rows).map { "INSERT INTO t VALUES (\($0), 'row \($0)');" }.joined(separator: "\n") + "\n"
+        try staging.write(sqlName, sql)
+        let target = directory.file(relative)
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Shell.run(["tar", "-czf", target, "-C", staging.path, sqlName])
+        if sidecar { try writeSidecar(for: target) }
+        return target
+    }
+
+    /// Writes `<artifact>.sha256` with `sha256sum`, as backup scripts do.
+    package func writeSidecar(for artifact: String) throws {
+        let directoryPath = (artifact as NSString).deletingLastPathComponent
+        let name = (artifact as NSString).lastPathComponent
+        let line = try Shell.run(["sha256sum", name], in: directoryPath)
+        try line.write(toFile: artifact + ".sha256", atomically: true, encoding: .utf8)
+    }
+
+    /// Cuts the file to `bytes`, as an interrupted transfer does.
+    package func truncate(_ path: String, to bytes: Int) throws {
+        try Shell.run(["truncate", "-s", "\(bytes)", path])
+    }
+
+    /// Flips one byte in the middle of the file: silent corruption.
+    package func corrupt(_ path: String) throws {
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        let byte = try handle.read(upToCount: 1) ?? Data([0])
+        try handle.seek(toOffset: size / 2)
+        try handle.write(contentsOf: Data([byte[0] ^ 0xFF]))
+    }
+
+    /// Sets the file's modification time.
+    package func setModified(_ path: String, to date: Date) throws {
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+    }
+}

@@ -1,0 +1,60 @@
+import Backstop
+import BackstopCore
+import BackstopTesting
+import Foundation
+import Logging
+
+/// A temporary Backstop installation: a directory with backups, a configuration written from
+/// YAML, and services built through the real wiring with a manual clock.
+final class Harness: Sendable {
+    let directory: TemporaryDirectory
+    let fixtures: BackupFixtures
+    let clock: ManualClock
+
+    /// 2026-11-22 12:00 UTC: the nightly window of 02:00–04:00 (+15 min grace) has closed.
+    static let noon = Date(timeIntervalSince1970: 1_795_348_800)
+    /// When the nightly backups of that window were written.
+    static let backupTime = Date(timeIntervalSince1970: 1_795_314_600)  // 2026-11-22T02:30:00Z
+
+    init(now: Date = Harness.noon) throws {
+        directory = try TemporaryDirectory()
+        fixtures = BackupFixtures(directory: directory)
+        clock = ManualClock(now: now)
+    }
+
+    /// The standard preamble: SQLite store, one nightly UTC schedule, scratch, all restores.
+    func configuration(assets: String, restoreTests: String = "{ sample: 100%, min: 1, scratch: ./scratch }") throws -> Configuration {
+        let yaml = """
+            listen: 127.0.0.1:0
+            storage: { sqlite: ./data/backstop.db }
+            schedules:
+              nightly: { cron: "0 2 * * *", timezone: UTC, window: 2h, grace: 15m }
+            restore_tests: \(restoreTests)
+            assets:
+            \(assets)
+            """
+        let path = try directory.write("backstop.yml", yaml)
+        return try ConfigurationLoader.load(path: path)
+    }
+
+    func services(_ configuration: Configuration) async throws -> BackstopServices {
+        var logger = Logger(label: "backstop-test")
+        logger.logLevel = .critical
+        return try await BackstopServices.make(configuration: configuration, logger: logger, clock: clock)
+    }
+
+    /// Verifies every asset once, as `backstop verify` does.
+    func verify(_ configuration: Configuration) async throws -> VerificationRun {
+        let services = try await services(configuration)
+        return try await services.runner.run(VerificationRequest(trigger: .manual))
+    }
+
+    /// Leftover entries in the scratch root (must be none after any run).
+    var scratchLeftovers: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory.file("scratch"))) ?? []
+    }
+}
+
+extension VerificationRun {
+    func outcome(_ asset: String) -> VerificationOutcome? { outcomes.first { $0.asset == asset } }
+}
