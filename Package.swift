@@ -64,9 +64,9 @@ let package = Package(
             name: "BackstopTests",
             dependencies: [
                 "Backstop", "BackstopCore", "BackstopTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            resources: [.copy("Golden")]
+            ]
         ),
     ]
 )

@@ -22,6 +22,19 @@ package struct BackupFixtures {
         return target
     }
 
+    /// A gzip'd SQL dump made with `gzip -n`, so the same rows always give the same bytes.
+    @discardableResult
+    package func gzip(_ relative: String, rows: Int = 200, sidecar: Bool = true) throws -> String {
+        let sql = (0..<rows).map { "INSERT INTO t VALUES (\($0), 'row \($0)');" }.joined(separator: "\n") + "\n"
+        let target = directory.file(relative)
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let staging = try TemporaryDirectory("backstop-staging")
+        let plain = try staging.write("dump.sql", sql)
+        try Shell.run(["sh", "-c", "gzip -n -c \"$0\" > \"$1\"", plain, target])
+        if sidecar { try writeSidecar(for: target) }
+        return target
+    }
+
     /// Writes `<artifact>.sha256` with `sha256sum`, as backup scripts do.
     package func writeSidecar(for artifact: String) throws {
         let directoryPath = (artifact as NSString).deletingLastPathComponent

@@ -38,3 +38,30 @@ package enum Shell {
         (try? run(["sh", "-c", "command -v \(program)"])) != nil
     }
 }
+
+/// Collects values pushed from elsewhere (a service's observer) and hands them to a test that
+/// awaits them, in order: the test waits for the event instead of sleeping.
+package final class EventRecorder<Value: Sendable>: Sendable {
+    private let stream: AsyncStream<Value>
+    private let continuation: AsyncStream<Value>.Continuation
+
+    package init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Value.self)
+    }
+
+    package func record(_ value: Value) {
+        continuation.yield(value)
+    }
+
+    /// The next value, waiting for it if none has arrived yet.
+    package func next() async -> Value? {
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next()
+    }
+
+    /// The next value that satisfies `predicate`, skipping others.
+    package func next(where predicate: (Value) -> Bool) async -> Value? {
+        for await value in stream where predicate(value) { return value }
+        return nil
+    }
+}

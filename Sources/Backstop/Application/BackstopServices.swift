@@ -17,8 +17,10 @@ package struct BackstopServices: Sendable {
     package let logger: Logger
 
     /// Opens the store, rebuilds metrics from it and wires the runner.
+    /// `observer` sees every run after it is recorded (tests await runs through it).
     package static func make(
-        configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock()
+        configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
+        observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) async throws(StoreError) -> BackstopServices {
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         let metrics = BackstopMetrics(
@@ -31,7 +33,10 @@ package struct BackstopServices: Sendable {
         let runner = VerificationRunner(
             assets: configuration.assets, schedules: configuration.schedules, inspector: inspector, tester: tester, store: store,
             sampling: configuration.restoreSampling, clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
-            didRecord: { run in metrics.record(run) })
+            didRecord: { run in
+                metrics.record(run)
+                await observer(run)
+            })
         return BackstopServices(configuration: configuration, store: store, metrics: metrics, runner: runner, clock: clock, logger: logger)
     }
 }

@@ -19,6 +19,7 @@ struct HealthController {
                 _ = try await services.store.recentRuns(limit: 1)
                 return JSONResponse.text("Backstop is Ready.\n")
             } catch {
+                services.logger.error("readiness check failed: the store cannot be read", metadata: ["error": "\(error)"])
                 return JSONResponse.text("Backstop is not ready: the store cannot be read.\n", status: .serviceUnavailable)
             }
         }

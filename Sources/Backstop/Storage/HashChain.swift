@@ -78,4 +78,10 @@ package struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
     package var seq: Int64
     package var problem: String
     package var description: String { "\(table) row \(seq): \(problem)" }
+
+    package init(table: String, seq: Int64, problem: String) {
+        self.table = table
+        self.seq = seq
+        self.problem = problem
+    }
 }

@@ -47,7 +47,9 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
         logger[metadataKey: "run"] = "\(runID)"
         logger.info("verification started", metadata: ["trigger": "\(request.trigger.kind)", "assets": "\(selected.count)"])
 
-        let history = try await store.history(of: selected.map(\.name), sizeSamples: 7)
+        let store = store
+        let names = selected.map(\.name)
+        let history = try await Self.uncancelled { () throws(StoreError) in try await store.history(of: names, sizeSamples: 7) }
         var outcomes = await verifyAll(selected, request: request, history: history, progress: progress)
 
         var restoreTests: [RestoreOutcome] = []
@@ -73,19 +75,25 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
             status: aborted ? .aborted : (outcomes.contains { $0.state.isFailure } ? .failed : .healthy),
             outcomes: outcomes, restoreTests: restoreTests)
         // The record must be written even when this task was cancelled by shutdown.
-        let store = store
-        let written = await Task { () -> Result<Void, StoreError> in
+        try await Self.uncancelled { () throws(StoreError) in try await store.append(run) }
+        await didRecord(run)
+        log(run, logger: logger)
+        return run
+    }
+
+    /// Runs store work in a task of its own, so a shutdown's cancellation cannot stop the record
+    /// from being read or written (the store checks for cancellation).
+    private static func uncancelled<Value: Sendable>(
+        _ work: @escaping @Sendable () async throws(StoreError) -> Value
+    ) async throws(StoreError) -> Value {
+        let result = await Task { () -> Result<Value, StoreError> in
             do throws(StoreError) {
-                try await store.append(run)
-                return .success(())
+                return .success(try await work())
             } catch {
                 return .failure(error)
             }
         }.value
-        try written.get()
-        await didRecord(run)
-        log(run, logger: logger)
-        return run
+        return try result.get()
     }
 
     // MARK: - Planning

@@ -10,6 +10,8 @@ final class Harness: Sendable {
     let directory: TemporaryDirectory
     let fixtures: BackupFixtures
     let clock: ManualClock
+    /// Every run recorded by services this harness built, in order.
+    let runs = EventRecorder<VerificationRun>()
 
     /// 2026-11-22 12:00 UTC: the nightly window of 02:00–04:00 (+15 min grace) has closed.
     static let noon = Date(timeIntervalSince1970: 1_795_348_800)
@@ -39,8 +41,9 @@ final class Harness: Sendable {
 
     func services(_ configuration: Configuration) async throws -> BackstopServices {
         var logger = Logger(label: "backstop-test")
-        logger.logLevel = .critical
-        return try await BackstopServices.make(configuration: configuration, logger: logger, clock: clock)
+        logger.logLevel = ProcessInfo.processInfo.environment["BACKSTOP_TEST_LOG"] == nil ? .critical : .trace
+        let runs = runs
+        return try await BackstopServices.make(configuration: configuration, logger: logger, clock: clock, observer: { runs.record($0) })
     }
 
     /// Verifies every asset once, as `backstop verify` does.
