@@ -66,7 +66,8 @@ let package = Package(
                 "Backstop", "BackstopCore", "BackstopTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )
