@@ -23,12 +23,15 @@ enum OutcomeRow {
         if let path: String = row["artifact_path"], let size: Int64 = row["artifact_size"], let modified = date("artifact_mtime") {
             artifact = Artifact(path: path, sizeBytes: size, modifiedAt: modified)
         }
-        var outcome = VerificationOutcome(
+        return VerificationOutcome(
             asset: row["asset"], schedule: row["schedule"], window: window, artifact: artifact, checks: checks,
             producedAt: date("produced_at"), late: (row["late"] as Int) != 0, bytesHashed: row["bytes_hashed"],
             verifiedAt: date("verified_at") ?? Date(timeIntervalSince1970: 0))
-        outcome.cause = (row["cause"] as String?).flatMap(FailureCause.init(rawValue:))
-        return outcome
+    }
+
+    static func values(_ diagnosis: Diagnosis, runID: String, asset: String) -> [any DatabaseValueConvertible & Sendable] {
+        let evidence = (try? JSONEncoder.record.encode(diagnosis.evidence)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return [runID, asset, diagnosis.cause.rawValue, diagnosis.confidence, diagnosis.rule, evidence]
     }
 }
 
@@ -44,6 +47,18 @@ enum RunRow {
             kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
     }
 
+    static func diagnoses(_ db: Database, runID: String) throws -> [String: Diagnosis] {
+        var result: [String: Diagnosis] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID]) {
+            let json: String = row["evidence_json"]
+            let evidence = (try? JSONDecoder.record.decode([String].self, from: Data(json.utf8))) ?? []
+            result[row["asset"]] = Diagnosis(
+                cause: FailureCause(rawValue: row["cause"]) ?? .unknown, confidence: row["confidence"], evidence: evidence,
+                rule: row["rule"])
+        }
+        return result
+    }
+
     static func load(_ db: Database, id: String) throws -> VerificationRun? {
         guard let run = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
         var checksByAsset: [String: [CheckResult]] = [:]
@@ -51,8 +66,11 @@ enum RunRow {
             guard let check = check(row) else { continue }
             checksByAsset[row["asset"], default: []].append(check)
         }
+        let diagnoses = try diagnoses(db, runID: id)
         let outcomes = try Row.fetchAll(db, sql: "SELECT * FROM outcomes WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
-            OutcomeRow.outcome(row, checks: checksByAsset[row["asset"]] ?? [])
+            var outcome = OutcomeRow.outcome(row, checks: checksByAsset[row["asset"]] ?? [])
+            outcome.diagnosis = diagnoses[outcome.asset]
+            return outcome
         }
         let tests = try Row.fetchAll(db, sql: "SELECT * FROM restore_tests WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
             RestoreOutcome(

@@ -19,6 +19,7 @@ enum RecordSchema {
             ["run_id", "asset", "artifact_path", "started_at", "duration_seconds", "status", "message", "expected", "actual", "excerpt"]
         ),
         ("events", ["id", "asset", "received_at", "report_json"]),
+        ("diagnoses", ["run_id", "asset", "cause", "confidence", "rule", "evidence_json"]),
     ]
 
     static func columns(of table: String) -> [String] {
@@ -106,16 +107,38 @@ enum RecordSchema {
                         hash TEXT NOT NULL
                     );
                     """)
-            for (table, _) in recordTables {
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be updated'); END;
-                        CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be deleted'); END;
-                        """)
+            for table in ["runs", "outcomes", "checks", "restore_tests", "events"] {
+                try appendOnlyTriggers(db, table: table)
             }
         }
+        migrator.registerMigration("v2 diagnoses") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE diagnoses (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL,
+                        asset TEXT NOT NULL,
+                        cause TEXT NOT NULL,
+                        confidence REAL NOT NULL,
+                        rule TEXT NOT NULL,
+                        evidence_json TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX diagnoses_run ON diagnoses(run_id);
+                    """)
+            try appendOnlyTriggers(db, table: "diagnoses")
+        }
         return migrator
+    }
+
+    private static func appendOnlyTriggers(_ db: Database, table: String) throws {
+        try db.execute(
+            sql: """
+                CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be updated'); END;
+                CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be deleted'); END;
+                """)
     }
 }

@@ -42,6 +42,9 @@ package final class SQLiteRunStore: RunStore {
                 ])
             for outcome in run.outcomes {
                 try HashChain.append(db, table: "outcomes", values: OutcomeRow.values(outcome, runID: run.id))
+                if let diagnosis = outcome.diagnosis {
+                    try HashChain.append(db, table: "diagnoses", values: OutcomeRow.values(diagnosis, runID: run.id, asset: outcome.asset))
+                }
                 for (position, check) in outcome.checks.enumerated() {
                     try HashChain.append(
                         db, table: "checks",
@@ -147,7 +150,9 @@ package final class SQLiteRunStore: RunStore {
                     db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq",
                     arguments: [row["run_id"] as String, row["asset"] as String]
                 ).compactMap(RunRow.check)
-                return OutcomeRow.outcome(row, checks: checks)
+                var outcome = OutcomeRow.outcome(row, checks: checks)
+                outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
+                return outcome
             }
         }
     }

@@ -18,6 +18,8 @@ package struct ToolReport: Sendable, Equatable, Codable {
     }
 
     package var asset: String?
+    /// The backup tool (`restic`, `rsync`, …), which lets its exit codes be read.
+    package var tool: String?
     package var status: Status
     package var exitCode: Int?
     package var output: String?
@@ -28,6 +30,7 @@ package struct ToolReport: Sendable, Equatable, Codable {
 
     package init(
         asset: String? = nil,
+        tool: String? = nil,
         status: Status,
         exitCode: Int? = nil,
         output: String? = nil,
@@ -37,6 +40,7 @@ package struct ToolReport: Sendable, Equatable, Codable {
         finishedAt: Date? = nil
     ) {
         self.asset = asset
+        self.tool = tool
         self.status = status
         self.exitCode = exitCode
         self.output = output
@@ -47,7 +51,7 @@ package struct ToolReport: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case asset, status, output, artifact, sha256
+        case asset, tool, status, output, artifact, sha256
         case exitCode = "exit_code"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

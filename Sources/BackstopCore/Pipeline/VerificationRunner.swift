@@ -10,6 +10,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
     package var tester: Tester
     package var store: Store
     package var sampler: RestoreSampler
+    package var diagnoser: OutcomeDiagnoser
     package var clock: any WallClock
     /// How many assets are verified (and hashed) at once.
     package var concurrency: Int
@@ -19,8 +20,8 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
 
     package init(
         assets: [Asset], schedules: [String: Schedule], inspector: Inspector, tester: Tester, store: Store,
-        sampling: RestoreSampling, clock: any WallClock, concurrency: Int, logger: Logger,
-        didRecord: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
+        sampling: RestoreSampling, diagnoser: OutcomeDiagnoser = OutcomeDiagnoser(), clock: any WallClock, concurrency: Int,
+        logger: Logger, didRecord: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) {
         self.assets = assets
         self.schedules = schedules
@@ -28,6 +29,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
         self.tester = tester
         self.store = store
         self.sampler = RestoreSampler(sampling: sampling)
+        self.diagnoser = diagnoser
         self.clock = clock
         self.concurrency = max(1, concurrency)
         self.logger = logger
@@ -68,6 +70,8 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
                 outcomes[index].checks.append(.skipped(.restore, "no artifact"))
             }
         }
+
+        await diagnoseFailures(&outcomes)
 
         let aborted = Task.isCancelled
         let run = VerificationRun(
@@ -170,6 +174,25 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
         return results
     }
 
+    // MARK: - Diagnosis
+
+    /// Gives every failed backup its cause before the run is recorded, so the record and the
+    /// failure counters carry the cause from the start.
+    private func diagnoseFailures(_ outcomes: inout [VerificationOutcome]) async {
+        let byName = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let failed = outcomes.enumerated().filter { $0.element.state.isFailure }
+        let diagnoses = await withTaskGroup(of: (Int, Diagnosis)?.self) { group in
+            for (index, outcome) in failed {
+                guard let asset = byName[outcome.asset] else { continue }
+                group.addTask { (index, await diagnoser.diagnose(outcome, asset: asset)) }
+            }
+            var results: [(Int, Diagnosis)] = []
+            for await result in group { if let result { results.append(result) } }
+            return results
+        }
+        for (index, diagnosis) in diagnoses { outcomes[index].diagnosis = diagnosis }
+    }
+
     // MARK: - Logging
 
     private func log(_ run: VerificationRun, logger: Logger) {
@@ -179,7 +202,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
                     "backup check failed",
                     metadata: [
                         "asset": "\(outcome.asset)", "state": "\(outcome.state.rawValue)", "check": "\(check.kind.rawValue)",
-                        "evidence": "\(check.evidence.message)",
+                        "evidence": "\(check.evidence.message)", "cause": "\(outcome.cause?.rawValue ?? "unknown")",
                     ])
             }
         }

@@ -45,9 +45,11 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
                 .skipped(.size, "no artifact"), .skipped(.checksum, "no artifact"), toolCheck,
                 .skipped(.freshness, "no artifact"),
             ]
-            return VerificationOutcome(
+            var outcome = VerificationOutcome(
                 asset: asset.name, schedule: asset.scheduleName, window: window, artifact: nil, checks: checks,
                 producedAt: nil, late: false, bytesHashed: 0, verifiedAt: now)
+            outcome.toolReport = toolReport
+            return outcome
         }
 
         checks.append(.passed(.exists, "found \(artifact.path) (\(ByteSize.format(artifact.sizeBytes)))"))
@@ -63,9 +65,11 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
         checks.append(checkFreshness(producedAt: producedAt, window: window, maxAge: spec.maxAge, now: now))
         let late = lateness(producedAt)
 
-        return VerificationOutcome(
+        var outcome = VerificationOutcome(
             asset: asset.name, schedule: asset.scheduleName, window: window, artifact: artifact, checks: checks,
             producedAt: producedAt, late: late, bytesHashed: bytesHashed, verifiedAt: now)
+        outcome.toolReport = toolReport
+        return outcome
     }
 
     // MARK: - Checks
@@ -85,7 +89,8 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
         }
         switch resolved.status {
         case .success:
-            return (.passed(.toolStatus, "backup tool reported success"), resolved)
+            // Kept: a wrapper may report success over output that says otherwise.
+            return (CheckResult(.toolStatus, .passed, Evidence("backup tool reported success", excerpt: resolved.output)), resolved)
         case .failure:
             let code = resolved.exitCode.map { " with exit code \($0)" } ?? ""
             return (

@@ -13,8 +13,13 @@ package struct VerificationOutcome: Sendable, Equatable, Codable {
     package var late: Bool
     package var bytesHashed: Int64
     package var verifiedAt: Date
-    /// The diagnosed cause when the backup failed; nil until diagnosed.
-    package var cause: FailureCause?
+    /// Why the backup failed; nil for healthy backups.
+    package var diagnosis: Diagnosis?
+    /// What the backup tool reported (status file or completion event), if anything.
+    package var toolReport: ToolReport?
+
+    /// The diagnosed cause when the backup failed.
+    package var cause: FailureCause? { diagnosis?.cause }
 
     package init(
         asset: String, schedule: String, window: BackupWindow?, artifact: Artifact?, checks: [CheckResult],
@@ -29,7 +34,8 @@ package struct VerificationOutcome: Sendable, Equatable, Codable {
         self.late = late
         self.bytesHashed = bytesHashed
         self.verifiedAt = verifiedAt
-        self.cause = nil
+        self.diagnosis = nil
+        self.toolReport = nil
     }
 
     /// The verdict, derived from the checks so it can never disagree with them.
