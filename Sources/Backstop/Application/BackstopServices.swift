@@ -32,7 +32,10 @@ package struct BackstopServices: Sendable {
             runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger)
         let runner = VerificationRunner(
             assets: configuration.assets, schedules: configuration.schedules, inspector: inspector, tester: tester, store: store,
-            sampling: configuration.restoreSampling, clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
+            sampling: configuration.restoreSampling,
+            diagnoser: OutcomeDiagnoser(
+                classifier: FailureClassifier(userRules: configuration.diagnosisRules), probe: configuration.probes ? TargetProbe() : nil),
+            clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
                 metrics.record(run)
                 await observer(run)

@@ -9,7 +9,7 @@ struct AssetParser {
     let baseDirectory: String
 
     static let assetKeys = ["name", "kind", "service", "adjacent", "schedule", "backup", "restore"]
-    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file"]
+    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file", "tool", "target"]
     static let backupTypes = ["files"]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {
@@ -57,6 +57,15 @@ struct AssetParser {
         spec.maxAge = fields["max_age"].flatMap { reader.duration($0, "\(path).max_age") }
         spec.statusFile = fields["status_file"].flatMap { reader.nonEmptyString($0, "\(path).status_file") }
             .map { PathResolver.resolve($0, against: baseDirectory) }
+        spec.tool = fields["tool"].flatMap { reader.nonEmptyString($0, "\(path).tool") }
+        if let target = fields["target"].flatMap({ reader.nonEmptyString($0, "\(path).target") }) {
+            if let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil {
+                spec.target = target
+            } else {
+                reader.report(
+                    fields["target"], "\(path).target", "'\(target)' is not HOST:PORT of the backup target, e.g. backup.example.com:22")
+            }
+        }
         return artifactPath == nil ? nil : spec
     }
 

@@ -18,6 +18,10 @@ package struct Configuration: Sendable {
     package var scratchRoot = "/var/tmp/backstop"
     package var restoreOutputLimit = 64 << 10
     package var assets: [Asset]
+    /// Rules from `diagnosis.rules`, checked before the built-in table.
+    package var diagnosisRules: [DiagnosisRule] = []
+    /// Whether failed backups' targets are probed (free space, permissions, reachability).
+    package var probes = true
 
     package init(sqlitePath: String, schedules: [String: Schedule], assets: [Asset]) {
         self.sqlitePath = sqlitePath

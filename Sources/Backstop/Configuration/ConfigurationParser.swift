@@ -7,7 +7,7 @@ struct ConfigurationParser {
     let reader: ConfigReader
     let baseDirectory: String
 
-    static let topLevelKeys = ["listen", "storage", "verification", "schedules", "restore_tests", "assets"]
+    static let topLevelKeys = ["listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis"]
 
     func parse(_ root: Node?) -> Configuration? {
         guard let root else {
@@ -30,6 +30,7 @@ struct ConfigurationParser {
             }
         }
         if let restore = top["restore_tests"] { parseRestoreTests(restore, into: &configuration) }
+        if let diagnosis = top["diagnosis"] { parseDiagnosis(diagnosis, into: &configuration) }
         return configuration
     }
 
@@ -121,6 +122,28 @@ struct ConfigurationParser {
         }
         if let value = fields["output_limit"].flatMap({ reader.bytes($0, "restore_tests.output_limit") }) {
             configuration.restoreOutputLimit = Int(clamping: value)
+        }
+    }
+
+    private func parseDiagnosis(_ node: Node, into configuration: inout Configuration) {
+        guard let fields = reader.mapping(node, "diagnosis", allowed: ["rules", "probes"]) else { return }
+        if let probes = fields["probes"].flatMap({ reader.bool($0, "diagnosis.probes") }) { configuration.probes = probes }
+        guard let rules = reader.sequence(fields["rules"], "diagnosis.rules") else { return }
+        for (index, ruleNode) in rules.enumerated() {
+            let path = "diagnosis.rules[\(index)]"
+            guard let rule = reader.mapping(ruleNode, path, allowed: ["match", "cause"]) else { continue }
+            let pattern = reader.nonEmptyString(
+                reader.require(rule["match"], in: ruleNode, "\(path).match", "a regular expression"), "\(path).match")
+            let cause = reader.oneOf(
+                reader.require(rule["cause"], in: ruleNode, "\(path).cause", "the cause it means"), "\(path).cause", FailureCause.self)
+            guard let pattern, let cause else { continue }
+            do {
+                configuration.diagnosisRules.append(
+                    try DiagnosisRule(id: "config:\(index)", cause: cause, pattern: pattern, confidence: 0.95))
+            } catch {
+                reader.report(
+                    rule["match"], "\(path).match", "'\(pattern)' is not a valid regular expression: \(error.localizedDescription)")
+            }
         }
     }
 

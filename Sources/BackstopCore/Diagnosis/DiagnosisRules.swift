@@ -9,7 +9,7 @@
 /// outputs they are tested on.
 package enum DiagnosisRules {
     /// (id, cause, pattern, confidence). Case-insensitive.
-    static let table: [(String, FailureCause, String, Double)] = [
+    package static let table: [(String, FailureCause, String, Double)] = [
         // Quota: storage or request limits of the provider, EDQUOT.
         ("quota-edquot", .quotaExceeded, #"disk quota exceeded|\bEDQUOT\b|errno[ =:]*122\b"#, 0.95),
         (
@@ -52,7 +52,7 @@ package enum DiagnosisRules {
         // Locks held by someone else.
         (
             "lock-repository", .lockWait,
-            #"repository is already locked|unable to create lock|failed to create/acquire the lock|failed to acquire( the)? lock|lock ?timeout|lock(ing)? timed out|could not obtain lock|canceling statement due to lock timeout|lock wait timeout|unable to acquire lock|could not acquire lock|already locked|waiting for (the )?lock|lock is held|held by (pid|process)|deadlock detected|database is locked|another (instance|process|backup|pgbackrest|borg|restic)[^\n]{0,40}(is )?(already )?running|is already running|LockTimeout|LockFailed|lock_timeout|ERROR 1205"#,
+            #"repository is already locked|unable to create lock|failed to create/acquire the lock|failed to acquire( the)? lock|lock ?timeout|lock(ing)? timed out|could not obtain lock|canceling statement due to lock timeout|lock wait timeout|unable to acquire lock|could not acquire lock|already locked|waiting for (the )?lock|lock is held|held by (pid|process)|deadlock detected|database is locked|another (instance|process|backup|pgbackrest|borg|restic)[^\n]{0,40}(is )?(already )?running|is already running|LockTimeout|LockFailed|ERROR 1205"#,
             0.9
         ),
 
@@ -93,7 +93,11 @@ package enum DiagnosisRules {
     /// An HTTP status only where it reads as one ("HTTP 403", "status code: 403", "403 Forbidden",
     /// "error 403"), so counts like "processed 403 files" do not match.
     private static func http(_ code: Int) -> String {
-        #"(?:HTTP(?:/[\d.]+)?|status(?: ?code)?|code|error|response)[ :=]*\(?\#(code)\b|\b\#(code) [A-Z][a-z]"#
+        let reasons = [
+            401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests", 502: "Bad Gateway", 503: "Service Unavailable",
+            504: "Gateway Time-?out", 507: "Insufficient Storage",
+        ]
+        return #"(?:HTTP(?:/[\d.]+)?|status(?: ?code)?|code|error|response)[ :=]*\(?\#(code)\b|\b\#(code) \#(reasons[code] ?? "")"#
     }
 
     /// The table compiled; patterns are constants verified by tests, so a failure here is a bug.

@@ -12,17 +12,17 @@ package struct OutcomeDiagnoser: Sendable {
 
     package func diagnose(_ outcome: VerificationOutcome, asset: Asset) async -> Diagnosis {
         let findings = await probe?.probe(asset) ?? []
-        var diagnosis = decide(outcome, findings: findings)
+        var diagnosis = decide(outcome, tool: outcome.toolReport?.tool ?? asset.backup.tool, findings: findings)
         let context = findings.filter { $0.cause != diagnosis.cause }.map { "probe: \($0.line)" }
         diagnosis.evidence += context
         return diagnosis
     }
 
-    private func decide(_ outcome: VerificationOutcome, findings: [ProbeFinding]) -> Diagnosis {
+    private func decide(_ outcome: VerificationOutcome, tool: String?, findings: [ProbeFinding]) -> Diagnosis {
         let report = outcome.toolReport
         let toolCheck = outcome.check(.toolStatus)
         if let output = toolCheck?.evidence.excerpt ?? report?.output, !output.isEmpty,
-            let diagnosis = classifier.classify(output: output, exitCode: report?.exitCode, tool: report?.tool)
+            let diagnosis = classifier.classify(output: output, exitCode: report?.exitCode, tool: tool)
         {
             return diagnosis
         }
@@ -48,7 +48,7 @@ package struct OutcomeDiagnoser: Sendable {
         if let size = outcome.check(.size), size.status == .failed, size.evidence.message.contains("below the minimum") {
             return Diagnosis(cause: .corruptedArtifact, confidence: 0.5, evidence: [size.evidence.message], rule: "check:size")
         }
-        if let code = report?.exitCode, code != 0, let hint = ExitCodeHints.hint(tool: report?.tool, exitCode: code) {
+        if let code = report?.exitCode, code != 0, let hint = ExitCodeHints.hint(tool: tool, exitCode: code) {
             return Diagnosis(cause: hint.cause, confidence: 0.6, evidence: ["exit code \(code): \(hint.meaning)"], rule: "exit-code")
         }
         var evidence = outcome.failedChecks.map { "\($0.kind.rawValue): \($0.evidence.message)" }

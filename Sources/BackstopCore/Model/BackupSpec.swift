@@ -8,6 +8,10 @@ package struct BackupSpec: Sendable, Equatable {
     package var maxAge: Duration?
     /// Where the backup tool writes its report (see ``ToolReport``).
     package var statusFile: String?
+    /// The backup tool (`restic`, `rsync`, …), so its exit codes can be read.
+    package var tool: String?
+    /// `HOST:PORT` of the backup target, probed for reachability when a backup fails.
+    package var target: String?
 
     package init(
         path: String,
