@@ -13,6 +13,8 @@ package struct BackstopServices: Sendable {
     package let store: SQLiteRunStore
     package let metrics: BackstopMetrics
     package let runner: FileVerificationRunner
+    /// Composes incident reports (diagnosis, correlated logs, timeline) for recorded runs.
+    package let reporter: RunReporter
     package let clock: any WallClock
     package let logger: Logger
 
@@ -40,6 +42,20 @@ package struct BackstopServices: Sendable {
                 metrics.record(run)
                 await observer(run)
             })
-        return BackstopServices(configuration: configuration, store: store, metrics: metrics, runner: runner, clock: clock, logger: logger)
+        let correlation = LogCorrelation(
+            sources: configuration.logSources.map(makeLogSource), paddingBefore: configuration.logPaddingBefore,
+            paddingAfter: configuration.logPaddingAfter, timeout: configuration.logTimeout)
+        let reporter = RunReporter(
+            correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
+        return BackstopServices(
+            configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter, clock: clock, logger: logger)
+    }
+
+    private static func makeLogSource(_ source: LogSourceConfiguration) -> any LogSource {
+        switch source {
+        case .file(let path, let timeZone): FileLogSource(pathTemplate: path, timeZone: timeZone)
+        case .journald(let unit, let directory, let files):
+            JournaldLogSource(runner: ProcessRunner(), unitTemplate: unit, directory: directory, files: files)
+        }
     }
 }

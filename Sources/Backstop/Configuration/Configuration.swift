@@ -22,6 +22,13 @@ package struct Configuration: Sendable {
     package var diagnosisRules: [DiagnosisRule] = []
     /// Whether failed backups' targets are probed (free space, permissions, reachability).
     package var probes = true
+    /// Where services' logs are read from for correlation.
+    package var logSources: [LogSourceConfiguration] = []
+    package var logPaddingBefore: Duration = .seconds(1_800)
+    package var logPaddingAfter: Duration = .seconds(300)
+    package var logTimeout: Duration = .seconds(10)
+    /// Runbook links by cause, put into reports.
+    package var runbooks: [FailureCause: String] = [:]
 
     package init(sqlitePath: String, schedules: [String: Schedule], assets: [Asset]) {
         self.sqlitePath = sqlitePath
@@ -30,4 +37,10 @@ package struct Configuration: Sendable {
     }
 
     package func asset(named name: String) -> Asset? { assets.first { $0.name == name } }
+}
+
+/// One entry of `logs.sources`.
+package enum LogSourceConfiguration: Sendable, Equatable {
+    case file(path: String, timeZone: TimeZone)
+    case journald(unit: String, directory: String?, files: [String])
 }

@@ -7,7 +7,9 @@ struct ConfigurationParser {
     let reader: ConfigReader
     let baseDirectory: String
 
-    static let topLevelKeys = ["listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis"]
+    static let topLevelKeys = [
+        "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks",
+    ]
 
     func parse(_ root: Node?) -> Configuration? {
         guard let root else {
@@ -31,6 +33,18 @@ struct ConfigurationParser {
         }
         if let restore = top["restore_tests"] { parseRestoreTests(restore, into: &configuration) }
         if let diagnosis = top["diagnosis"] { parseDiagnosis(diagnosis, into: &configuration) }
+        if let logs = top["logs"] { LogsParser(reader: reader, baseDirectory: baseDirectory).parse(logs, into: &configuration) }
+        if let runbooks = reader.namedMapping(top["runbooks"], "runbooks") {
+            for (name, node, keyNode) in runbooks {
+                guard let cause = FailureCause(rawValue: name) else {
+                    reader.report(
+                        keyNode, "runbooks.\(name)",
+                        "'\(name)' is not a failure cause; use one of \(FailureCause.allCases.map(\.rawValue).joined(separator: ", "))")
+                    continue
+                }
+                if let url = reader.nonEmptyString(node, "runbooks.\(name)") { configuration.runbooks[cause] = url }
+            }
+        }
         return configuration
     }
 

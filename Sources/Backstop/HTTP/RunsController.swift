@@ -14,6 +14,14 @@ struct RunsController {
             }
             return try JSONResponse.make(try await services.store.recentRuns(limit: limit))
         }
+        router.get("/api/v1/runs/:id/report.md") { _, context in
+            let run = try await run(context)
+            let report = await services.reporter.report(for: run)
+            return JSONResponse.text(MarkdownReport.render(report), contentType: "text/markdown; charset=utf-8")
+        }
+        router.get("/api/v1/runs/:id/report.json") { _, context in
+            try JSONResponse.make(await services.reporter.report(for: try await run(context)))
+        }
         router.get("/api/v1/runs/:id") { _, context in
             let id = try context.parameters.require("id")
             guard let run = try await services.store.run(id: id) else {
@@ -21,5 +29,13 @@ struct RunsController {
             }
             return try JSONResponse.make(run)
         }
+    }
+
+    private func run(_ context: some RequestContext) async throws -> VerificationRun {
+        let id = try context.parameters.require("id")
+        guard let run = try await services.store.run(id: id) else {
+            throw HTTPError(.notFound, message: "no run with id '\(id)'")
+        }
+        return run
     }
 }

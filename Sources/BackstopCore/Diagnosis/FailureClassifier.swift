@@ -24,7 +24,10 @@ package struct FailureClassifier: Sendable {
             let matching = lines.filter(rule.matches)
             guard !matching.isEmpty else { continue }
             if let decided {
-                if rule.cause != decided.rule.cause { otherCauses.insert(rule.cause) }
+                // Only other lines pointing elsewhere make the verdict less certain; the deciding
+                // line also matching a more generic rule ("lock timeout" is a timeout) does not.
+                let elsewhere = matching.contains { !decided.lines.contains($0) }
+                if rule.cause != decided.rule.cause && elsewhere { otherCauses.insert(rule.cause) }
             } else {
                 decided = (rule, matching)
             }

@@ -22,7 +22,7 @@ package struct FileArtifactInspector: ArtifactInspector {
             let zone = window.flatMap { timeZones[$0.schedule] } ?? TimeZone(identifier: "UTC") ?? .current
             pattern = DateTemplate.render(pattern, date: window?.start ?? now, timeZone: zone)
         }
-        let candidates = try Self.glob(pattern).filter { !$0.hasSuffix(".sha256") }
+        let candidates = try Glob.paths(matching: pattern).filter { !$0.hasSuffix(".sha256") }
         var newest: Artifact?
         for path in candidates {
             guard let artifact = try Self.fileInfo(path), artifact.isRegularFile else { continue }
@@ -86,21 +86,5 @@ package struct FileArtifactInspector: ArtifactInspector {
             timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
         let isRegular = (info.st_mode & S_IFMT) == S_IFREG
         return (Artifact(path: path, sizeBytes: Int64(info.st_size), modifiedAt: modified), isRegular)
-    }
-
-    /// POSIX glob(3): the system's matcher, so patterns behave as in the user's shell.
-    private static func glob(_ pattern: String) throws(InspectionError) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        let status = Glibc.glob(pattern, 0, nil, &result)
-        switch status {
-        case 0: break
-        case GLOB_NOMATCH: return []
-        case GLOB_ABORTED: throw InspectionError("cannot read the directory of \(pattern) (permission denied or unreadable)")
-        default: throw InspectionError("cannot expand \(pattern) (glob error \(status))")
-        }
-        return (0..<Int(result.gl_pathc)).compactMap { index in
-            result.gl_pathv[index].map { String(cString: $0) }
-        }
     }
 }

@@ -2,7 +2,6 @@ import BackstopCore
 import Foundation
 import NIOCore
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -25,13 +24,14 @@ package struct TargetProbe: FailureProbe {
         var findings: [ProbeFinding] = []
         let directory = Self.staticDirectory(of: asset.backup.path)
         let lowSpace = lowSpaceBytes
-        findings += await Self.bounded(
-            timeout, label: "file system probe of \(directory)",
-            blocking: {
-                Self.probeDirectory(directory, lowSpace: lowSpace)
-            })
+        let timeout = timeout
+        findings +=
+            await withDeadline(timeout, blocking: { Self.probeDirectory(directory, lowSpace: lowSpace) })
+            ?? [ProbeFinding(cause: nil, "file system probe of \(directory) gave no answer within \(timeout) (hung mount?)")]
         if let target = asset.backup.target {
-            findings += await Self.bounded(timeout, label: "connecting to \(target)") { await Self.probeEndpoint(target, timeout: timeout) }
+            findings +=
+                await withDeadline(timeout, { await Self.probeEndpoint(target, timeout: timeout) })
+                ?? [ProbeFinding(cause: .networkTimeout, "connecting to \(target) gave no answer within \(timeout)")]
         }
         return findings
     }
@@ -112,44 +112,6 @@ package struct TargetProbe: FailureProbe {
                 return [ProbeFinding(cause: .targetDown, "cannot resolve \(host): \(text)")]
             }
             return [ProbeFinding(cause: .targetDown, "cannot connect to \(target): \(text)")]
-        }
-    }
-
-    // MARK: - Bounding
-
-    /// Runs blocking work on a thread of its own (a stat on a dead NFS mount blocks its thread,
-    /// which must not be one of the concurrency pool's few).
-    static func bounded(
-        _ timeout: Duration, label: String, blocking work: @escaping @Sendable () -> [ProbeFinding]
-    ) async -> [ProbeFinding] {
-        await firstAnswer(timeout, label: label) { finish in Thread.detachNewThread { finish(work()) } }
-    }
-
-    static func bounded(
-        _ timeout: Duration, label: String, _ work: @escaping @Sendable () async -> [ProbeFinding]
-    ) async -> [ProbeFinding] {
-        await firstAnswer(timeout, label: label) { finish in Task.detached { finish(await work()) } }
-    }
-
-    /// The work's findings, or a finding that it gave no answer once `timeout` has passed. The
-    /// run goes on either way; a hung probe keeps only its own thread.
-    private static func firstAnswer(
-        _ timeout: Duration, label: String, start: (@escaping @Sendable ([ProbeFinding]) -> Void) -> Void
-    ) async -> [ProbeFinding] {
-        let pending = Mutex<CheckedContinuation<[ProbeFinding], Never>?>(nil)
-        let finish: @Sendable ([ProbeFinding]) -> Void = { findings in
-            pending.withLock { continuation in
-                continuation?.resume(returning: findings)
-                continuation = nil
-            }
-        }
-        return await withCheckedContinuation { continuation in
-            pending.withLock { $0 = continuation }
-            start(finish)
-            Task.detached {
-                try? await Task.sleep(for: timeout)
-                finish([ProbeFinding(cause: nil, "\(label) gave no answer within \(timeout)")])
-            }
         }
     }
 }
