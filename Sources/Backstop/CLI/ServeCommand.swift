@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = try options.loadConfiguration()
         if let listen {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:9731")
+                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:10027")
             }
             configuration.listenHost = String(listen[..<colon])
             configuration.listenPort = port

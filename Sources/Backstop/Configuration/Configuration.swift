@@ -4,9 +4,10 @@ import Foundation
 /// Backstop's validated configuration. Relative paths are already resolved against the
 /// configuration file's directory.
 package struct Configuration: Sendable {
-    /// Default listen address. 9731 is in the exporter range and not on the Prometheus wiki's
-    /// default port allocations list.
-    package static let defaultPort = 9731
+    /// Default listen port. The exporter range 9100–9999 of the Prometheus wiki's default port
+    /// allocations is fully taken (9731 too); 10027 follows the page's list of exporters outside
+    /// that range (10001–10026) and is not on it.
+    package static let defaultPort = 10027
 
     package var listenHost = "127.0.0.1"
     package var listenPort = Configuration.defaultPort

@@ -1,0 +1,101 @@
+import Backstop
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A throwaway PostgreSQL cluster on 127.0.0.1 and a free port, run as the `postgres` user
+/// (initdb refuses root), logging to a file the tests read. Stopped on `stop()` or deinit.
+///
+/// Spawned through Backstop's ProcessRunner: Foundation's Process on Linux learns of a child's
+/// exit through a socket the child inherits, which the daemon pg_ctl leaves behind keeps open.
+package final class PostgresServer: Sendable {
+    package let directory: TemporaryDirectory
+    package let port: Int
+    package let logFile: String
+
+    /// Starts a cluster with `settings` appended to postgresql.conf.
+    package static func start(settings: [String: String] = [:]) async throws -> PostgresServer {
+        let server = try PostgresServer()
+        try await server.setUp(settings: settings)
+        return server
+    }
+
+    private init() throws {
+        directory = try TemporaryDirectory("backstop-postgres")
+        port = try FreePort.find()
+        logFile = directory.file("postgresql.log")
+    }
+
+    private func setUp(settings: [String: String]) async throws {
+        guard
+            let bin = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
+                .first(where: { FileManager.default.fileExists(atPath: "\($0)/initdb") })
+        else { throw Shell.Failure(description: "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin") }
+        try Shell.run(["chown", "-R", "postgres:postgres", directory.path])
+        try await Self.asPostgres(["\(bin)/initdb", "-D", directory.file("data"), "-A", "trust", "-U", "postgres", "--no-sync"])
+        var conf = [
+            "listen_addresses": "'127.0.0.1'", "port": "\(port)", "unix_socket_directories": "'\(directory.path)'", "fsync": "off",
+            "log_line_prefix": "'%m [%p] '", "log_timezone": "'UTC'",
+        ]
+        conf.merge(settings) { _, new in new }
+        let text = conf.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n") + "\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("data/postgresql.conf")))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+        try await Self.asPostgres(["\(bin)/pg_ctl", "-D", directory.file("data"), "-l", logFile, "-w", "-t", "60", "start"])
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Immediate shutdown: SIGQUIT to the postmaster named in postmaster.pid.
+    package func stop() {
+        guard let text = try? String(contentsOfFile: directory.file("data/postmaster.pid"), encoding: .utf8),
+            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
+        else { return }
+        kill(pid, SIGQUIT)
+    }
+
+    /// Runs SQL with psql and returns its output.
+    @discardableResult
+    package func sql(_ statements: String) throws -> String {
+        try Shell.run([
+            "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-c",
+            statements,
+        ])
+    }
+
+    private static func asPostgres(_ argv: [String]) async throws {
+        let result = try await ProcessRunner().run(
+            ["setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"] + argv, workingDirectory: "/",
+            timeout: .seconds(120), outputLimit: 64 << 10)
+        guard result.succeeded else {
+            throw Shell.Failure(description: "\(argv.joined(separator: " ")) \(result.endDescription): \(result.output)")
+        }
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (the kernel picks it; it is released for the caller to bind).
+package enum FreePort {
+    package static func find() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Shell.Failure(description: "socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw Shell.Failure(description: "could not bind 127.0.0.1:0") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
