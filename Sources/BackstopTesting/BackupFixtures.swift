@@ -40,7 +40,7 @@ package struct BackupFixtures {
         let directoryPath = (artifact as NSString).deletingLastPathComponent
         let name = (artifact as NSString).lastPathComponent
         let line = try Shell.run(["sha256sum", name], in: directoryPath)
-        try line.write(toFile: artifact + ".sha256", atomically: true, encoding: .utf8)
+        try line.write(toFile: artifact + ".sha256", atomically: false, encoding: .utf8)
     }
 
     /// Cuts the file to `bytes`, as an interrupted transfer does.

@@ -16,13 +16,14 @@ package final class TemporaryDirectory: Sendable {
 
     package func file(_ relative: String) -> String { "\(path)/\(relative)" }
 
-    /// Writes text, creating intermediate directories.
+    /// Writes text, creating intermediate directories. Not atomically: Foundation's atomic writes
+    /// on Linux leave `/tmp/TemporaryDirectory.*` folders behind.
     @discardableResult
     package func write(_ relative: String, _ text: String) throws -> String {
         let target = file(relative)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: target, atomically: true, encoding: .utf8)
+        try text.write(toFile: target, atomically: false, encoding: .utf8)
         return target
     }
 }
