@@ -8,9 +8,10 @@ struct RunsController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/api/v1/runs") { request, _ in
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
+            let text = request.uri.queryParameters.get("limit")
+            let limit = text.map { Int($0) ?? 0 } ?? 50
             guard (1...1_000).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit must be between 1 and 1000")
+                throw HTTPError(.badRequest, message: "limit must be a whole number between 1 and 1000")
             }
             return try JSONResponse.make(try await services.store.recentRuns(limit: limit))
         }

@@ -4,7 +4,7 @@ package struct BackupSpec: Sendable, Equatable {
     package var path: String
     package var checksum: ChecksumPolicy
     package var size: SizePolicy
-    /// The oldest an artifact may be when verified on demand.
+    /// The oldest an artifact may be when it is verified (in every run).
     package var maxAge: Duration?
     /// Where the backup tool writes its report (see ``ToolReport``).
     package var statusFile: String?

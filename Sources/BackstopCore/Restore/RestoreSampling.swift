@@ -16,7 +16,7 @@ package struct RestoreSampling: Sendable, Equatable {
     package var amount: Amount
     package var minimum: Int
     package var strategy: Strategy
-    /// Makes the choice reproducible; without it the window's start seeds the pick.
+    /// Makes the choice reproducible; without it the run's start time seeds the pick.
     package var seed: UInt64?
 
     package init(amount: Amount = .fraction(0.25), minimum: Int = 1, strategy: Strategy = .leastRecentlyTested, seed: UInt64? = nil) {

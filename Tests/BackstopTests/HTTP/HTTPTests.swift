@@ -117,8 +117,10 @@ import Testing
             try await client.execute(uri: "/api/v1/runs/run_nope", method: .get) { response in
                 #expect(response.status == .notFound)
             }
-            try await client.execute(uri: "/api/v1/runs?limit=0", method: .get) { response in
-                #expect(response.status == .badRequest)
+            for bad in ["0", "abc", "5000"] {
+                try await client.execute(uri: "/api/v1/runs?limit=\(bad)", method: .get) { response in
+                    #expect(response.status == .badRequest)
+                }
             }
         }
     }
