@@ -69,6 +69,7 @@ let package = Package(
                 "Backstop", "BackstopCore", "BackstopTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"]
         ),
