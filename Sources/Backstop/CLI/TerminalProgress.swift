@@ -39,7 +39,7 @@ final class TerminalProgress: VerificationProgress {
         let line: String? = state.withLock { state in
             guard force || now - state.lastDraw >= .milliseconds(100) else { return nil }
             state.lastDraw = now
-            let elapsed = max(0.001, Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18)
+            let elapsed = max(0.001, (now - started).seconds)
             let rate = Double(state.bytes) / elapsed
             var text =
                 "verifying \(state.done)/\(state.total) assets · \(ByteSize.format(state.bytes)) hashed · \(ByteSize.format(Int64(rate)))/s"

@@ -48,10 +48,7 @@ struct StatusBoardPage {
             <table><tr><th>Asset</th><th>Schedule</th><th>State</th><th>Artifact</th><th>Verified</th><th>Why</th></tr>
 
             """
-        for asset in assets.sorted(by: {
-            sortKey(latest[$0.name]) < sortKey(latest[$1.name])
-                || (sortKey(latest[$0.name]) == sortKey(latest[$1.name]) && $0.name < $1.name)
-        }) {
+        for asset in assets.sorted(by: { (sortKey(latest[$0.name]), $0.name) < (sortKey(latest[$1.name]), $1.name) }) {
             let outcome = latest[asset.name]
             let state = outcome?.state.rawValue ?? "not verified yet"
             let artifact =

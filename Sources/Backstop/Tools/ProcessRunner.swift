@@ -1,3 +1,4 @@
+import BackstopCore
 import Foundation
 import Subprocess
 
@@ -80,7 +81,7 @@ package struct ProcessRunner: ProcessRunning {
             let timedOut = timedOutFlag
             return ProcessResult(
                 exitCode: exitCode, signal: signal, output: output.text, omittedBytes: output.omitted,
-                durationSeconds: (ContinuousClock.now - started).secondsDouble, timedOut: timedOut)
+                durationSeconds: (ContinuousClock.now - started).seconds, timedOut: timedOut)
         } catch let error as SubprocessError {
             throw ProcessError(command: program, reason: Self.reason(error))
         } catch {
@@ -102,11 +103,4 @@ private enum Event: Sendable {
     case finished(CapturedOutput)
     case timerFired
     case timerCancelled
-}
-
-extension Duration {
-    fileprivate var secondsDouble: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }

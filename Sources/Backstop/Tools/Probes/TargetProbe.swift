@@ -95,7 +95,7 @@ package struct TargetProbe: FailureProbe {
         let host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(
-                .milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+                .milliseconds(Int64(timeout.seconds * 1000)))
         do {
             let channel = try await bootstrap.connect(host: host, port: port).get()
             try? await channel.close()
