@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BackstopCore
 import Foundation
 import Logging
@@ -43,7 +44,7 @@ package struct BackstopServices: Sendable {
                 await observer(run)
             })
         let correlation = LogCorrelation(
-            sources: configuration.logSources.map(makeLogSource), paddingBefore: configuration.logPaddingBefore,
+            sources: configuration.logSources.map { makeLogSource($0, timeout: configuration.logTimeout) }, paddingBefore: configuration.logPaddingBefore,
             paddingAfter: configuration.logPaddingAfter, timeout: configuration.logTimeout)
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
@@ -51,11 +52,15 @@ package struct BackstopServices: Sendable {
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter, clock: clock, logger: logger)
     }
 
-    private static func makeLogSource(_ source: LogSourceConfiguration) -> any LogSource {
+    private static func makeLogSource(_ source: LogSourceConfiguration, timeout: Duration) -> any LogSource {
         switch source {
         case .file(let path, let timeZone): FileLogSource(pathTemplate: path, timeZone: timeZone)
         case .journald(let unit, let directory, let files):
             JournaldLogSource(runner: ProcessRunner(), unitTemplate: unit, directory: directory, files: files)
+        case .loki(let loki):
+            LokiLogSource(
+                client: .shared, baseURL: loki.url, queryTemplate: loki.query, tenant: loki.tenant, credentials: loki.credentials,
+                pageSize: loki.pageSize, requestTimeout: timeout)
         }
     }
 }

@@ -182,6 +182,8 @@ final class ConfigReader {
 
     /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.
     static func closest(to key: String, in candidates: [String]) -> String? {
+        // `password` for `password_file`: the secret forms add a suffix, which is no typo.
+        if let suffixed = candidates.first(where: { $0.hasPrefix(key + "_") }) { return suffixed }
         let scored = candidates.map { ($0, distance(key, $0)) }.min { $0.1 < $1.1 }
         guard let (best, score) = scored, score <= max(2, key.count / 3) else { return nil }
         return best

@@ -44,4 +44,20 @@ package struct Configuration: Sendable {
 package enum LogSourceConfiguration: Sendable, Equatable {
     case file(path: String, timeZone: TimeZone)
     case journald(unit: String, directory: String?, files: [String])
+    case loki(LokiSourceConfiguration)
+}
+
+/// A `type: loki` log source.
+package struct LokiSourceConfiguration: Sendable, Equatable {
+    /// Base URL, e.g. `http://loki:3100`.
+    package var url: String
+    /// LogQL selector template; `{service}` is replaced by the service name.
+    package var query = #"{service="{service}"}"#
+    /// `X-Scope-OrgID`, for multi-tenant Loki.
+    package var tenant: String?
+    package var credentials: HTTPCredentials?
+    /// Entries per `query_range` request (Loki's default `max_entries_limit_per_query` is 5000).
+    package var pageSize = 1_000
+
+    package init(url: String) { self.url = url }
 }

@@ -22,7 +22,7 @@ struct LogsParser {
 
     private func parseSource(_ node: Node, path: String) -> LogSourceConfiguration? {
         guard let type = node.mapping?["type"].flatMap({ reader.nonEmptyString($0, "\(path).type") }) else {
-            reader.report(node, "\(path).type", "is required: file or journald")
+            reader.report(node, "\(path).type", "is required: file, journald or loki")
             return nil
         }
         switch type {
@@ -53,9 +53,36 @@ struct LogsParser {
                 PathResolver.resolve($0, against: baseDirectory)
             }
             return .journald(unit: unit, directory: directory, files: files)
+        case "loki":
+            return parseLoki(node, path: path).map(LogSourceConfiguration.loki)
         default:
-            reader.report(node.mapping?["type"], "\(path).type", "'\(type)' is not a log source type; use file or journald")
+            reader.report(node.mapping?["type"], "\(path).type", "'\(type)' is not a log source type; use file, journald or loki")
             return nil
         }
+    }
+
+    private func parseLoki(_ node: Node, path: String) -> LokiSourceConfiguration? {
+        let allowed = [
+            "type", "url", "query", "tenant", "page_size", "bearer_token_file", "bearer_token_env", "basic_auth",
+        ]
+        guard let fields = reader.mapping(node, path, allowed: allowed),
+            let url = reader.nonEmptyString(reader.require(fields["url"], in: node, "\(path).url", "Loki's base URL, like http://loki:3100"), "\(path).url")
+        else { return nil }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            reader.report(fields["url"], "\(path).url", "'\(url)' is not an http(s) URL; use Loki's base URL, like http://loki:3100")
+            return nil
+        }
+        var loki = LokiSourceConfiguration(url: url)
+        if let query = fields["query"].flatMap({ reader.nonEmptyString($0, "\(path).query") }) {
+            guard query.contains("{service}") else {
+                reader.report(fields["query"], "\(path).query", "must contain {service}, like '{service=\"{service}\"}' (quote it in YAML)")
+                return nil
+            }
+            loki.query = query
+        }
+        loki.tenant = fields["tenant"].flatMap { reader.nonEmptyString($0, "\(path).tenant") }
+        if let size = fields["page_size"].flatMap({ reader.int($0, "\(path).page_size", atLeast: 1) }) { loki.pageSize = size }
+        loki.credentials = reader.httpCredentials(fields, path: path, baseDirectory: baseDirectory, parent: node)
+        return loki
     }
 }

@@ -145,7 +145,7 @@ package struct LogLineParser: Sendable {
         #"(?i:\b(?:level|lvl|severity)=)"?([A-Za-z]+)|\b(ERROR|FATAL|PANIC|CRITICAL|CRIT|WARNING|WARN|NOTICE|INFO|DEBUG|LOG)\b:?|\[(error|crit|alert|emerg|warn|notice|info|debug)\]"#
     )
 
-    static func level(in line: String) -> String? {
+    package static func level(in line: String) -> String? {
         guard let match = levelRegex?.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { return nil }
         return (group(match, 1, line) ?? group(match, 2, line) ?? group(match, 3, line))?.lowercased()
     }

@@ -87,6 +87,29 @@ import Testing
         #expect(markdown.contains("## Log sources that could not be read"))
     }
 
+    @Test func theLokiSourceFeedsTheReport() async throws {
+        let loki = FakeLoki()
+        let parser = LogLineParser(timeZone: TimeZone(identifier: "UTC") ?? .current, year: 2026)
+        for line in Self.postgresLog.split(separator: "\n") {
+            guard let timestamp = parser.parse(String(line)).timestamp else { continue }
+            let nanoseconds = Int64(timestamp.timeIntervalSince1970 * 1_000_000_000)
+            loki.push(.init(labels: ["service": "orders-api", "job": "postgres"], nanoseconds: nanoseconds, line: String(line)), tenant: "ops")
+        }
+        let report = try await loki.run { url in
+            let (harness, configuration) = try failingHarness(logs: "    - { type: loki, url: \(url), tenant: ops }")
+            let services = try await harness.services(configuration)
+            let run = try await services.runner.run(VerificationRequest(trigger: .manual))
+            return await services.reporter.report(for: run)
+        }
+        #expect(report.logSourceProblems.isEmpty, "\(report.logSourceProblems)")
+        let logs = try #require(report.failures.first?.logs)
+        let own = try #require(logs.services.first { $0.service == "orders-api" })
+        #expect(own.lines.contains { $0.text.contains("still waiting for AccessShareLock on relation 16385") })
+        #expect(logs.signals.contains { $0.kind == .lockWait && $0.service == "orders-api" })
+        #expect(loki.requests.contains { $0.query == #"{service="orders-worker"}"# }, "adjacent services are queried too")
+        #expect(loki.requests.allSatisfy { $0.tenant == "ops" })
+    }
+
     @Test func aHangingLogSourceIsCutOffAndNamed() async throws {
         struct Hanging: LogSource {
             var name: String { "loki http://127.0.0.1:9" }
