@@ -44,7 +44,8 @@ package struct BackstopServices: Sendable {
                 await observer(run)
             })
         let correlation = LogCorrelation(
-            sources: configuration.logSources.map { makeLogSource($0, timeout: configuration.logTimeout) }, paddingBefore: configuration.logPaddingBefore,
+            sources: configuration.logSources.map { makeLogSource($0, timeout: configuration.logTimeout) },
+            paddingBefore: configuration.logPaddingBefore,
             paddingAfter: configuration.logPaddingAfter, timeout: configuration.logTimeout)
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)

@@ -28,7 +28,8 @@ extension ConfigReader {
         }
         let basicPath = "\(path).basic_auth"
         guard let basic = mapping(basicNode, basicPath, allowed: ["username", "password_file", "password_env"]),
-            let username = nonEmptyString(require(basic["username"], in: basicNode, "\(basicPath).username", "the user name"), "\(basicPath).username"),
+            let username = nonEmptyString(
+                require(basic["username"], in: basicNode, "\(basicPath).username", "the user name"), "\(basicPath).username"),
             let password = secret(basic, "password", path: basicPath, baseDirectory: baseDirectory, required: true, parent: basicNode)
         else { return nil }
         return .basic(username: username, password: password)

@@ -66,7 +66,8 @@ struct LogsParser {
             "type", "url", "query", "tenant", "page_size", "bearer_token_file", "bearer_token_env", "basic_auth",
         ]
         guard let fields = reader.mapping(node, path, allowed: allowed),
-            let url = reader.nonEmptyString(reader.require(fields["url"], in: node, "\(path).url", "Loki's base URL, like http://loki:3100"), "\(path).url")
+            let url = reader.nonEmptyString(
+                reader.require(fields["url"], in: node, "\(path).url", "Loki's base URL, like http://loki:3100"), "\(path).url")
         else { return nil }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             reader.report(fields["url"], "\(path).url", "'\(url)' is not an http(s) URL; use Loki's base URL, like http://loki:3100")

@@ -27,12 +27,16 @@ extension ConfigReader {
         if let fileNode, let file = nonEmptyString(fileNode, "\(path).\(name)_file") {
             let resolved = PathResolver.resolve(file, against: baseDirectory)
             guard let data = FileManager.default.contents(atPath: resolved) else {
-                report(fileNode, "\(path).\(name)_file", "cannot read '\(resolved)'; check that it exists and that Backstop's user may read it")
+                report(
+                    fileNode, "\(path).\(name)_file", "cannot read '\(resolved)'; check that it exists and that Backstop's user may read it"
+                )
                 return nil
             }
             let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else {
-                report(fileNode, "\(path).\(name)_file", "'\(resolved)' is empty; put the \(name.replacingOccurrences(of: "_", with: " ")) in it")
+                report(
+                    fileNode, "\(path).\(name)_file",
+                    "'\(resolved)' is empty; put the \(name.replacingOccurrences(of: "_", with: " ")) in it")
                 return nil
             }
             return Secret(value)
@@ -45,7 +49,9 @@ extension ConfigReader {
             return Secret(value)
         }
         if required {
-            report(parent, "\(path).\(name)_file", "is required (or \(name)_env): the file holding the \(name.replacingOccurrences(of: "_", with: " "))")
+            report(
+                parent, "\(path).\(name)_file",
+                "is required (or \(name)_env): the file holding the \(name.replacingOccurrences(of: "_", with: " "))")
         }
         return nil
     }

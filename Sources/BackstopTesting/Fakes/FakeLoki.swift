@@ -68,7 +68,9 @@ package final class FakeLoki: Sendable {
             return Self.text(.badRequest, "parse error : syntax error: unexpected $end")
         }
         guard let selector = Selector(query) else {
-            return Self.text(.badRequest, "parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value")
+            return Self.text(
+                .badRequest,
+                "parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         guard let end = parameters["end"].map({ Self.time(String($0)) }) ?? now,
@@ -79,7 +81,8 @@ package final class FakeLoki: Sendable {
             return Self.text(.badRequest, "limit must be a positive value")
         }
         guard limit <= maxEntriesPerQuery else {
-            return Self.text(.badRequest, "max entries limit per query exceeded, limit > max_entries_limit_per_query (\(limit) > \(maxEntriesPerQuery))")
+            return Self.text(
+                .badRequest, "max entries limit per query exceeded, limit > max_entries_limit_per_query (\(limit) > \(maxEntriesPerQuery))")
         }
         let direction = parameters["direction"].map(String.init) ?? "backward"
         guard ["forward", "backward"].contains(direction) else {
@@ -99,7 +102,8 @@ package final class FakeLoki: Sendable {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=UTF-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok, headers: [.contentType: "application/json; charset=UTF-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 
     /// Nanosecond epoch or RFC 3339, as Loki accepts.
@@ -114,7 +118,9 @@ package final class FakeLoki: Sendable {
     private static let orgIDHeader = HTTPField.Name("X-Scope-OrgID")
 
     private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
     /// `{a="x", b!="y"} |= "text"`: what the stand-in understands of LogQL. Anything else is a

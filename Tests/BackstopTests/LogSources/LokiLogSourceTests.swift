@@ -43,7 +43,8 @@ import Testing
     @Test func linesSharingTheBoundaryNanosecondAreNeitherLostNorRepeated() async throws {
         let loki = FakeLoki()
         for index in 0..<7 {
-            loki.push(.init(labels: ["service": "db"], nanoseconds: Self.base + Self.second, line: "same instant \(index)"), tenant: "team-a")
+            loki.push(
+                .init(labels: ["service": "db"], nanoseconds: Self.base + Self.second, line: "same instant \(index)"), tenant: "team-a")
         }
         loki.push(.init(labels: ["service": "db"], nanoseconds: Self.base, line: "earlier"), tenant: "team-a")
         let lines = try await loki.run { url in
@@ -58,10 +59,12 @@ import Testing
     @Test func aLimitKeepsTheLinesNearestTheFailure() async throws {
         let loki = FakeLoki()
         for index in 0..<50 {
-            loki.push(.init(labels: ["service": "db"], nanoseconds: Self.base + Int64(index) * Self.second, line: "\(index)"), tenant: "team-a")
+            loki.push(
+                .init(labels: ["service": "db"], nanoseconds: Self.base + Int64(index) * Self.second, line: "\(index)"), tenant: "team-a")
         }
         let lines = try await loki.run { url in
-            try await source(url, pageSize: 4).lines(of: "db", from: Self.date(Self.base), to: Self.date(Self.base + 60 * Self.second), limit: 10)
+            try await source(url, pageSize: 4).lines(
+                of: "db", from: Self.date(Self.base), to: Self.date(Self.base + 60 * Self.second), limit: 10)
         }
         #expect(lines.map(\.text) == (40..<50).map(String.init))
         #expect(lines.first?.timestamp == Self.date(Self.base + 40 * Self.second))

@@ -93,7 +93,8 @@ import Testing
         for line in Self.postgresLog.split(separator: "\n") {
             guard let timestamp = parser.parse(String(line)).timestamp else { continue }
             let nanoseconds = Int64(timestamp.timeIntervalSince1970 * 1_000_000_000)
-            loki.push(.init(labels: ["service": "orders-api", "job": "postgres"], nanoseconds: nanoseconds, line: String(line)), tenant: "ops")
+            loki.push(
+                .init(labels: ["service": "orders-api", "job": "postgres"], nanoseconds: nanoseconds, line: String(line)), tenant: "ops")
         }
         let report = try await loki.run { url in
             let (harness, configuration) = try failingHarness(logs: "    - { type: loki, url: \(url), tenant: ops }")

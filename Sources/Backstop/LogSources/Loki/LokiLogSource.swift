@@ -114,7 +114,8 @@ package struct LokiLogSource: LogSource {
         }
         guard status == .ok else {
             let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw LogSourceError("\(name): HTTP \(status.code) \(status.reasonPhrase): \(text.prefix(300))\(Self.hint(for: status, body: text))")
+            throw LogSourceError(
+                "\(name): HTTP \(status.code) \(status.reasonPhrase): \(text.prefix(300))\(Self.hint(for: status, body: text))")
         }
         let decoded: LokiQueryRangeResponse
         do {
@@ -139,7 +140,8 @@ package struct LokiLogSource: LogSource {
     private static func hint(for status: HTTPResponseStatus, body: String) -> String {
         switch status.code {
         case 401, 403:
-            body.localizedCaseInsensitiveContains("org id") ? " (set the source's tenant: Loki runs multi-tenant)" : " (check the source's credentials)"
+            body.localizedCaseInsensitiveContains("org id")
+                ? " (set the source's tenant: Loki runs multi-tenant)" : " (check the source's credentials)"
         case 400: " (check the source's query template)"
         default: ""
         }
