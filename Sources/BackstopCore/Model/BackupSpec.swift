@@ -12,6 +12,8 @@ package struct BackupSpec: Sendable, Equatable {
     package var tool: String?
     /// `HOST:PORT` of the backup target, probed for reachability when a backup fails.
     package var target: String?
+    /// The argv that runs the backup again, for automatic retries of transient failures.
+    package var retry: [String]?
 
     package init(
         path: String,

@@ -87,6 +87,7 @@ package enum MarkdownReport {
         case .schedule(let name): "scheduled window of \(name)"
         case .event(let id): "completion event \(id)"
         case .manual: "run on demand"
+        case .retry(let asset): "re-verification after retrying \(asset)"
         }
     }
 

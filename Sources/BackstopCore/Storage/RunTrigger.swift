@@ -6,12 +6,15 @@ package enum RunTrigger: Sendable, Equatable, Codable {
     case event(String)
     /// Someone asked: `backstop verify`.
     case manual
+    /// Re-verification after an automatic retry of the named asset's backup.
+    case retry(String)
 
     package var kind: String {
         switch self {
         case .schedule: "schedule"
         case .event: "event"
         case .manual: "manual"
+        case .retry: "retry"
         }
     }
 
@@ -20,6 +23,7 @@ package enum RunTrigger: Sendable, Equatable, Codable {
         case .schedule(let name): name
         case .event(let id): id
         case .manual: nil
+        case .retry(let asset): asset
         }
     }
 
@@ -28,6 +32,7 @@ package enum RunTrigger: Sendable, Equatable, Codable {
         case ("schedule", let name?): self = .schedule(name)
         case ("event", let id?): self = .event(id)
         case ("manual", _): self = .manual
+        case ("retry", let asset?): self = .retry(asset)
         default: return nil
         }
     }

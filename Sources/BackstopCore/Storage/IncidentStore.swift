@@ -1,0 +1,57 @@
+import Foundation
+
+/// The incident ledger's storage: current state (incidents, outbox) beside the append-only
+/// record (incident events, recovery attempts, reports, triage marks).
+package protocol IncidentStore: Sendable {
+    /// The newest incident with this dedup key, open or resolved.
+    func latestIncident(dedupKey: String) async throws(StoreError) -> Incident?
+    func openIncidents(asset: String) async throws(StoreError) -> [Incident]
+    func incident(id: String) async throws(StoreError) -> Incident?
+    /// Newest first.
+    func incidents(limit: Int, openOnly: Bool) async throws(StoreError) -> [Incident]
+    func events(incidentID: String) async throws(StoreError) -> [IncidentEvent]
+    func latestReport(incidentID: String) async throws(StoreError) -> IncidentReportSnapshot?
+
+    /// Whether a run's failures have been triaged (committed); a run that was not is triaged
+    /// again after a restart.
+    func isTriaged(runID: String) async throws(StoreError) -> Bool
+    /// Failed runs that were recorded but never triaged (a crash in between).
+    func untriagedRunIDs() async throws(StoreError) -> [String]
+    /// Writes a triage's decisions and marks the run triaged, in one transaction.
+    func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError)
+
+    /// Retries already spent against a schedule's window.
+    func recoveryAttempts(schedule: String, windowStart: Date?) async throws(StoreError) -> Int
+    /// Appends one retry as soon as it has run, so the budget holds across a crash.
+    func append(_ attempt: RecoveryAttempt) async throws(StoreError)
+
+    // MARK: Outbox
+
+    /// Pending messages that are due, at most one per incident and target (the oldest), so each
+    /// incident's messages reach a target in order.
+    func dueMessages(now: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
+    /// Marks that a send is about to start: if the process dies before the outcome is written,
+    /// the message is in doubt and the sink checks before creating again.
+    func markSending(_ id: Int64) async throws(StoreError)
+    func markDelivered(_ id: Int64, reference: ExternalReference?, event: IncidentEvent) async throws(StoreError)
+    func markRetry(_ id: Int64, nextAttemptAt: Date, error: String, inDoubt: Bool) async throws(StoreError)
+    func markDead(_ id: Int64, error: String, event: IncidentEvent, fallback: OutboxMessage?) async throws(StoreError)
+    func outboxStatus(now: Date) async throws(StoreError) -> OutboxStatus
+    func deadLetters(limit: Int) async throws(StoreError) -> [OutboxMessage]
+}
+
+/// How the outbox stands, for metrics, readiness and the status board.
+package struct OutboxStatus: Sendable, Equatable {
+    package var pending: Int
+    package var oldestPendingAge: Double
+    package var dead: Int
+    /// The earliest moment a pending message is due (to sleep until then).
+    package var nextDue: Date?
+
+    package init(pending: Int = 0, oldestPendingAge: Double = 0, dead: Int = 0, nextDue: Date? = nil) {
+        self.pending = pending
+        self.oldestPendingAge = oldestPendingAge
+        self.dead = dead
+        self.nextDue = nextDue
+    }
+}
