@@ -9,7 +9,7 @@ struct AssetParser {
     let baseDirectory: String
 
     static let assetKeys = ["name", "kind", "service", "adjacent", "schedule", "backup", "restore"]
-    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file", "tool", "target"]
+    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file", "tool", "target", "retry"]
     static let backupTypes = ["files"]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {
@@ -64,6 +64,14 @@ struct AssetParser {
             } else {
                 reader.report(
                     fields["target"], "\(path).target", "'\(target)' is not HOST:PORT of the backup target, e.g. backup.example.com:22")
+            }
+        }
+        if let retry = fields["retry"].flatMap({ reader.stringList($0, "\(path).retry") }) {
+            if retry.isEmpty || retry[0].isEmpty {
+                reader.report(
+                    fields["retry"], "\(path).retry", "give the command as a list of arguments, like [/usr/local/bin/backup-orders, --now]")
+            } else {
+                spec.retry = retry
             }
         }
         return artifactPath == nil ? nil : spec

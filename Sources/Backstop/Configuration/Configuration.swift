@@ -30,6 +30,20 @@ package struct Configuration: Sendable {
     package var logTimeout: Duration = .seconds(10)
     /// Runbook links by cause, put into reports.
     package var runbooks: [FailureCause: String] = [:]
+    /// Which failures are retried automatically, and how hard.
+    package var recovery = RecoveryPolicy()
+    /// Where incidents go and how they are de-duplicated (`incidents.dry_run` mirrors `dry_run`).
+    package var incidents = IncidentPolicy()
+    package var pagerDuty: PagerDutyConfiguration?
+    package var jira: JiraConfiguration?
+    package var linear: LinearConfiguration?
+    /// How the outbox retries calls to the sinks.
+    package var delivery = DeliveryPolicy()
+    /// Record and log every mutating action (retry commands, sink calls) instead of doing it.
+    package var dryRun: Bool {
+        get { incidents.dryRun }
+        set { incidents.dryRun = newValue }
+    }
 
     package init(sqlitePath: String, schedules: [String: Schedule], assets: [Asset]) {
         self.sqlitePath = sqlitePath

@@ -8,7 +8,8 @@ struct ConfigurationParser {
     let baseDirectory: String
 
     static let topLevelKeys = [
-        "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks",
+        "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks", "recovery",
+        "incidents", "dry_run",
     ]
 
     func parse(_ root: Node?) -> Configuration? {
@@ -33,6 +34,10 @@ struct ConfigurationParser {
         }
         if let restore = top["restore_tests"] { parseRestoreTests(restore, into: &configuration) }
         if let diagnosis = top["diagnosis"] { parseDiagnosis(diagnosis, into: &configuration) }
+        let incidents = IncidentsParser(reader: reader, baseDirectory: baseDirectory)
+        if let node = top["recovery"] { incidents.parseRecovery(node, into: &configuration) }
+        if let node = top["incidents"] { incidents.parseIncidents(node, into: &configuration) }
+        if let value = reader.bool(top["dry_run"], "dry_run") { configuration.dryRun = value }
         if let logs = top["logs"] { LogsParser(reader: reader, baseDirectory: baseDirectory).parse(logs, into: &configuration) }
         if let runbooks = reader.namedMapping(top["runbooks"], "runbooks") {
             for (name, node, keyNode) in runbooks {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The record's schema. Record tables are append-only: triggers in the schema itself abort any
@@ -20,6 +21,13 @@ enum RecordSchema {
         ),
         ("events", ["id", "asset", "received_at", "report_json"]),
         ("diagnoses", ["run_id", "asset", "cause", "confidence", "rule", "evidence_json"]),
+        ("incident_events", ["incident_id", "at", "kind", "text"]),
+        ("incident_reports", ["incident_id", "run_id", "created_at", "markdown", "json"]),
+        (
+            "recovery_attempts",
+            ["run_id", "asset", "schedule", "cause", "attempt", "started_at", "finished_at", "result", "detail", "window_start"]
+        ),
+        ("triaged_runs", ["run_id", "at"]),
     ]
 
     static func columns(of table: String) -> [String] {
@@ -129,8 +137,102 @@ enum RecordSchema {
                     """)
             try appendOnlyTriggers(db, table: "diagnoses")
         }
+        migrator.registerMigration("v3 incidents") { db in
+            try db.execute(sql: incidentsDDL)
+            for table in ["incident_events", "incident_reports", "recovery_attempts", "triaged_runs"] {
+                try appendOnlyTriggers(db, table: table)
+            }
+            // Runs recorded before incidents existed are history, not work: mark them triaged.
+            let runs = try String.fetchAll(db, sql: "SELECT id FROM runs ORDER BY seq")
+            for run in runs { try HashChain.append(db, table: "triaged_runs", values: [run, Date().timeIntervalSince1970]) }
+        }
         return migrator
     }
+
+    /// Record tables of the incident ledger, then its current-state tables (`incidents`,
+    /// `outbox`), which are updated in place and are not part of the record.
+    private static let incidentsDDL = """
+        CREATE TABLE incident_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id TEXT NOT NULL,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX incident_events_incident ON incident_events(incident_id, seq);
+        CREATE TABLE incident_reports (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            markdown TEXT NOT NULL,
+            json TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX incident_reports_incident ON incident_reports(incident_id, seq);
+        CREATE TABLE recovery_attempts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            schedule TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            started_at REAL NOT NULL,
+            finished_at REAL NOT NULL,
+            result TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            window_start REAL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX recovery_attempts_window ON recovery_attempts(schedule, window_start);
+        CREATE TABLE triaged_runs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            at REAL NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TABLE incidents (
+            id TEXT PRIMARY KEY,
+            dedup_key TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            schedule TEXT NOT NULL,
+            state TEXT NOT NULL,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            opened_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            resolved_at REAL,
+            occurrences INTEGER NOT NULL,
+            last_run_id TEXT NOT NULL,
+            references_json TEXT NOT NULL
+        );
+        CREATE INDEX incidents_dedup ON incidents(dedup_key, opened_at);
+        CREATE INDEX incidents_asset ON incidents(asset, state);
+        -- One open incident per dedup key, enforced by the schema.
+        CREATE UNIQUE INDEX incidents_one_open ON incidents(dedup_key) WHERE state = 'open';
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            action TEXT NOT NULL,
+            payload_json TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            in_doubt INTEGER NOT NULL,
+            last_error TEXT,
+            finished_at REAL
+        );
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        CREATE INDEX outbox_incident ON outbox(incident_id, target, id);
+        """
 
     private static func appendOnlyTriggers(_ db: Database, table: String) throws {
         try db.execute(

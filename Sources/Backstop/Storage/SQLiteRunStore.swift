@@ -176,7 +176,7 @@ package final class SQLiteRunStore: RunStore {
 
     // MARK: - Plumbing
 
-    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
+    func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
         do {
             try await pool.write(body)
         } catch {
@@ -184,7 +184,7 @@ package final class SQLiteRunStore: RunStore {
         }
     }
 
-    private func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+    func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
         do {
             return try await pool.read(body)
         } catch {

@@ -68,7 +68,9 @@ package struct ExternalReference: Sendable, Equatable, Codable {
 /// One entry of an incident's timeline, appended to the record.
 package struct IncidentEvent: Sendable, Equatable, Codable {
     package enum Kind: String, Sendable, Codable {
-        case opened, updated, reopened, resolved, retry, delivered, deliveryFailed = "delivery_failed", deadLetter = "dead_letter"
+        case opened, updated, reopened, resolved, retry, delivered
+        case deliveryFailed = "delivery_failed"
+        case deadLetter = "dead_letter"
     }
 
     package var incidentID: String

@@ -23,7 +23,8 @@ package struct IncidentLedger: Sendable {
             incident.occurrences += 1
             incident.updatedAt = now
             incident.lastRunID = failure.runID
-            let comment = Self.recurrenceComment(failure, occurrences: incident.occurrences, reportURL: policy.reportURL(incident: incident.id))
+            let comment = Self.recurrenceComment(
+                failure, occurrences: incident.occurrences, reportURL: policy.reportURL(incident: incident.id))
             change.incidents.append(incident)
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .updated, text: "recurred in \(failure.runID)"))
             change.reports.append(snapshot(failure, incidentID: incident.id, now: now))
@@ -71,7 +72,8 @@ package struct IncidentLedger: Sendable {
             incident.resolvedAt = now
             incident.updatedAt = now
             change.incidents.append(incident)
-            let text = "Resolved: \(incident.asset) verified healthy in \(runID), \(Self.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
+            let text =
+                "Resolved: \(incident.asset) verified healthy in \(runID), \(Self.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .resolved, text: text))
             let payload = OutboxPayload(
                 title: incident.title, summary: text, markdown: text, dedupKey: incident.dedupKey, asset: incident.asset,

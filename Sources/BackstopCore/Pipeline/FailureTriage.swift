@@ -75,7 +75,9 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
         }
         if !unrecovered.isEmpty {
             var reportRun = run
-            reportRun.outcomes = run.outcomes.filter { outcome in !outcome.state.isFailure || unrecovered.contains { $0.asset == outcome.asset } }
+            reportRun.outcomes = run.outcomes.filter { outcome in
+                !outcome.state.isFailure || unrecovered.contains { $0.asset == outcome.asset }
+            }
             let report = await reporter.report(for: reportRun, attempted: attemptedLines)
             let rendered = render(report)
             for outcome in unrecovered {
@@ -84,13 +86,16 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
                 let latest = try await store.latestIncident(dedupKey: key)
                 let failure = TriagedFailure(
                     asset: outcome.asset, schedule: outcome.schedule, cause: cause, evidence: outcome.diagnosis?.evidence ?? [],
-                    runID: run.id, failingSince: latest?.state == .open ? (latest?.openedAt ?? now) : (outcome.window?.closesAt ?? outcome.verifiedAt),
+                    runID: run.id,
+                    failingSince: latest?.state == .open ? (latest?.openedAt ?? now) : (outcome.window?.closesAt ?? outcome.verifiedAt),
                     occurredAt: outcome.verifiedAt, attempted: recoveries[outcome.asset]?.attempted ?? [],
                     reportMarkdown: rendered.markdown, reportJSON: rendered.json)
                 change.merge(ledger.record(failure, latest: latest, now: now))
             }
         }
-        let healthyAssets = run.outcomes.filter { $0.state == .healthy }.map(\.asset) + failed.filter { recoveries[$0.asset]?.recovered == true }.map(\.asset)
+        let healthyAssets =
+            run.outcomes.filter { $0.state == .healthy }.map(\.asset)
+            + failed.filter { recoveries[$0.asset]?.recovered == true }.map(\.asset)
         for asset in healthyAssets {
             let open = try await store.openIncidents(asset: asset)
             change.merge(ledger.resolve(open, runID: run.id, now: now))
@@ -131,7 +136,9 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
             let startedAt = clock.now
             if spent >= recovery.budgetPerWindow {
                 result.attempted.append("retry \(attempt) not run: the window's retry budget (\(recovery.budgetPerWindow)) is spent")
-                await append(outcome, cause: cause, runID: runID, attempt: attempt, startedAt: startedAt, result: .budgetExhausted, detail: "budget spent")
+                await append(
+                    outcome, cause: cause, runID: runID, attempt: attempt, startedAt: startedAt, result: .budgetExhausted,
+                    detail: "budget spent")
                 break
             }
             let delay = recovery.delay(beforeAttempt: attempt, jitter: jitter())
@@ -159,7 +166,9 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
                 + (healthy ? "healthy" : "still failing (\(verified?.cause?.rawValue ?? "not verified"))")
             result.attempted.append(text)
             logger.info("\(text)", metadata: ["asset": "\(asset.name)"])
-            await append(outcome, cause: cause, runID: runID, attempt: attempt, startedAt: startedAt, result: healthy ? .recovered : .failed, detail: text)
+            await append(
+                outcome, cause: cause, runID: runID, attempt: attempt, startedAt: startedAt, result: healthy ? .recovered : .failed,
+                detail: text)
             if healthy {
                 result.recovered = true
                 break

@@ -1,0 +1,215 @@
+import BackstopCore
+import Foundation
+import GRDB
+
+/// The incident ledger and the outbox in the same SQLite file as the record, so a triage's
+/// decisions and the run they came from are committed together.
+extension SQLiteRunStore: IncidentStore {
+    // MARK: Ledger
+
+    package func latestIncident(dedupKey: String) async throws(StoreError) -> Incident? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE dedup_key = ? ORDER BY opened_at DESC LIMIT 1", arguments: [dedupKey])
+                .map(IncidentRow.incident)
+        }
+    }
+
+    package func openIncidents(asset: String) async throws(StoreError) -> [Incident] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE asset = ? AND state = 'open' ORDER BY opened_at", arguments: [asset])
+                .map(IncidentRow.incident)
+        }
+    }
+
+    package func incident(id: String) async throws(StoreError) -> Incident? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map(IncidentRow.incident)
+        }
+    }
+
+    package func incidents(limit: Int, openOnly: Bool) async throws(StoreError) -> [Incident] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM incidents \(openOnly ? "WHERE state = 'open'" : "") ORDER BY opened_at DESC, id DESC LIMIT ?",
+                arguments: [limit]
+            ).map(IncidentRow.incident)
+        }
+    }
+
+    package func events(incidentID: String) async throws(StoreError) -> [IncidentEvent] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM incident_events WHERE incident_id = ? ORDER BY seq", arguments: [incidentID])
+                .compactMap {
+                    row in
+                    IncidentEvent.Kind(rawValue: row["kind"]).map {
+                        IncidentEvent(
+                            incidentID: row["incident_id"], at: Date(timeIntervalSince1970: row["at"]), kind: $0, text: row["text"])
+                    }
+                }
+        }
+    }
+
+    package func latestReport(incidentID: String) async throws(StoreError) -> IncidentReportSnapshot? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM incident_reports WHERE incident_id = ? ORDER BY seq DESC LIMIT 1", arguments: [incidentID]
+            ).map {
+                IncidentReportSnapshot(
+                    incidentID: $0["incident_id"], runID: $0["run_id"], createdAt: Date(timeIntervalSince1970: $0["created_at"]),
+                    markdown: $0["markdown"], json: $0["json"])
+            }
+        }
+    }
+
+    package func isTriaged(runID: String) async throws(StoreError) -> Bool {
+        try await read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM triaged_runs WHERE run_id = ?", arguments: [runID]) ?? false }
+    }
+
+    package func untriagedRunIDs() async throws(StoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM runs WHERE status != 'aborted' AND trigger_kind != 'retry'
+                    AND id NOT IN (SELECT run_id FROM triaged_runs) ORDER BY seq
+                    """)
+        }
+    }
+
+    package func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError) {
+        try await write { db in
+            for incident in change.incidents { try IncidentRow.upsert(incident, db) }
+            for event in change.events { try Self.append(event, db) }
+            for report in change.reports {
+                try HashChain.append(
+                    db, table: "incident_reports",
+                    values: [report.incidentID, report.runID, report.createdAt.timeIntervalSince1970, report.markdown, report.json])
+            }
+            for message in change.messages { try OutboxRow.insert(message, db) }
+            if let triagedRunID {
+                try HashChain.append(db, table: "triaged_runs", values: [triagedRunID, Date().timeIntervalSince1970])
+            }
+        }
+    }
+
+    package func recoveryAttempts(schedule: String, windowStart: Date?) async throws(StoreError) -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) FROM recovery_attempts WHERE schedule = ? AND window_start IS ? AND result IN ('recovered', 'failed')",
+                arguments: [schedule, windowStart?.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    package func append(_ attempt: RecoveryAttempt) async throws(StoreError) {
+        try await write { db in
+            try HashChain.append(
+                db, table: "recovery_attempts",
+                values: [
+                    attempt.runID, attempt.asset, attempt.schedule, attempt.cause.rawValue, attempt.attempt,
+                    attempt.startedAt.timeIntervalSince1970, attempt.finishedAt.timeIntervalSince1970, attempt.result.rawValue,
+                    attempt.detail, attempt.windowStart?.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    // MARK: Outbox
+
+    package func dueMessages(now: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+                    AND NOT EXISTS (
+                        SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.target = o.target
+                        AND p.state = 'pending' AND p.id < o.id)
+                    ORDER BY o.id LIMIT ?
+                    """, arguments: [now.timeIntervalSince1970, limit]
+            ).compactMap(OutboxRow.message)
+        }
+    }
+
+    package func markSending(_ id: Int64) async throws(StoreError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE outbox SET in_doubt = 1, attempts = attempts + 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    package func markDelivered(_ id: Int64, reference: ExternalReference?, event: IncidentEvent) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'delivered', in_doubt = 0, last_error = NULL, finished_at = ? WHERE id = ?",
+                arguments: [event.at.timeIntervalSince1970, id])
+            if let reference, let target = try String.fetchOne(db, sql: "SELECT target FROM outbox WHERE id = ?", arguments: [id]),
+                let sink = SinkKind(rawValue: target),
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [event.incidentID])
+            {
+                var incident = IncidentRow.incident(row)
+                incident.references[sink] = reference
+                try IncidentRow.upsert(incident, db)
+            }
+            try Self.append(event, db)
+        }
+    }
+
+    package func markRetry(_ id: Int64, nextAttemptAt: Date, error: String, inDoubt: Bool) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ?, last_error = ?, in_doubt = ? WHERE id = ?",
+                arguments: [nextAttemptAt.timeIntervalSince1970, error, inDoubt, id])
+        }
+    }
+
+    package func markDead(_ id: Int64, error: String, event: IncidentEvent, fallback: OutboxMessage?) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'dead', last_error = ?, finished_at = ? WHERE id = ?",
+                arguments: [error, event.at.timeIntervalSince1970, id])
+            try Self.append(event, db)
+            if let fallback { try OutboxRow.insert(fallback, db) }
+        }
+    }
+
+    package func outboxStatus(now: Date) async throws(StoreError) -> OutboxStatus {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT
+                      (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
+                      (SELECT MIN(created_at) FROM outbox WHERE state = 'pending') AS oldest,
+                      (SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending') AS next_due,
+                      (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
+                    """)
+            let oldest: Double? = row?["oldest"]
+            let nextDue: Double? = row?["next_due"]
+            return OutboxStatus(
+                pending: row?["pending"] ?? 0, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0,
+                dead: row?["dead"] ?? 0, nextDue: nextDue.map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    package func deadLetters(limit: Int) async throws(StoreError) -> [OutboxMessage] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .compactMap(OutboxRow.message)
+        }
+    }
+
+    /// Every outbox message, oldest first (for tests and `backstop incidents show`).
+    package func outboxMessages(incidentID: String? = nil) async throws(StoreError) -> [OutboxMessage] {
+        try await read { db in
+            if let incidentID {
+                return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE incident_id = ? ORDER BY id", arguments: [incidentID])
+                    .compactMap(OutboxRow.message)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").compactMap(OutboxRow.message)
+        }
+    }
+
+    private static func append(_ event: IncidentEvent, _ db: Database) throws {
+        try HashChain.append(
+            db, table: "incident_events", values: [event.incidentID, event.at.timeIntervalSince1970, event.kind.rawValue, event.text])
+    }
+}
