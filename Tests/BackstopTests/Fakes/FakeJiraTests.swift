@@ -2,7 +2,7 @@ import BackstopTesting
 import Foundation
 import Testing
 
-@Suite struct FakeJiraTests {
+@Suite(.timeLimit(.minutes(5))) struct FakeJiraTests {
     static let basic = "Basic " + Data("ops@example.com:token-123".utf8).base64EncodedString()
     static let auth = [("Authorization", basic)]
 

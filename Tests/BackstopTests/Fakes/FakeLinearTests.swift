@@ -84,6 +84,18 @@ import Testing
         #expect(linear.issues.isEmpty)
     }
 
+    @Test func saysWhenASelectedFieldIsNotModelledAndChangesNothing() async throws {
+        let linear = try FakeLinear(apiKey: Self.key)
+        let answer = try await linear.run { url in
+            try await Self.graphQL(
+                url, "mutation($input: IssueCreateInput!) { issueCreate(input: $input) { issue { id reactionData } } }",
+                variables: ["input": Self.input()])
+        }
+        #expect(answer.status == 400)
+        #expect(Self.firstError(answer)?["message"]?.string?.contains("does not model this field") == true, "\(answer.text)")
+        #expect(linear.issues.isEmpty)
+    }
+
     @Test func refusesAVariableOfTheWrongType() async throws {
         let linear = try FakeLinear(apiKey: Self.key)
         let answer = try await linear.run { url in

@@ -2,7 +2,7 @@ import BackstopTesting
 import Foundation
 import Testing
 
-@Suite struct FakePagerDutyTests {
+@Suite(.timeLimit(.minutes(5))) struct FakePagerDutyTests {
     static let key = "0123456789abcdef0123456789abcdef"
 
     static func trigger(
@@ -112,6 +112,31 @@ import Testing
         }
         #expect(statuses == [202, 202, 429, 202])
         #expect(pagerDuty.alert("backstop/orders")?.triggerCount == 3)
+    }
+
+    @Test func rejectsAnEventLargerThan512KB() async throws {
+        var event = Self.trigger().object ?? [:]
+        event["payload"] = [
+            "summary": "big", "source": "backstop.example", "severity": "info",
+            "custom_details": ["log": .string(String(repeating: "x", count: 512 * 1_024))],
+        ]
+        let answer = try await Self.rejected(.object(event))
+        #expect(answer.status == 400)
+        #expect(Self.errors(answer) == ["The event is larger than the 512 KB PagerDuty accepts"])
+    }
+
+    @Test func testsCanAwaitTheNthAcceptedEventWithoutSleeping() async throws {
+        let pagerDuty = try FakePagerDuty(routingKeys: [Self.key])
+        try await pagerDuty.run { url in
+            let sender = Task {
+                for _ in 0..<3 { _ = try await Self.enqueue(url, Self.trigger()) }
+            }
+            await pagerDuty.log.waitForAccepted(3)
+            #expect(pagerDuty.alert("backstop/orders")?.triggerCount == 3)
+            try await sender.value
+        }
+        let first = await pagerDuty.received.next()
+        #expect(first?.method == "POST" && first?.path == "/v2/enqueue" && first?.status == 202)
     }
 
     @Test func faultsAreAnsweredWithoutChangingAlerts() async throws {

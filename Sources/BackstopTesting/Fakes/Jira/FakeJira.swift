@@ -54,8 +54,11 @@ package final class FakeJira: Sendable {
         service = FakeService(respondToFault: Self.faultResponse)
     }
 
+    /// Faults to answer coming requests with.
     package var faults: FaultPlan { service.faults }
+    /// Every request answered, as it happens.
     package var received: EventRecorder<ReceivedRequest> { service.log.events }
+    /// Every request answered so far, with ways to wait for a count.
     package var log: RequestLog { service.log }
 
     /// Issues in creation order.

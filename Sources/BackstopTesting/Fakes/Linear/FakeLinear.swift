@@ -34,7 +34,7 @@ package final class FakeLinear: Sendable {
         self.now = now
         schema = try LinearSchema.schema()
         limiter = SlidingWindowRateLimiter(limit: requestsPerHour, window: 3_600, now: now)
-        service = FakeService(respondToFault: Self.faultResponse)
+        service = FakeService(respondToFault: { fault in Self.faultResponse(fault, limit: requestsPerHour, now: now()) })
     }
 
     /// How long building Linear's schema from the SDL took (once per process).
@@ -42,8 +42,11 @@ package final class FakeLinear: Sendable {
         try LinearSchema.built.get().buildDuration
     }
 
+    /// Faults to answer coming requests with.
     package var faults: FaultPlan { service.faults }
+    /// Every request answered, as it happens.
     package var received: EventRecorder<ReceivedRequest> { service.log.events }
+    /// Every request answered so far, with ways to wait for a count.
     package var log: RequestLog { service.log }
 
     /// Issues in creation order.
@@ -112,24 +115,33 @@ package final class FakeLinear: Sendable {
             data.withLock { $0 = changed }
             return Self.encoded(result, status: .ok)
         }
-        // Errors before execution (bad variables, unknown operation) have no path; Linear answers
-        // them like validation errors. Resolver errors carry Linear's own extensions.
+        // Resolver errors carry Linear's own extensions. A null in a non-null field the fake does
+        // not fill is the fake's gap, said so. Other errors without a path come from before
+        // execution (bad variables, unknown operation); Linear answers those like validation errors.
+        var executed = false
         let errors = result.errors.map { error -> GraphQLError in
             if let linear = error.originalError as? LinearAPIError {
+                executed = true
                 return GraphQLError(message: error.message, locations: error.locations, path: error.path, extensions: linear.extensions)
             }
+            if error.message.hasPrefix("Cannot return null for non-nullable field") {
+                executed = true
+                let hint = " The Linear fake does not model this field: select fewer fields or add it to LinearRepresentation."
+                return Self.tagged(error, type: "internal error", code: "INTERNAL_SERVER_ERROR", message: error.message + hint)
+            }
             if error.path.elements.isEmpty { return Self.tagged(error, type: "graphql error", code: "BAD_USER_INPUT") }
+            executed = true
             return Self.tagged(error, type: "internal error", code: "INTERNAL_SERVER_ERROR")
         }
         // Map is ExpressibleByNilLiteral, so a bare nil here would become `"data": null`.
         var data: Map?
-        if result.errors.contains(where: { !$0.path.elements.isEmpty }) { data = result.data ?? .null }
+        if executed { data = result.data ?? .null }
         return Self.encoded(GraphQLResult(data: data, errors: errors), status: .badRequest)
     }
 
-    private static func tagged(_ error: GraphQLError, type: String, code: String) -> GraphQLError {
+    private static func tagged(_ error: GraphQLError, type: String, code: String, message: String? = nil) -> GraphQLError {
         GraphQLError(
-            message: error.message, locations: error.locations, path: error.path,
+            message: message ?? error.message, locations: error.locations, path: error.path,
             extensions: ["type": .string(type), "code": .string(code), "userError": .bool(true)])
     }
 
@@ -163,10 +175,10 @@ package final class FakeLinear: Sendable {
         return errorResponse([LinearAPIError.rateLimited.graphQLError], status: .badRequest, headers: headers)
     }
 
-    private static func faultResponse(_ fault: Fault) -> Response {
+    private static func faultResponse(_ fault: Fault, limit: Int, now: Date) -> Response {
         switch fault {
         case .rateLimited(let seconds):
-            return rateLimited(retryAfter: seconds, limit: 5_000, now: Date())
+            return rateLimited(retryAfter: seconds, limit: limit, now: now)
         case .status(let code):
             let status = HTTPResponse.Status(code: code)
             let error = LinearAPIError(

@@ -17,7 +17,7 @@ enum LinearRepresentation {
             "state": state(team?.states.first { $0.id == issue.stateID }, fallback: issue, team: team),
         ]
         if let description = issue.description { object["description"] = description }
-        if let team { object["team"] = self.team(team, withStates: false) }
+        if let team { object["team"] = self.team(team) }
         if !shallow {
             object["comments"] = connection(issue.comments.map { comment($0, of: issue, teams: teams) })
             object["attachments"] = connection(issue.attachments.map { attachment($0, of: issue, teams: teams) })

@@ -127,7 +127,7 @@ package final class FakePagerDuty: Sendable {
     }
 
     private static let throttled: JSONValue = [
-        "status": "throttle event", "message": "Requests for this service are arriving too quickly.  Please retry later.",
+        "status": "throttle event", "message": "Requests for this service are arriving too quickly. Please retry later.",
     ]
 
     private static func faultResponse(_ fault: Fault) -> Response {
