@@ -5,12 +5,12 @@ import NIOCore
 
 /// What the PagerDuty, Jira and Linear fakes share: the fault plan applied before a request is
 /// handled, the log of what was answered, and running on a local port.
-package final class FakeService: Sendable {
+final class FakeService: Sendable {
     /// How the service words a fault (each vendor has its own error bodies).
     typealias FaultResponder = @Sendable (Fault) -> Response
 
-    package let faults = FaultPlan()
-    package let log = RequestLog()
+    let faults = FaultPlan()
+    let log = RequestLog()
     private let respondToFault: FaultResponder
 
     init(respondToFault: @escaping FaultResponder) {
