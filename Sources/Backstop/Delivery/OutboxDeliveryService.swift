@@ -1,0 +1,181 @@
+import BackstopCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Delivers the outbox: claims due messages, sends each to its sink, and records the outcome.
+///
+/// Each message is marked in doubt before it is sent, so a crash mid-call makes the next
+/// attempt check the sink before creating again; messages of one incident reach a target in
+/// order because the store hands out only the oldest pending one. A retryable failure waits
+/// (the sink's `Retry-After` wins over the backoff); a final one, or the last allowed attempt,
+/// makes a dead letter and a fallback page through PagerDuty.
+package final class OutboxDeliveryService: Service, Sendable {
+    package let store: any IncidentStore
+    package let sinks: [SinkKind: any IncidentSink]
+    package let policy: DeliveryPolicy
+    package let clock: any WallClock
+    package let dryRun: Bool
+    package let logger: Logger
+    /// Sees every attempt's outcome (metrics).
+    package let observe: @Sendable (DeliveryOutcome) -> Void
+    private let jitter: @Sendable () -> Double
+    private let wake = WakeSignal()
+
+    package init(
+        store: any IncidentStore, sinks: [SinkKind: any IncidentSink], policy: DeliveryPolicy, clock: any WallClock, dryRun: Bool,
+        logger: Logger, observe: @escaping @Sendable (DeliveryOutcome) -> Void = { _ in },
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.store = store
+        self.sinks = sinks
+        self.policy = policy
+        self.clock = clock
+        self.dryRun = dryRun
+        self.logger = logger
+        self.observe = observe
+        self.jitter = jitter
+    }
+
+    /// Messages were queued: deliver without waiting for the next timer.
+    package func notify() { wake.signal() }
+
+    package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let next: Date?
+                do {
+                    _ = try await self.deliverDue()
+                    next = try await self.store.outboxStatus(now: self.clock.now).nextDue
+                } catch {
+                    self.logger.error("could not read the outbox; trying again in a minute", metadata: ["error": "\(error)"])
+                    next = nil
+                }
+                // With nothing pending, sleep until woken (or a minute, to pick up clock jumps).
+                await self.sleep(until: next ?? self.clock.now.addingTimeInterval(60))
+            }
+        }
+    }
+
+    /// Delivers every due message, pass after pass, until none is due now. Returns how many
+    /// were attempted.
+    @discardableResult
+    package func deliverDue() async throws(StoreError) -> Int {
+        var attempted = 0
+        while !Task.isCancelled {
+            let due = try await store.dueMessages(now: clock.now, limit: 32)
+            if due.isEmpty { break }
+            // Different incidents and targets are independent; one slow sink does not hold the others.
+            await withTaskGroup(of: Void.self) { group in
+                for message in due {
+                    group.addTask { await self.attempt(message) }
+                }
+            }
+            attempted += due.count
+        }
+        return attempted
+    }
+
+    private func sleep(until deadline: Date) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.clock.sleep(until: deadline) }
+            group.addTask { await self.wake.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func attempt(_ message: OutboxMessage) async {
+        var logger = logger
+        logger[metadataKey: "incident"] = "\(message.incidentID)"
+        logger[metadataKey: "sink"] = "\(message.target.rawValue)"
+        logger[metadataKey: "action"] = "\(message.action.rawValue)"
+        do {
+            try await deliver(message, logger: logger)
+        } catch {
+            logger.error("could not record a delivery outcome; it will be tried again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliver(_ message: OutboxMessage, logger: Logger) async throws(StoreError) {
+        guard let incident = try await store.incident(id: message.incidentID) else {
+            try await giveUp(message, error: "incident \(message.incidentID) is not in the ledger", logger: logger)
+            return
+        }
+        if dryRun {
+            logger.notice("dry run: would deliver", metadata: ["title": "\(message.payload.title)"])
+            let text = "dry run: would have sent \(message.action.rawValue) to \(message.target.displayName)"
+            try await store.markDelivered(
+                message.id, reference: nil, event: IncidentEvent(incidentID: incident.id, at: clock.now, kind: .delivered, text: text))
+            return
+        }
+        guard let sink = sinks[message.target] else {
+            try await giveUp(
+                message, error: "incidents.\(message.target.rawValue) is not configured any more; the message cannot be sent",
+                logger: logger)
+            return
+        }
+        try await store.markSending(message.id)
+        let started = clock.now
+        let result: Result<ExternalReference?, SinkError>
+        do throws(SinkError) {
+            result = .success(try await sink.deliver(message, incident: incident))
+        } catch {
+            result = .failure(error)
+        }
+        let seconds = clock.now.timeIntervalSince(started)
+        switch result {
+        case .success(let reference):
+            let text =
+                "\(message.action.rawValue) delivered to \(message.target.displayName)" + (reference.map { " as \($0.key ?? $0.id)" } ?? "")
+            try await store.markDelivered(
+                message.id, reference: reference, event: IncidentEvent(incidentID: incident.id, at: clock.now, kind: .delivered, text: text))
+            observe(DeliveryOutcome(sink: message.target, action: message.action, failure: nil, seconds: seconds))
+            logger.info("delivered", metadata: ["reference": "\(reference?.key ?? reference?.id ?? "-")"])
+        case .failure(let error):
+            observe(DeliveryOutcome(sink: message.target, action: message.action, failure: error.reason, seconds: seconds))
+            let attempts = message.attempts + 1
+            guard error.isRetryable, attempts < policy.maxAttempts else {
+                let why = error.isRetryable ? "gave up after \(attempts) attempts: \(error.message)" : error.message
+                try await giveUp(message, error: why, logger: logger)
+                return
+            }
+            let backoff = policy.delay(afterAttempt: attempts, jitter: jitter())
+            let next = clock.now.addingTimeInterval(max(backoff.seconds, error.retryAfter?.seconds ?? 0))
+            logger.warning(
+                "delivery failed; retrying",
+                metadata: ["error": "\(error.message)", "attempt": "\(attempts)", "retry_at": "\(RFC3339.format(next))"])
+            try await store.markRetry(message.id, nextAttemptAt: next, error: error.message, inDoubt: message.inDoubt || error.mayHaveReached)
+        }
+    }
+
+    /// Makes a dead letter and, unless the pager itself is what failed, pages through PagerDuty
+    /// so a lost incident is still somebody's problem.
+    private func giveUp(_ message: OutboxMessage, error: String, logger: Logger) async throws(StoreError) {
+        let now = clock.now
+        var fallback: OutboxMessage?
+        if message.target != .pagerduty, sinks[.pagerduty] != nil || dryRun {
+            var payload = message.payload
+            payload.summary = String(
+                ("Backstop could not \(message.action.rawValue) this incident in \(message.target.displayName): \(error). "
+                    + message.payload.summary).prefix(1_000))
+            fallback = OutboxMessage(incidentID: message.incidentID, target: .pagerduty, action: .page, payload: payload, createdAt: now)
+        }
+        logger.error("delivery abandoned: dead letter", metadata: ["error": "\(error)", "fallback_page": "\(fallback != nil)"])
+        try await store.markDead(
+            message.id, error: error,
+            event: IncidentEvent(
+                incidentID: message.incidentID, at: now, kind: .deadLetter,
+                text: "\(message.action.rawValue) to \(message.target.displayName) abandoned: \(error)"),
+            fallback: fallback)
+    }
+}
+
+/// One delivery attempt, for metrics.
+package struct DeliveryOutcome: Sendable {
+    package var sink: SinkKind
+    package var action: OutboxAction
+    /// Nil when delivered.
+    package var failure: SinkError.Reason?
+    package var seconds: Double
+}
