@@ -16,6 +16,10 @@ package struct BackstopServices: Sendable {
     package let runner: FileVerificationRunner
     /// Composes incident reports (diagnosis, correlated logs, timeline) for recorded runs.
     package let reporter: RunReporter
+    /// Retries transient failures and turns the rest into incidents.
+    package let triage: TriageService
+    /// Sends incidents to PagerDuty, Jira and Linear.
+    package let delivery: OutboxDeliveryService
     package let clock: any WallClock
     package let logger: Logger
 
@@ -28,8 +32,9 @@ package struct BackstopServices: Sendable {
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
-            schedules: configuration.schedules.keys.sorted())
+            schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
         metrics.load(try await store.metricsSnapshot())
+        let queue = TriageQueue()
         let inspector = FileArtifactInspector(timeZones: configuration.schedules.mapValues(\.timeZone))
         let tester = CommandRestoreTester(
             runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger)
@@ -41,6 +46,7 @@ package struct BackstopServices: Sendable {
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
                 metrics.record(run)
+                queue.enqueue(run)
                 await observer(run)
             })
         let correlation = LogCorrelation(
@@ -49,8 +55,37 @@ package struct BackstopServices: Sendable {
             paddingAfter: configuration.logPaddingAfter, timeout: configuration.logTimeout)
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
+        let delivery = OutboxDeliveryService(
+            store: store, sinks: makeSinks(configuration), policy: configuration.delivery, clock: clock, dryRun: configuration.dryRun,
+            logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store) })
+        let triage = FailureTriage(
+            assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
+            reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
+            reverify: { asset, window async throws(StoreError) in
+                let run = try await runner.run(VerificationRequest(trigger: .retry(asset), assets: [asset], window: window))
+                return run.outcomes.first { $0.asset == asset }
+            },
+            render: { report in
+                (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
+            },
+            clock: clock, logger: logger,
+            didCommit: { _ in
+                await metrics.loadIncidents(from: store)
+                delivery.notify()
+            })
+        await metrics.loadIncidents(from: store)
         return BackstopServices(
-            configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter, clock: clock, logger: logger)
+            configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
+            triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery, clock: clock,
+            logger: logger)
+    }
+
+    /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.
+    private static func makeSinks(_ configuration: Configuration) -> [SinkKind: any IncidentSink] {
+        let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
+        var sinks: [SinkKind: any IncidentSink] = [:]
+        if let pagerDuty = configuration.pagerDuty { sinks[.pagerduty] = PagerDutySink(configuration: pagerDuty, http: http) }
+        return sinks
     }
 
     private static func makeLogSource(_ source: LogSourceConfiguration, timeout: Duration) -> any LogSource {

@@ -14,8 +14,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Listen address, overriding the configuration's listen.", valueName: "host:port"))
     var listen: String?
 
+    @Flag(help: "Record and log retries and incident deliveries as what would be done, without running or sending them.")
+    var dryRun = false
+
     func run() async throws {
         var configuration = try options.loadConfiguration()
+        if dryRun { configuration.dryRun = true }
         if let listen {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
                 throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:10027")
@@ -30,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "version": "\(BackstopVersion.version)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
                 "assets": "\(configuration.assets.count)", "store": "\(configuration.sqlitePath)",
+                "incidents": "\(configuration.incidents.sink?.rawValue ?? "ledger only")", "dry_run": "\(configuration.dryRun)",
             ])
         let app = buildApplication(services: services)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

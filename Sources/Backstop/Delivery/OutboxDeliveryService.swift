@@ -19,12 +19,15 @@ package final class OutboxDeliveryService: Service, Sendable {
     package let logger: Logger
     /// Sees every attempt's outcome (metrics).
     package let observe: @Sendable (DeliveryOutcome) -> Void
+    /// Called after each pass that attempted something (outbox gauges).
+    package let afterPass: @Sendable () async -> Void
     private let jitter: @Sendable () -> Double
     private let wake = WakeSignal()
 
     package init(
         store: any IncidentStore, sinks: [SinkKind: any IncidentSink], policy: DeliveryPolicy, clock: any WallClock, dryRun: Bool,
         logger: Logger, observe: @escaping @Sendable (DeliveryOutcome) -> Void = { _ in },
+        afterPass: @escaping @Sendable () async -> Void = {},
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
         self.store = store
@@ -34,6 +37,7 @@ package final class OutboxDeliveryService: Service, Sendable {
         self.dryRun = dryRun
         self.logger = logger
         self.observe = observe
+        self.afterPass = afterPass
         self.jitter = jitter
     }
 
@@ -73,6 +77,7 @@ package final class OutboxDeliveryService: Service, Sendable {
             }
             attempted += due.count
         }
+        if attempted > 0 { await afterPass() }
         return attempted
     }
 
@@ -129,7 +134,8 @@ package final class OutboxDeliveryService: Service, Sendable {
             let text =
                 "\(message.action.rawValue) delivered to \(message.target.displayName)" + (reference.map { " as \($0.key ?? $0.id)" } ?? "")
             try await store.markDelivered(
-                message.id, reference: reference, event: IncidentEvent(incidentID: incident.id, at: clock.now, kind: .delivered, text: text))
+                message.id, reference: reference, event: IncidentEvent(incidentID: incident.id, at: clock.now, kind: .delivered, text: text)
+            )
             observe(DeliveryOutcome(sink: message.target, action: message.action, failure: nil, seconds: seconds))
             logger.info("delivered", metadata: ["reference": "\(reference?.key ?? reference?.id ?? "-")"])
         case .failure(let error):
@@ -145,7 +151,8 @@ package final class OutboxDeliveryService: Service, Sendable {
             logger.warning(
                 "delivery failed; retrying",
                 metadata: ["error": "\(error.message)", "attempt": "\(attempts)", "retry_at": "\(RFC3339.format(next))"])
-            try await store.markRetry(message.id, nextAttemptAt: next, error: error.message, inDoubt: message.inDoubt || error.mayHaveReached)
+            try await store.markRetry(
+                message.id, nextAttemptAt: next, error: error.message, inDoubt: message.inDoubt || error.mayHaveReached)
         }
     }
 

@@ -9,18 +9,23 @@ import Synchronization
 /// Values come from a ``MetricsSnapshot``: loaded from the store at start, then advanced by
 /// each recorded run, so counters never reset and series never vanish across restarts.
 package final class BackstopMetrics: Sendable {
-    private struct State {
+    struct State {
         var snapshot = MetricsSnapshot()
+        var incidents = IncidentMetricsSnapshot()
+        var lastResolutionSeq: Int64 = 0
         var exposition: [UInt8] = []
     }
 
-    private let registry = PrometheusCollectorRegistry()
-    private let state = Mutex(State())
+    let registry = PrometheusCollectorRegistry()
+    let state = Mutex(State())
+    /// The `sink` label of incidents opened: where incidents go (`none` when only logged).
+    let incidentSink: String
     /// Assets in the configuration; per-asset gauges are shown only for these.
     private let configuredAssets: Set<String>
 
-    package init(version: String, revision: String, assets: [Asset], schedules: [String]) {
+    package init(version: String, revision: String, assets: [Asset], schedules: [String], incidentSink: SinkKind? = nil) {
         configuredAssets = Set(assets.map(\.name))
+        self.incidentSink = incidentSink?.rawValue ?? "none"
         gauge(MetricNames.buildInfo, ["version": version, "revision": revision]).set(1.0)
         // Pre-create the bounded series at 0 so dashboards and rate() work from the first scrape.
         for asset in assets {
@@ -39,6 +44,7 @@ package final class BackstopMetrics: Sendable {
         }
         counter(MetricNames.checksumBytes, [:]).increment(by: Int64(0))
         _ = histogram()
+        preCreateIncidentSeries()
         state.withLock { $0.exposition = render() }
     }
 
@@ -76,7 +82,7 @@ package final class BackstopMetrics: Sendable {
 
     // MARK: - Private implementation
 
-    private func render() -> [UInt8] {
+    func render() -> [UInt8] {
         Array(ExpositionOrdering.sorted(registry.emitToString()).utf8)
     }
 
@@ -128,11 +134,11 @@ package final class BackstopMetrics: Sendable {
         }
     }
 
-    private func counter(_ metric: (String, String), _ labels: [String: String]) -> Counter {
+    func counter(_ metric: (String, String), _ labels: [String: String]) -> Counter {
         registry.makeCounter(descriptor: Self.descriptor(metric), labels: labels.sorted { $0.key < $1.key })
     }
 
-    private func gauge(_ metric: (String, String), _ labels: [String: String]) -> Gauge {
+    func gauge(_ metric: (String, String), _ labels: [String: String]) -> Gauge {
         registry.makeGauge(descriptor: Self.descriptor(metric), labels: labels.sorted { $0.key < $1.key })
     }
 
@@ -141,7 +147,7 @@ package final class BackstopMetrics: Sendable {
             descriptor: Self.descriptor(MetricNames.restoreDuration), labels: [], buckets: MetricNames.restoreDurationBuckets)
     }
 
-    private static func descriptor(_ metric: (String, String)) -> MetricNameDescriptor {
+    static func descriptor(_ metric: (String, String)) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: metric.0, unitName: "", helpText: metric.1)
     }
 }

@@ -34,3 +34,22 @@ enum MetricNames {
     /// Buckets for restore durations: seconds to an hour, as restores of real data take.
     static let restoreDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200]
 }
+
+/// Incident, recovery and delivery metrics (DESIGN.md §4).
+extension MetricNames {
+    static let incidentsOpened = ("backstop_incidents_opened_total", "Incidents opened, by cause and the sink they go to.")
+    static let incidentsOpen = ("backstop_incidents_open", "Incidents open now.")
+    static let incidentResolution = (
+        "backstop_incident_resolution_seconds", "Time from an incident's opening (or reopening) to its resolution."
+    )
+    static let meanTimeToResolve = ("backstop_mttr_seconds", "Mean time to resolve incidents resolved in the last 30 days.")
+    static let recoveryAttempts = ("backstop_recovery_attempts_total", "Automatic retries of failed backups, by cause and result.")
+    static let sinkDeliveries = ("backstop_sink_deliveries_total", "Calls delivered to a sink.")
+    static let sinkFailures = ("backstop_sink_delivery_failures_total", "Calls to a sink that failed, by reason.")
+    static let outboxPending = ("backstop_outbox_pending", "Outbound calls queued and not yet delivered.")
+    static let outboxOldestAge = ("backstop_outbox_oldest_age_seconds", "Age of the oldest undelivered outbound call.")
+    static let outboxDead = ("backstop_outbox_dead_letters", "Outbound calls abandoned after their retry budget (dead letters).")
+
+    /// Incidents are resolved in minutes to days.
+    static let incidentResolutionBuckets: [Double] = [300, 900, 1_800, 3_600, 7_200, 14_400, 43_200, 86_400, 259_200, 604_800]
+}

@@ -17,7 +17,8 @@ package struct SinkHTTPClient: Sendable {
             do {
                 return try JSONDecoder().decode(type, from: Data(buffer: body))
             } catch {
-                throw SinkError(.invalidAnswer, "\(service) answered HTTP \(status.code) with a body Backstop cannot read: \(text.prefix(200))")
+                throw SinkError(
+                    .invalidAnswer, "\(service) answered HTTP \(status.code) with a body Backstop cannot read: \(text.prefix(200))")
             }
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where incidents go.
-package enum SinkKind: String, Sendable, Codable, CaseIterable, Hashable {
+package enum SinkKind: String, Sendable, Codable, CaseIterable, Hashable, CodingKeyRepresentable {
     case pagerduty
     case jira
     case linear

@@ -1,0 +1,38 @@
+import BackstopCore
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/incidents`, `/api/v1/incidents/{id}` and `/api/v1/incidents/{id}/report.md`
+/// (the page every incident links to).
+struct IncidentsController {
+    let services: BackstopServices
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/api/v1/incidents") { request, _ in
+            let text = request.uri.queryParameters.get("limit")
+            let limit = text.map { Int($0) ?? 0 } ?? 50
+            guard (1...1_000).contains(limit) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number between 1 and 1000")
+            }
+            let state = request.uri.queryParameters.get("state")
+            guard state == nil || state == "open" || state == "all" else {
+                throw HTTPError(.badRequest, message: "state must be 'open' or 'all'")
+            }
+            return try JSONResponse.make(try await services.store.incidents(limit: limit, openOnly: state == "open"))
+        }
+        router.get("/api/v1/incidents/:id/report.md") { _, context in
+            let id = try context.parameters.require("id")
+            guard let report = try await services.store.latestReport(incidentID: id) else {
+                throw HTTPError(.notFound, message: "no incident with id '\(id)'")
+            }
+            return JSONResponse.text(report.markdown, contentType: "text/markdown; charset=utf-8")
+        }
+        router.get("/api/v1/incidents/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let detail = try await IncidentDetail.load(id: id, store: services.store, policy: services.configuration.incidents) else {
+                throw HTTPError(.notFound, message: "no incident with id '\(id)'")
+            }
+            return try JSONResponse.make(detail)
+        }
+    }
+}
