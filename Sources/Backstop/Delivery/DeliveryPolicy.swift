@@ -1,7 +1,8 @@
 /// How the outbox retries calls to PagerDuty, Jira and Linear.
 package struct DeliveryPolicy: Sendable, Equatable {
-    /// Attempts per message before it becomes a dead letter.
-    package var maxAttempts = 12
+    /// Attempts per message before it becomes a dead letter: with the default backoff, about
+    /// five hours of a sink being down, the length of the longest SaaS outages on record.
+    package var maxAttempts = 40
     /// The wait after the first failure; doubled after each further one (a sink's `Retry-After` wins).
     package var backoff: Duration = .seconds(5)
     package var maxBackoff: Duration = .seconds(600)

@@ -55,8 +55,10 @@ package final class OutboxDeliveryService: Service, Sendable {
                     self.logger.error("could not read the outbox; trying again in a minute", metadata: ["error": "\(error)"])
                     next = nil
                 }
-                // With nothing pending, sleep until woken (or a minute, to pick up clock jumps).
-                await self.sleep(until: next ?? self.clock.now.addingTimeInterval(60))
+                // With nothing pending, sleep until woken (or a minute, to pick up clock jumps); at
+                // least a second, so a store that keeps failing cannot spin the loop.
+                let now = self.clock.now
+                await self.sleep(until: max(next ?? now.addingTimeInterval(60), now.addingTimeInterval(1)))
             }
         }
     }

@@ -25,7 +25,10 @@ final class Harness: Sendable {
     }
 
     /// The standard preamble: SQLite store, one nightly UTC schedule, scratch, all restores.
-    func configuration(assets: String, restoreTests: String = "{ sample: 100%, min: 1, scratch: ./scratch }") throws -> Configuration {
+    /// `extra` is more top-level YAML (logs, incidents…).
+    func configuration(
+        assets: String, restoreTests: String = "{ sample: 100%, min: 1, scratch: ./scratch }", extra: String = ""
+    ) throws -> Configuration {
         let yaml = """
             listen: 127.0.0.1:0
             storage: { sqlite: ./data/backstop.db }
@@ -34,6 +37,7 @@ final class Harness: Sendable {
             restore_tests: \(restoreTests)
             assets:
             \(assets)
+            \(extra)
             """
         let path = try directory.write("backstop.yml", yaml)
         return try ConfigurationLoader.load(path: path)
