@@ -33,16 +33,24 @@ package final class ManualClock: WallClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if deadline <= state.now { return true }
+                enum Decision { case wait, due, cancelled }
+                let decision = state.withLock { state -> Decision in
+                    // Checked under the lock: cancelled before the sleeper is registered means the
+                    // cancellation handler found nothing to resume, so do not wait at all.
+                    if Task.isCancelled { return .cancelled }
+                    if deadline <= state.now { return .due }
                     state.sleepers.append(Sleeper(deadline: deadline, continuation: continuation, id: id))
                     let count = state.sleepers.count
                     let ready = state.watchers.filter { $0.count <= count }
                     state.watchers.removeAll { $0.count <= count }
                     for watcher in ready { watcher.continuation.resume() }
-                    return false
+                    return .wait
                 }
-                if resumeNow { continuation.resume() }
+                switch decision {
+                case .wait: break
+                case .due: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
             let cancelled = state.withLock { state -> Sleeper? in

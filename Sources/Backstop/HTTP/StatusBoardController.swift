@@ -11,7 +11,9 @@ struct StatusBoardController {
             let outcomes = try await services.store.latestOutcomes()
             let runs = try await services.store.recentRuns(limit: 15)
             let page = StatusBoardPage(
-                assets: services.configuration.assets, outcomes: outcomes, runs: runs, now: services.clock.now)
+                assets: services.configuration.assets, outcomes: outcomes, runs: runs,
+                incidents: try await services.store.incidents(limit: 50, openOnly: true),
+                deadLetters: try await services.store.deadLetters(limit: 20), now: services.clock.now)
             return JSONResponse.text(page.render(), contentType: "text/html; charset=utf-8")
         }
     }
@@ -22,6 +24,9 @@ struct StatusBoardPage {
     var assets: [Asset]
     var outcomes: [VerificationOutcome]
     var runs: [RunSummary]
+    var incidents: [Incident] = []
+    /// Incident messages abandoned after their retry budget: somebody must act on them.
+    var deadLetters: [OutboxMessage] = []
     var now: Date
 
     func render() -> String {
@@ -62,8 +67,9 @@ struct StatusBoardPage {
             html += "<td class=\"\(outcome?.state.rawValue ?? "none")\">\(escape(state))\(outcome?.late == true ? " (late)" : "")</td>"
             html += "<td>\(artifact)</td><td>\(outcome.map { escape(RFC3339.format($0.verifiedAt)) } ?? "—")</td><td>\(why)</td></tr>\n"
         }
+        html += "</table>\n" + incidentSections()
         html +=
-            "</table>\n<h2>Recent runs</h2>\n<table><tr><th>Run</th><th>Trigger</th><th>Finished</th><th>Status</th><th>Assets</th><th>Failed</th><th>Restore tests</th></tr>\n"
+            "<h2>Recent runs</h2>\n<table><tr><th>Run</th><th>Trigger</th><th>Finished</th><th>Status</th><th>Assets</th><th>Failed</th><th>Restore tests</th></tr>\n"
         for run in runs {
             html += "<tr><td><a href=\"/api/v1/runs/\(escape(run.id))\">\(escape(run.id))</a></td>"
             html += "<td>\(escape(run.trigger.kind))\(run.trigger.detail.map { " " + escape($0) } ?? "")</td>"
@@ -71,8 +77,36 @@ struct StatusBoardPage {
             html += "<td>\(run.assets)</td><td>\(run.failed)</td><td>\(run.restoreTests)</td></tr>\n"
         }
         html +=
-            "</table>\n<p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/runs\">/api/v1/runs</a> · <a href=\"/debug/healthz\">/debug/healthz</a></p>\n</body></html>\n"
+            "</table>\n<p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/runs\">/api/v1/runs</a> · <a href=\"/api/v1/incidents\">/api/v1/incidents</a> · <a href=\"/debug/healthz\">/debug/healthz</a></p>\n</body></html>\n"
         return html
+    }
+
+    private func incidentSections() -> String {
+        var html = "<h2>Open incidents</h2>\n"
+        if incidents.isEmpty {
+            html += "<p class=\"none\">None.</p>\n"
+        } else {
+            html += "<table><tr><th>Incident</th><th>Asset</th><th>Cause</th><th>Opened</th><th>Occurrences</th><th>Tracker</th></tr>\n"
+            for incident in incidents {
+                let tracker = incident.references.sorted { $0.key.rawValue < $1.key.rawValue }.map { kind, reference in
+                    let label = escape("\(kind.displayName) \(reference.key ?? reference.id)")
+                    return reference.url.map { "<a href=\"\(escape($0))\">\(label)</a>" } ?? label
+                }.joined(separator: " · ")
+                html += "<tr><td><a href=\"/api/v1/incidents/\(escape(incident.id))\">\(escape(incident.id))</a></td>"
+                html += "<td>\(escape(incident.asset))</td><td class=\"failed\">\(incident.cause.rawValue)</td>"
+                html += "<td>\(escape(RFC3339.format(incident.openedAt)))</td><td>\(incident.occurrences)</td><td>\(tracker)</td></tr>\n"
+            }
+            html += "</table>\n"
+        }
+        guard !deadLetters.isEmpty else { return html }
+        html += "<h2 class=\"failed\">Undelivered incident messages (dead letters)</h2>\n"
+        html += "<table><tr><th>Incident</th><th>Sink</th><th>Action</th><th>Attempts</th><th>Last error</th></tr>\n"
+        for message in deadLetters {
+            html += "<tr><td><a href=\"/api/v1/incidents/\(escape(message.incidentID))\">\(escape(message.incidentID))</a></td>"
+            html += "<td>\(message.target.displayName)</td><td>\(message.action.rawValue)</td><td>\(message.attempts)</td>"
+            html += "<td>\(escape(message.lastError ?? ""))</td></tr>\n"
+        }
+        return html + "</table>\n"
     }
 
     /// Failing first, then missing, then unverified, then healthy.

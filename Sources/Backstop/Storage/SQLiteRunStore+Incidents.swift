@@ -101,6 +101,23 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
+    /// The retries a run's triage made, in order.
+    package func recoveryAttempts(runID: String) async throws(StoreError) -> [RecoveryAttempt] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM recovery_attempts WHERE run_id = ? ORDER BY seq", arguments: [runID]).compactMap {
+                row in
+                guard let cause = FailureCause(rawValue: row["cause"]), let result = RecoveryAttempt.Result(rawValue: row["result"]) else {
+                    return nil
+                }
+                return RecoveryAttempt(
+                    runID: row["run_id"], asset: row["asset"], schedule: row["schedule"], cause: cause, attempt: row["attempt"],
+                    startedAt: Date(timeIntervalSince1970: row["started_at"]), finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
+                    result: result, detail: row["detail"],
+                    windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
     package func append(_ attempt: RecoveryAttempt) async throws(StoreError) {
         try await write { db in
             try HashChain.append(

@@ -2,6 +2,7 @@ import Backstop
 import BackstopCore
 import BackstopTesting
 import Foundation
+import HummingbirdTesting
 import Testing
 
 /// From a failed backup to a delivered incident, through the real wiring: real files and
@@ -145,6 +146,27 @@ import Testing
             #expect(exposition.contains("backstop_outbox_dead_letters 1"))
             #expect(exposition.contains(#"backstop_sink_delivery_failures_total{reason="rejected",sink="pagerduty"} 1"#))
             #expect(!exposition.contains(IncidentFixtures.routingKey))
+
+            // The board and the API show it, and never the routing key.
+            let app = buildApplication(services: services, runScheduler: false)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/", method: .get) { response in
+                    let page = String(buffer: response.body)
+                    #expect(page.contains("dead letters") && page.contains(incident.id) && page.contains("HTTP 400"))
+                    #expect(!page.contains(IncidentFixtures.routingKey))
+                }
+                try await client.execute(uri: "/api/v1/incidents/\(incident.id)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let body = String(buffer: response.body)
+                    #expect(body.contains(#""state" : "dead""#) && body.contains(#""kind" : "dead_letter""#))
+                }
+                try await client.execute(uri: "/api/v1/incidents/\(incident.id)/report.md", method: .get) { response in
+                    #expect(String(buffer: response.body).contains("orders"))
+                }
+                try await client.execute(uri: "/api/v1/incidents/inc_nope", method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
+            }
         }
     }
 
