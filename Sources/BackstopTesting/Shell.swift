@@ -53,6 +53,11 @@ package final class EventRecorder<Value: Sendable>: Sendable {
         continuation.yield(value)
     }
 
+    /// No more values will come: waiting ends with nil.
+    package func finish() {
+        continuation.finish()
+    }
+
     /// The next value, waiting for it if none has arrived yet.
     package func next() async -> Value? {
         var iterator = stream.makeAsyncIterator()

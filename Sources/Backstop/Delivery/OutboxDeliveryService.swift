@@ -46,11 +46,19 @@ package final class OutboxDeliveryService: Service, Sendable {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
+            var drained: Bool?
             while !Task.isCancelled {
                 let next: Date?
                 do {
-                    _ = try await self.deliverDue()
-                    next = try await self.store.outboxStatus(now: self.clock.now).nextDue
+                    let attempted = try await self.deliverDue()
+                    let status = try await self.store.outboxStatus(now: self.clock.now)
+                    next = status.nextDue
+                    // Said each time the queue empties, so operators (and tests) see when
+                    // everything accepted has reached the sinks.
+                    if status.pending == 0, drained != true || attempted > 0 {
+                        self.logger.info("outbox drained: nothing left to send", metadata: ["dead_letters": "\(status.dead)"])
+                    }
+                    drained = status.pending == 0
                 } catch {
                     self.logger.error("could not read the outbox; trying again in a minute", metadata: ["error": "\(error)"])
                     next = nil

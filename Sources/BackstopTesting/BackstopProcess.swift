@@ -1,0 +1,85 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `backstop` executable running as a child process, for tests that kill it.
+///
+/// Spawned with `posix_spawn` rather than Foundation's `Process`, which on Linux reaps children
+/// on its own thread and can miss a child that dies from SIGKILL. Its stderr (the log, one JSON
+/// object per line) is read on a thread and handed to the test line by line.
+package final class BackstopProcess: Sendable {
+    package let pid: pid_t
+    /// Every log line, in order.
+    package let lines = EventRecorder<String>()
+
+    /// The `backstop` built next to the test bundle (`swift build --build-tests` builds both).
+    package static var executable: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("backstop").path
+    }
+
+    package init(arguments: [String]) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw Shell.Failure(description: "pipe() failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        let argv = [Self.executable] + arguments
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, Self.executable, &actions, nil, &cArguments, environ)
+        close(fds[1])
+        guard status == 0 else {
+            close(fds[0])
+            throw Shell.Failure(description: "could not start \(Self.executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
+        let reader = fds[0]
+        let lines = lines
+        Thread.detachNewThread {
+            let handle = FileHandle(fileDescriptor: reader, closeOnDealloc: true)
+            var buffer = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty {
+                    lines.finish()
+                    break
+                }
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    lines.record(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                }
+            }
+        }
+    }
+
+    /// Waits for the first log line after those already consumed that contains `text`.
+    package func waitForLine(containing text: String) async -> String? {
+        await lines.next { $0.contains(text) }
+    }
+
+    /// SIGKILL: no shutdown code runs, as in a power cut or the OOM killer.
+    package func kill() {
+        _ = Glibc.kill(pid, SIGKILL)
+        reap()
+    }
+
+    /// SIGTERM and wait: a graceful shutdown.
+    package func terminate() {
+        _ = Glibc.kill(pid, SIGTERM)
+        reap()
+    }
+
+    private func reap() {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    }
+}
