@@ -122,6 +122,13 @@ import Testing
             #expect(events.contains { $0.kind == .delivered && $0.text.contains("dry run: would have sent open to PagerDuty") })
             #expect(pagerDuty.log.requests.isEmpty)
             #expect(try await services.store.outboxStatus(now: harness.clock.now).pending == 0)
+
+            // The ledger from the command line.
+            let config = harness.directory.file("backstop.yml")
+            #expect(await BackstopCommand.runMain(arguments: ["incidents", "list", "--config", config, "--log-level", "critical"]) == 0)
+            #expect(
+                await BackstopCommand.runMain(arguments: ["incidents", "show", incident.id, "--config", config, "--format", "json"]) == 0)
+            #expect(await BackstopCommand.runMain(arguments: ["incidents", "show", "inc_nope", "--config", config]) == 1)
         }
     }
 
