@@ -99,6 +99,7 @@ package struct IncidentLedger: Sendable {
                 "asset": failure.asset, "cause": failure.cause.rawValue, "schedule": failure.schedule, "run": failure.runID,
                 "failing_since": failure.failingSince.formatted(.iso8601), "occurrences": String(incident.occurrences),
                 "evidence": failure.evidence.first ?? "", "attempted": failure.attempted.joined(separator: "; "),
+                "log_excerpt": failure.logExcerpt.joined(separator: "\n"),
             ],
             occurredAt: now)
         var messages: [OutboxMessage] = []
@@ -133,6 +134,10 @@ package struct IncidentLedger: Sendable {
         var lines = ["Failed again in run \(failure.runID) (occurrence \(occurrences)): \(failure.cause.rawValue)."]
         lines += failure.evidence.prefix(3).map { "> \($0)" }
         if !failure.attempted.isEmpty { lines.append("Tried: \(failure.attempted.joined(separator: "; ")).") }
+        if !failure.logExcerpt.isEmpty {
+            lines.append("Logs around the failure:")
+            lines += failure.logExcerpt.prefix(5).map { "    \($0)" }
+        }
         if let reportURL { lines.append("Report: \(reportURL)") }
         return lines.joined(separator: "\n")
     }

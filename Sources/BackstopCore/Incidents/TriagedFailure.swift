@@ -12,13 +12,16 @@ package struct TriagedFailure: Sendable {
     package var occurredAt: Date
     /// What Backstop tried on its own, as the report says it.
     package var attempted: [String]
+    /// The most relevant correlated log lines (`service: line`), for sinks that show facts
+    /// rather than the whole report (PagerDuty's `custom_details`, recurrence comments).
+    package var logExcerpt: [String]
     /// The run's report, rendered.
     package var reportMarkdown: String
     package var reportJSON: String
 
     package init(
         asset: String, schedule: String, cause: FailureCause, evidence: [String], runID: String, failingSince: Date, occurredAt: Date,
-        attempted: [String], reportMarkdown: String, reportJSON: String
+        attempted: [String], logExcerpt: [String] = [], reportMarkdown: String, reportJSON: String
     ) {
         self.asset = asset
         self.schedule = schedule
@@ -28,6 +31,7 @@ package struct TriagedFailure: Sendable {
         self.failingSince = failingSince
         self.occurredAt = occurredAt
         self.attempted = attempted
+        self.logExcerpt = logExcerpt
         self.reportMarkdown = reportMarkdown
         self.reportJSON = reportJSON
     }

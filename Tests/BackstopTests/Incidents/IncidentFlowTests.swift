@@ -30,6 +30,8 @@ import Testing
             #expect(alert.summary?.contains("orders") == true && alert.summary?.contains("corrupted_artifact") == true)
             let reportURL = "https://backstop.example.com/api/v1/incidents/\(incident.id)/report.md"
             #expect(alert.links.contains { $0["href"]?.string == reportURL })
+            // The page carries the correlated log lines, not only a link to them.
+            #expect(alert.lastPayload["custom_details"]?["log_excerpt"]?.string?.contains(logLine) == true)
             #expect(incident.summary.count <= 1_024)
             #expect(try await services.store.incident(id: incident.id)?.references[.pagerduty]?.id == incident.dedupKey)
 
