@@ -46,6 +46,40 @@ import Testing
         #expect(issue.attachments.first?.mimeType == "text/markdown")
     }
 
+    /// The report renderer's golden output is what real incidents carry: Jira must accept it as ADF.
+    @Test func theGoldenReportIsAValidDocument() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Golden/report.md").path
+        let report = try String(contentsOfFile: path, encoding: .utf8)
+        let jira = try Self.fake()
+        let reference = try await jira.run { url in
+            try await Self.sink(url).deliver(SinkFixtures.message(.open, markdown: report), incident: Self.incident)
+        }
+        #expect(reference?.key == "OPS-1")
+        let blocks = jira.issue("OPS-1")?.description?["content"]?.array?.compactMap { $0["type"]?.string } ?? []
+        #expect(blocks.filter { $0 == "heading" }.count == report.split(separator: "\n").filter { $0.hasPrefix("#") }.count)
+        #expect(blocks.contains("codeBlock") && blocks.contains("bulletList"))
+    }
+
+    @Test func aLongTitleIsCutToJirasSummaryLimit() async throws {
+        let jira = try Self.fake()
+        var message = SinkFixtures.message(.open)
+        message.payload.title = String(repeating: "orders-db failed ", count: 30) + "\nsecond line"
+        let long = message
+        try await jira.run { url in _ = try await Self.sink(url).deliver(long, incident: Self.incident) }
+        let summary = try #require(jira.issue("OPS-1")?.summary)
+        #expect(summary.count == 255 && !summary.contains("\n"))
+    }
+
+    /// The description already holds the report, so a refused upload does not hold the issue back.
+    @Test func aReportTooLargeToAttachStillOpensTheIssue() async throws {
+        let jira = try FakeJira(authentication: .basic(email: Self.email, apiToken: Self.token), maximumAttachmentBytes: 100)
+        let reference = try await jira.run { url in
+            try await Self.sink(url).deliver(SinkFixtures.message(.open), incident: Self.incident)
+        }
+        #expect(reference?.key == "OPS-1")
+        #expect(jira.issues.count == 1 && jira.issue("OPS-1")?.attachments.isEmpty == true)
+    }
+
     @Test func v2WithABearerTokenSendsPlainText() async throws {
         let jira = try FakeJira(authentication: .bearer(token: "pat-123"))
         try await jira.run { url in
