@@ -1,0 +1,162 @@
+import BackstopCore
+import Foundation
+
+/// Files incidents as Jira issues (Cloud or Data Center, REST v3 or v2).
+///
+/// Jira has no idempotency keys, so every issue carries a label with the incident id: before
+/// creating, the sink searches for it whenever an earlier attempt may have created the issue.
+/// The search index lags behind writes, so that search is repeated a few times before the sink
+/// concludes there is nothing to find.
+package struct JiraSink: IncidentSink {
+    package var configuration: JiraConfiguration
+    package var http: SinkHTTPClient
+    /// Pauses before repeating a search that found nothing while an earlier attempt may have
+    /// created the issue; Jira's index usually catches up within a few seconds.
+    package var searchRetryDelays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
+
+    package init(configuration: JiraConfiguration, http: SinkHTTPClient) {
+        self.configuration = configuration
+        self.http = http
+    }
+
+    package var kind: SinkKind { .jira }
+
+    static let maximumSummaryLength = 255
+
+    var api: JiraAPI { JiraAPI(configuration: configuration, http: http) }
+
+    package func deliver(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> ExternalReference? {
+        switch message.action {
+        case .open:
+            return try await open(message, incident: incident)
+        case .update:
+            let issue = try await locate(incident)
+            try await comment(on: issue, message.payload.markdown)
+            return issue
+        case .reopen:
+            let issue = try await locate(incident)
+            if let transition = configuration.reopenTransition { try await apply(transition, to: issue) }
+            try await comment(on: issue, message.payload.markdown)
+            return issue
+        case .resolve:
+            let issue = try await locate(incident)
+            try await apply(configuration.resolveTransition, to: issue)
+            try await comment(on: issue, message.payload.markdown)
+            return issue
+        case .page:
+            throw SinkError(.rejected, "Jira cannot page; route pages to PagerDuty")
+        }
+    }
+
+    // MARK: Open
+
+    private func open(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> ExternalReference {
+        let payload = message.payload
+        let filename = "\(incident.id).md"
+        let known = incident.references[.jira]
+        var existing: JiraIssueSummary?
+        if let known { existing = try await api.issue(known.id) }
+        if existing == nil, message.inDoubt || known == nil {
+            existing = try await find(incident, reconcile: known.map { [$0.id] } ?? [], patient: message.inDoubt)
+        }
+        let id: String
+        let key: String
+        let created: Bool
+        if let existing {
+            (id, key, created) = (existing.id, existing.key, false)
+            if existing.fields?.attachment?.contains(where: { $0.filename == filename }) == true {
+                return reference(id: id, key: key)
+            }
+        } else {
+            let request = JiraCreateIssueRequest(
+                fields: .init(
+                    project: .init(key: configuration.project), issuetype: .init(name: configuration.issueType),
+                    summary: Self.summary(payload.title, fallback: "Backstop incident \(incident.id)"),
+                    description: JiraRichText(markdown: payload.markdown, api: configuration.api),
+                    labels: JiraLabels.all(for: incident, payload: payload)))
+            let issue = try await api.createIssue(request)
+            (id, key, created) = (issue.id, issue.key, true)
+        }
+        do throws(SinkError) {
+            try await api.attach(to: key, filename: filename, contentType: "text/markdown", data: Data(payload.markdown.utf8))
+        } catch  where error.reason == .rejected {
+            // Too large or refused: the description already holds the whole report.
+        } catch {
+            let what = created ? "created \(key) but attaching" : "attaching"
+            throw SinkError(
+                error.reason, "Jira: \(what) the report failed (\(error.message)); the next attempt looks the issue up by label",
+                retryAfter: error.retryAfter, mayHaveReached: true)
+        }
+        return reference(id: id, key: key)
+    }
+
+    /// Summaries are one line of at most 255 characters.
+    static func summary(_ title: String, fallback: String) -> String {
+        let line = title.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return String((line.isEmpty ? fallback : line).prefix(maximumSummaryLength))
+    }
+
+    private func reference(id: String, key: String) -> ExternalReference {
+        ExternalReference(id: id, key: key, url: api.browseURL(key))
+    }
+
+    // MARK: Finding the issue
+
+    /// The issue labelled with the incident id. `patient` repeats an empty search after the
+    /// ``searchRetryDelays``, for when an earlier attempt may just have created it.
+    private func find(_ incident: Incident, reconcile: [String], patient: Bool) async throws(SinkError) -> JiraIssueSummary? {
+        let label = JiraLabels.incident(incident.id)
+        var found = try await api.search(label: label, reconcile: reconcile)
+        for delay in patient ? searchRetryDelays : [] where found.isEmpty {
+            try? await Task.sleep(for: delay)
+            found = try await api.search(label: label, reconcile: reconcile)
+        }
+        return found.first
+    }
+
+    /// The issue an earlier `open` created: the stored reference, else a search by label.
+    private func locate(_ incident: Incident) async throws(SinkError) -> ExternalReference {
+        if let known = incident.references[.jira] { return known }
+        guard let issue = try await find(incident, reconcile: [], patient: true) else {
+            throw SinkError(
+                .rejected,
+                "Jira has no issue for incident \(incident.id) (no reference and no issue labelled '\(JiraLabels.incident(incident.id))' "
+                    + "in project \(configuration.project)); it was never opened there")
+        }
+        return reference(id: issue.id, key: issue.key)
+    }
+
+    // MARK: Comments and transitions
+
+    private func comment(on issue: ExternalReference, _ markdown: String) async throws(SinkError) {
+        // Jira refuses empty comments; an action without words needs none.
+        guard !markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        try await api.comment(on: issue.key ?? issue.id, markdown: markdown)
+    }
+
+    /// Moves the issue through the transition named `name` (or leading to a status of that
+    /// name); nothing happens when it already is in that status, so a retried resolve is safe.
+    private func apply(_ name: String, to issue: ExternalReference) async throws(SinkError) {
+        let keyOrID = issue.key ?? issue.id
+        let status = try await api.issue(keyOrID)?.fields?.status?.name
+        if let status, Self.same(status, name) { return }
+        let transitions = try await api.transitions(of: keyOrID)
+        guard
+            let chosen = transitions.first(where: { Self.same($0.name, name) })
+                ?? transitions.first(where: { Self.same($0.to?.name, name) })
+        else {
+            let available = transitions.map { "'\($0.name)'" + ($0.to.map { " → \($0.name)" } ?? "") }
+            throw SinkError(
+                .rejected,
+                "Jira offers no transition named '\(name)' for \(keyOrID) (status \(status ?? "unknown")); available: "
+                    + (available.isEmpty ? "none" : available.joined(separator: ", ")))
+        }
+        if let status, Self.same(status, chosen.to?.name) { return }
+        try await api.transition(keyOrID, to: chosen.id)
+    }
+
+    private static func same(_ left: String?, _ right: String?) -> Bool {
+        guard let left, let right else { return false }
+        return left.caseInsensitiveCompare(right) == .orderedSame
+    }
+}

@@ -1,0 +1,101 @@
+/// The JSON Jira's REST API takes and answers, as far as the sink uses it.
+///
+/// Rich text is ADF in REST v3 and a plain string in v2; the sink picks by the configured `api`.
+enum JiraRichText: Sendable, Encodable {
+    case document(ADFDocument)
+    case plain(String)
+
+    init(markdown: String, api: Int) {
+        self = api >= 3 ? .document(MarkdownToADF.document(markdown)) : .plain(markdown)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .document(let document): try container.encode(document)
+        case .plain(let text): try container.encode(text)
+        }
+    }
+}
+
+struct JiraCreateIssueRequest: Encodable {
+    struct Fields: Encodable {
+        var project: JiraKeyReference
+        var issuetype: JiraNameReference
+        var summary: String
+        var description: JiraRichText
+        var labels: [String]
+    }
+
+    var fields: Fields
+}
+
+struct JiraKeyReference: Encodable {
+    var key: String
+}
+
+struct JiraNameReference: Encodable {
+    var name: String
+}
+
+struct JiraCreatedIssue: Decodable {
+    var id: String
+    var key: String
+}
+
+struct JiraCommentRequest: Encodable {
+    var body: JiraRichText
+}
+
+/// `POST /search/jql`; `reconcileIssues` asks for read-after-write consistency for issues the
+/// caller knows it just wrote (numeric ids).
+struct JiraSearchRequest: Encodable {
+    var jql: String
+    var fields: [String]
+    var maxResults: Int
+    var reconcileIssues: [Int]?
+}
+
+struct JiraSearchResult: Decodable {
+    var issues: [JiraIssueSummary]
+}
+
+/// An issue with the fields the sink asks for (`status`, `labels`, `attachment`).
+struct JiraIssueSummary: Decodable {
+    struct Fields: Decodable {
+        var status: JiraStatus?
+        var labels: [String]?
+        var attachment: [JiraAttachmentSummary]?
+    }
+
+    var id: String
+    var key: String
+    var fields: Fields?
+}
+
+struct JiraStatus: Decodable {
+    var name: String
+}
+
+struct JiraAttachmentSummary: Decodable {
+    var id: String
+    var filename: String
+}
+
+struct JiraTransitionList: Decodable {
+    struct Transition: Decodable {
+        var id: String
+        var name: String
+        var to: JiraStatus?
+    }
+
+    var transitions: [Transition]
+}
+
+struct JiraTransitionRequest: Encodable {
+    struct Identifier: Encodable {
+        var id: String
+    }
+
+    var transition: Identifier
+}
