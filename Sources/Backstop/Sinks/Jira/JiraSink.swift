@@ -72,7 +72,8 @@ package struct JiraSink: IncidentSink {
                 fields: .init(
                     project: .init(key: configuration.project), issuetype: .init(name: configuration.issueType),
                     summary: Self.summary(payload.title, fallback: "Backstop incident \(incident.id)"),
-                    description: JiraRichText(markdown: payload.markdown, api: configuration.api),
+                    description: JiraRichText(
+                        markdown: JiraDescription.markdown(payload.markdown, attachment: filename), api: configuration.api),
                     labels: JiraLabels.all(for: incident, payload: payload)))
             let issue = try await api.createIssue(request)
             (id, key, created) = (issue.id, issue.key, true)
