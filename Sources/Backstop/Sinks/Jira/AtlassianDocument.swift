@@ -1,14 +1,15 @@
 /// Atlassian Document Format, the rich-text JSON Jira REST v3 takes for descriptions and
 /// comments. Only the nodes and marks ``MarkdownToADF`` produces are modelled; optional members
-/// are left out of the JSON when nil, as Jira expects.
-package struct ADFNode: Sendable, Equatable, Encodable {
-    package struct Attributes: Sendable, Equatable, Encodable {
+/// are left out of the JSON when nil, as Jira expects. Decoding is for recognising a comment an
+/// earlier attempt posted; members Jira adds and this model lacks are ignored.
+package struct ADFNode: Sendable, Equatable, Codable {
+    package struct Attributes: Sendable, Equatable, Codable {
         var level: Int?
         var language: String?
     }
 
-    package struct Mark: Sendable, Equatable, Encodable {
-        package struct Attributes: Sendable, Equatable, Encodable {
+    package struct Mark: Sendable, Equatable, Codable {
+        package struct Attributes: Sendable, Equatable, Codable {
             var href: String
         }
 
@@ -56,7 +57,7 @@ package struct ADFNode: Sendable, Equatable, Encodable {
 }
 
 /// A whole document: `{"type": "doc", "version": 1, "content": [...]}`.
-package struct ADFDocument: Sendable, Equatable, Encodable {
+package struct ADFDocument: Sendable, Equatable, Codable {
     var type = "doc"
     var version = 1
     var content: [ADFNode]

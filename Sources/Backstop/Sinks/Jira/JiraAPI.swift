@@ -67,10 +67,16 @@ struct JiraAPI: Sendable {
         return try await send(.POST, "/search/jql", json: request).decode(JiraSearchResult.self, service: Self.service).issues
     }
 
-    func comment(on keyOrID: String, markdown: String) async throws(SinkError) {
-        _ = try await send(
-            .POST, issuePath(keyOrID) + "/comment", json: JiraCommentRequest(body: JiraRichText(markdown: markdown, api: configuration.api))
-        )
+    func comment(on keyOrID: String, body: JiraRichText) async throws(SinkError) {
+        _ = try await send(.POST, issuePath(keyOrID) + "/comment", json: JiraCommentRequest(body: body))
+    }
+
+    /// The bodies of the comments on an issue.
+    func comments(of keyOrID: String) async throws(SinkError) -> [JiraRichText] {
+        let response = try await http.expectSuccess(
+            .GET, url(issuePath(keyOrID) + "?fields=comment"), headers: headers, service: Self.service)
+        let issue = try response.decode(JiraIssueComments.self, service: Self.service)
+        return issue.fields?.comment?.comments.compactMap(\.body) ?? []
     }
 
     func transitions(of keyOrID: String) async throws(SinkError) -> [JiraTransitionList.Transition] {

@@ -31,17 +31,17 @@ package struct JiraSink: IncidentSink {
             return try await open(message, incident: incident)
         case .update:
             let issue = try await locate(incident)
-            try await comment(on: issue, message.payload.markdown)
+            try await comment(on: issue, message)
             return issue
         case .reopen:
             let issue = try await locate(incident)
             if let transition = configuration.reopenTransition { try await apply(transition, to: issue) }
-            try await comment(on: issue, message.payload.markdown)
+            try await comment(on: issue, message)
             return issue
         case .resolve:
             let issue = try await locate(incident)
             try await apply(configuration.resolveTransition, to: issue)
-            try await comment(on: issue, message.payload.markdown)
+            try await comment(on: issue, message)
             return issue
         case .page:
             throw SinkError(.rejected, "Jira cannot page; route pages to PagerDuty")
@@ -72,7 +72,8 @@ package struct JiraSink: IncidentSink {
                 fields: .init(
                     project: .init(key: configuration.project), issuetype: .init(name: configuration.issueType),
                     summary: Self.summary(payload.title, fallback: "Backstop incident \(incident.id)"),
-                    description: JiraRichText(markdown: payload.markdown, api: configuration.api),
+                    description: JiraRichText(
+                        markdown: JiraDescription.markdown(payload.markdown, attachment: filename), api: configuration.api),
                     labels: JiraLabels.all(for: incident, payload: payload)))
             let issue = try await api.createIssue(request)
             (id, key, created) = (issue.id, issue.key, true)
@@ -128,10 +129,16 @@ package struct JiraSink: IncidentSink {
 
     // MARK: Comments and transitions
 
-    private func comment(on issue: ExternalReference, _ markdown: String) async throws(SinkError) {
+    /// Comments have no idempotency key in Jira: after an attempt that may have posted this
+    /// one (`inDoubt`), an identical comment already on the issue is taken to be it.
+    private func comment(on issue: ExternalReference, _ message: OutboxMessage) async throws(SinkError) {
+        let markdown = message.payload.markdown
         // Jira refuses empty comments; an action without words needs none.
         guard !markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-        try await api.comment(on: issue.key ?? issue.id, markdown: markdown)
+        let keyOrID = issue.key ?? issue.id
+        let body = JiraRichText(markdown: markdown, api: configuration.api)
+        if message.inDoubt, try await api.comments(of: keyOrID).contains(body) { return }
+        try await api.comment(on: keyOrID, body: body)
     }
 
     /// Moves the issue through the transition named `name` (or leading to a status of that

@@ -1,9 +1,18 @@
 /// The JSON Jira's REST API takes and answers, as far as the sink uses it.
 ///
 /// Rich text is ADF in REST v3 and a plain string in v2; the sink picks by the configured `api`.
-enum JiraRichText: Sendable, Encodable {
+enum JiraRichText: Sendable, Equatable, Codable {
     case document(ADFDocument)
     case plain(String)
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .plain(text)
+        } else {
+            self = .document(try container.decode(ADFDocument.self))
+        }
+    }
 
     init(markdown: String, api: Int) {
         self = api >= 3 ? .document(MarkdownToADF.document(markdown)) : .plain(markdown)
@@ -70,6 +79,32 @@ struct JiraIssueSummary: Decodable {
 
     var id: String
     var key: String
+    var fields: Fields?
+}
+
+/// `GET /issue/{key}?fields=comment`: the comments already on an issue.
+struct JiraIssueComments: Decodable {
+    struct Fields: Decodable {
+        var comment: Page?
+    }
+
+    struct Page: Decodable {
+        var comments: [Comment]
+    }
+
+    struct Comment: Decodable {
+        /// Nil when Jira answers with rich text this model cannot read: it is not ours then.
+        var body: JiraRichText?
+
+        private enum CodingKeys: String, CodingKey {
+            case body
+        }
+
+        init(from decoder: any Decoder) throws {
+            body = try? decoder.container(keyedBy: CodingKeys.self).decode(JiraRichText.self, forKey: .body)
+        }
+    }
+
     var fields: Fields?
 }
 
