@@ -85,6 +85,8 @@ package struct BackstopServices: Sendable {
         let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
         var sinks: [SinkKind: any IncidentSink] = [:]
         if let pagerDuty = configuration.pagerDuty { sinks[.pagerduty] = PagerDutySink(configuration: pagerDuty, http: http) }
+        if let jira = configuration.jira { sinks[.jira] = JiraSink(configuration: jira, http: http) }
+        if let linear = configuration.linear { sinks[.linear] = LinearSink(configuration: linear, http: http) }
         return sinks
     }
 
