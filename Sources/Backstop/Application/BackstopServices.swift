@@ -57,7 +57,8 @@ package struct BackstopServices: Sendable {
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
         let delivery = OutboxDeliveryService(
             store: store, sinks: makeSinks(configuration), policy: configuration.delivery, clock: clock, dryRun: configuration.dryRun,
-            logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store) })
+            logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store, now: clock.now) }
+        )
         let triage = FailureTriage(
             assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
             reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
@@ -70,10 +71,10 @@ package struct BackstopServices: Sendable {
             },
             clock: clock, logger: logger,
             didCommit: { _ in
-                await metrics.loadIncidents(from: store)
+                await metrics.loadIncidents(from: store, now: clock.now)
                 delivery.notify()
             })
-        await metrics.loadIncidents(from: store)
+        await metrics.loadIncidents(from: store, now: clock.now)
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
             triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery, clock: clock,

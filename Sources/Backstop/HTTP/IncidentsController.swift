@@ -9,11 +9,7 @@ struct IncidentsController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/api/v1/incidents") { request, _ in
-            let text = request.uri.queryParameters.get("limit")
-            let limit = text.map { Int($0) ?? 0 } ?? 50
-            guard (1...1_000).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit must be a whole number between 1 and 1000")
-            }
+            let limit = try request.limitParameter()
             let state = request.uri.queryParameters.get("state")
             guard state == nil || state == "open" || state == "all" else {
                 throw HTTPError(.badRequest, message: "state must be 'open' or 'all'")

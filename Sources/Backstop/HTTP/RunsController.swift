@@ -8,12 +8,7 @@ struct RunsController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/api/v1/runs") { request, _ in
-            let text = request.uri.queryParameters.get("limit")
-            let limit = text.map { Int($0) ?? 0 } ?? 50
-            guard (1...1_000).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit must be a whole number between 1 and 1000")
-            }
-            return try JSONResponse.make(try await services.store.recentRuns(limit: limit))
+            try JSONResponse.make(try await services.store.recentRuns(limit: try request.limitParameter()))
         }
         router.get("/api/v1/runs/:id/report.md") { _, context in
             let run = try await run(context)

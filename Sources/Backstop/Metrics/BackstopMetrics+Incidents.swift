@@ -7,7 +7,7 @@ import Prometheus
 /// process's calls (Prometheus' `rate()` handles their reset on restart).
 extension BackstopMetrics {
     /// Reads the ledger's counts and the outbox's state from the store.
-    package func loadIncidents(from store: SQLiteRunStore, now: Date = Date()) async {
+    package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
         let after = state.withLock { $0.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
         state.withLock { state in

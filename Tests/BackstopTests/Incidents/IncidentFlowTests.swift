@@ -17,8 +17,7 @@ import Testing
             let services = try await harness.services(
                 try harness.configuration(
                     assets: IncidentFixtures.asset("orders"), extra: IncidentFixtures.pagerDutyConfiguration(url: url)))
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
 
             let incident = try #require(try await services.store.incidents(limit: 10, openOnly: true).first)
             #expect(incident.cause == .corruptedArtifact)
@@ -32,12 +31,10 @@ import Testing
             #expect(alert.links.contains { $0["href"]?.string == reportURL })
             // The page carries the correlated log lines, not only a link to them.
             #expect(alert.lastPayload["custom_details"]?["log_excerpt"]?.string?.contains(logLine) == true)
-            #expect(incident.summary.count <= 1_024)
             #expect(try await services.store.incident(id: incident.id)?.references[.pagerduty]?.id == incident.dedupKey)
 
             // The same failure again: one incident, two occurrences, no second page.
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
             let updated = try #require(try await services.store.incident(id: incident.id))
             #expect(updated.occurrences == 2 && updated.state == .open)
             #expect(try await services.store.incidents(limit: 10, openOnly: false).count == 1)
@@ -45,8 +42,7 @@ import Testing
 
             // Healthy again: resolved in the ledger and at PagerDuty.
             try IncidentFixtures.writeHealthy(harness, asset: "orders")
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
             #expect(try await services.store.incident(id: incident.id)?.state == .resolved)
             #expect(pagerDuty.alert(incident.dedupKey)?.status == .resolved)
             #expect(pagerDuty.events.map(\.action) == ["trigger", "resolve"])
@@ -75,11 +71,10 @@ import Testing
                     assets: assets.map { IncidentFixtures.asset($0) }.joined(separator: "\n"),
                     extra: IncidentFixtures.pagerDutyConfiguration(url: url)))
             pagerDuty.faults.setOutage(.status(503))
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
             // Two assets recover during the outage: their resolves queue behind their triggers.
             for asset in assets.prefix(2) { try IncidentFixtures.writeHealthy(harness, asset: asset) }
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
+            try await services.verifyTriageAndDeliver(deliver: false)
 
             let outageEnds = clock.now.addingTimeInterval(3 * 3_600)
             var attemptsDuringOutage = 0
@@ -117,8 +112,7 @@ import Testing
                 try harness.configuration(
                     assets: IncidentFixtures.asset("orders"),
                     extra: IncidentFixtures.pagerDutyConfiguration(url: url, extra: "dry_run: true")))
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
             let incident = try #require(try await services.store.incidents(limit: 10, openOnly: true).first)
             let events = try await services.store.events(incidentID: incident.id)
             #expect(events.contains { $0.kind == .delivered && $0.text.contains("dry run: would have sent open to PagerDuty") })
@@ -144,8 +138,7 @@ import Testing
                 try harness.configuration(
                     assets: IncidentFixtures.asset("orders"), extra: IncidentFixtures.pagerDutyConfiguration(url: url)))
             pagerDuty.faults.failNext(1, with: .status(400))
-            await services.triage.triage(try await services.runner.run(VerificationRequest(trigger: .manual)))
-            try await services.delivery.deliverDue()
+            try await services.verifyTriageAndDeliver()
             let dead = try await services.store.deadLetters(limit: 10)
             #expect(dead.count == 1)
             #expect(dead.first?.lastError?.contains("HTTP 400") == true)

@@ -60,3 +60,15 @@ enum IncidentFixtures {
         return "write to /backups failed: input/output error"
     }
 }
+
+extension BackstopServices {
+    /// What `serve` does for one manual verification, in the test's order: verify every asset,
+    /// triage the run, then deliver whatever the outbox holds that is due.
+    @discardableResult
+    func verifyTriageAndDeliver(deliver: Bool = true) async throws -> VerificationRun {
+        let run = try await runner.run(VerificationRequest(trigger: .manual))
+        await triage.triage(run)
+        if deliver { try await self.delivery.deliverDue() }
+        return run
+    }
+}

@@ -27,7 +27,7 @@ package struct LokiLogSource: LogSource {
         pageSize: Int = 1_000, requestTimeout: Duration = .seconds(10)
     ) {
         self.client = client
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = baseURL.trimmingSuffix("/")
         self.queryTemplate = queryTemplate
         self.tenant = tenant
         self.credentials = credentials

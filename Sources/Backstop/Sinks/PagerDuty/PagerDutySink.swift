@@ -83,9 +83,3 @@ extension SinkKind {
         }
     }
 }
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
-}
