@@ -20,6 +20,8 @@ package struct BackstopServices: Sendable {
     package let triage: TriageService
     /// Sends incidents to PagerDuty, Jira and Linear.
     package let delivery: OutboxDeliveryService
+    /// Turns accepted Alertmanager notifications into incidents.
+    package let alerts: AlertIntakeService
     package let clock: any WallClock
     package let logger: Logger
 
@@ -59,6 +61,9 @@ package struct BackstopServices: Sendable {
             store: store, sinks: makeSinks(configuration), policy: configuration.delivery, clock: clock, dryRun: configuration.dryRun,
             logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store, now: clock.now) }
         )
+        let render: @Sendable (IncidentReport) -> (markdown: String, json: String) = { report in
+            (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
+        }
         let triage = FailureTriage(
             assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
             reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
@@ -66,19 +71,26 @@ package struct BackstopServices: Sendable {
                 let run = try await runner.run(VerificationRequest(trigger: .retry(asset), assets: [asset], window: window))
                 return run.outcomes.first { $0.asset == asset }
             },
-            render: { report in
-                (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
-            },
-            clock: clock, logger: logger,
+            render: render, clock: clock, logger: logger,
+            didCommit: { _ in
+                await metrics.loadIncidents(from: store, now: clock.now)
+                delivery.notify()
+            })
+        let alertTriage = AlertTriage(
+            assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(),
+            ledger: IncidentLedger(policy: configuration.incidents), correlation: correlation,
+            classifier: FailureClassifier(userRules: configuration.diagnosisRules), runbooks: configuration.runbooks, store: store,
+            render: render, clock: clock, logger: logger,
             didCommit: { _ in
                 await metrics.loadIncidents(from: store, now: clock.now)
                 delivery.notify()
             })
         await metrics.loadIncidents(from: store, now: clock.now)
+        metrics.loadNotifications(try await store.notificationCounts())
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
-            triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery, clock: clock,
-            logger: logger)
+            triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery,
+            alerts: AlertIntakeService(triage: alertTriage, store: store, logger: logger), clock: clock, logger: logger)
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.

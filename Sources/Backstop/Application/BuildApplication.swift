@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the HTTP application with every route and the background services (scheduler, event
-/// processor, triage, outbox delivery). `serve` and the tests call this, so tests exercise the real wiring.
+/// processor, triage of runs and of alerts, outbox delivery). `serve` and the tests call this, so tests exercise the real wiring.
 package func buildApplication(
     services: BackstopServices, runScheduler: Bool = true
 ) -> some ApplicationProtocol {
@@ -14,11 +14,12 @@ package func buildApplication(
     MetricsController(metrics: services.metrics).addRoutes(to: router)
     HealthController(services: services).addRoutes(to: router)
     EventsController(services: services, processor: processor).addRoutes(to: router)
+    AlertsController(services: services, intake: services.alerts).addRoutes(to: router)
     RunsController(services: services).addRoutes(to: router)
     IncidentsController(services: services).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
 
-    var background: [any Service] = [processor, services.triage, services.delivery]
+    var background: [any Service] = [processor, services.triage, services.alerts, services.delivery]
     if runScheduler { background.append(SchedulerService(services: services)) }
     return Application(
         router: router,

@@ -56,11 +56,36 @@ extension BackstopMetrics {
         ] {
             gauge(name, [:]).set(0.0)
         }
+        for status in ["firing", "resolved", "rejected"] {
+            counter(MetricNames.alertmanagerNotifications, ["status": status]).increment(by: Int64(0))
+        }
         _ = resolutionHistogram()
     }
 
     private func resolutionHistogram() -> ValueHistogram {
         registry.makeValueHistogram(
             descriptor: Self.descriptor(MetricNames.incidentResolution), labels: [], buckets: MetricNames.incidentResolutionBuckets)
+    }
+}
+
+/// Alertmanager intake.
+extension BackstopMetrics {
+    /// Accepted notifications from the record (at start); rejected ones were never recorded and
+    /// are counted by this process only.
+    package func loadNotifications(_ counts: [String: Int]) {
+        state.withLock { state in
+            for status in ["firing", "resolved"] {
+                let counter = counter(MetricNames.alertmanagerNotifications, ["status": status])
+                counter.increment(by: Int64(counts[status] ?? 0))
+            }
+            state.exposition = render()
+        }
+    }
+
+    package func recordNotification(status: String) {
+        state.withLock { state in
+            counter(MetricNames.alertmanagerNotifications, ["status": status]).increment()
+            state.exposition = render()
+        }
     }
 }

@@ -48,6 +48,10 @@ extension MetricNames {
     static let sinkFailures = ("backstop_sink_delivery_failures_total", "Calls to a sink that failed, by reason.")
     static let outboxPending = ("backstop_outbox_pending", "Outbound calls queued and not yet delivered.")
     static let outboxOldestAge = ("backstop_outbox_oldest_age_seconds", "Age of the oldest undelivered outbound call.")
+    static let alertmanagerNotifications = (
+        "backstop_alertmanager_notifications_total",
+        "Alertmanager notifications accepted (firing, resolved) or rejected (bad auth, body or size); repeats are not counted."
+    )
     static let outboxDead = ("backstop_outbox_dead_letters", "Outbound calls abandoned after their retry budget (dead letters).")
 
     /// Incidents are resolved in minutes to days.

@@ -28,6 +28,11 @@ enum RecordSchema {
             ["run_id", "asset", "schedule", "cause", "attempt", "started_at", "finished_at", "result", "detail", "window_start"]
         ),
         ("triaged_runs", ["run_id", "at"]),
+        ("alert_notifications", ["id", "received_at", "receiver", "status", "group_key", "dedup_key", "notification_json"]),
+        (
+            "alert_transitions",
+            ["fingerprint", "starts_at", "status", "action", "notification_id", "alert_name", "asset", "incident_id", "at"]
+        ),
     ]
 
     static func columns(of table: String) -> [String] {
@@ -146,8 +151,48 @@ enum RecordSchema {
             let runs = try String.fetchAll(db, sql: "SELECT id FROM runs ORDER BY seq")
             for run in runs { try HashChain.append(db, table: "triaged_runs", values: [run, Date().timeIntervalSince1970]) }
         }
+        migrator.registerMigration("v4 alert intake") { db in
+            try db.execute(sql: alertsDDL)
+            for table in ["alert_notifications", "alert_transitions"] {
+                try appendOnlyTriggers(db, table: table)
+            }
+        }
         return migrator
     }
+
+    /// The Alertmanager intake record: every accepted notification (written before the 200;
+    /// its dedup key makes a repeat from a retry or an HA peer a no-op), and every alert firing
+    /// or resolution acted on. `triaged_runs` marks notifications processed, as it does runs.
+    private static let alertsDDL = """
+        CREATE TABLE alert_notifications (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            received_at REAL NOT NULL,
+            receiver TEXT NOT NULL,
+            status TEXT NOT NULL,
+            group_key TEXT NOT NULL,
+            dedup_key TEXT NOT NULL UNIQUE,
+            notification_json TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TABLE alert_transitions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint TEXT NOT NULL,
+            starts_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            action TEXT NOT NULL,
+            notification_id TEXT NOT NULL,
+            alert_name TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            incident_id TEXT,
+            at REAL NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX alert_transitions_once ON alert_transitions(fingerprint, starts_at, status);
+        CREATE INDEX alert_transitions_incident ON alert_transitions(incident_id);
+        """
 
     /// Record tables of the incident ledger, then its current-state tables (`incidents`,
     /// `outbox`), which are updated in place and are not part of the record.

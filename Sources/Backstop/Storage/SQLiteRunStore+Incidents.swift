@@ -85,6 +85,7 @@ extension SQLiteRunStore: IncidentStore {
                     values: [report.incidentID, report.runID, report.createdAt.timeIntervalSince1970, report.markdown, report.json])
             }
             for message in change.messages { try OutboxRow.insert(message, db) }
+            for transition in change.alertTransitions { try Self.append(transition, at: Date(), db) }
             if let triagedRunID {
                 try HashChain.append(db, table: "triaged_runs", values: [triagedRunID, Date().timeIntervalSince1970])
             }

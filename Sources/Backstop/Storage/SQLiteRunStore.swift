@@ -176,9 +176,9 @@ package final class SQLiteRunStore: RunStore {
 
     // MARK: - Plumbing
 
-    func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
+    func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
         do {
-            try await pool.write(body)
+            return try await pool.write(body)
         } catch {
             throw StoreError("could not write to the SQLite store \(path): \(error)")
         }

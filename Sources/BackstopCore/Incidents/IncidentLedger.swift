@@ -64,7 +64,8 @@ package struct IncidentLedger: Sendable {
     }
 
     /// The asset verified healthy: resolve its open incidents (when configured to).
-    package func resolve(_ open: [Incident], runID: String, now: Date) -> LedgerChange {
+    /// `reason` replaces the "verified healthy" text when something else resolved it (an alert).
+    package func resolve(_ open: [Incident], runID: String, now: Date, reason: String? = nil) -> LedgerChange {
         var change = LedgerChange()
         guard policy.autoResolve else { return change }
         for var incident in open where incident.state == .open {
@@ -73,7 +74,7 @@ package struct IncidentLedger: Sendable {
             incident.updatedAt = now
             change.incidents.append(incident)
             let text =
-                "Resolved: \(incident.asset) verified healthy in \(runID), \(Self.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
+                "Resolved: \(reason ?? "\(incident.asset) verified healthy in \(runID)"), \(Self.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .resolved, text: text))
             let payload = OutboxPayload(
                 title: incident.title, summary: text, markdown: text, dedupKey: incident.dedupKey, asset: incident.asset,

@@ -9,10 +9,14 @@ package struct LedgerChange: Sendable, Equatable {
     package var reports: [IncidentReportSnapshot] = []
     package var messages: [OutboxMessage] = []
     package var recoveryAttempts: [RecoveryAttempt] = []
+    /// Alert firings and resolutions acted on (so a repeated notification is not acted on twice).
+    package var alertTransitions: [AlertTransition] = []
 
     package init() {}
 
-    package var isEmpty: Bool { incidents.isEmpty && events.isEmpty && messages.isEmpty && recoveryAttempts.isEmpty }
+    package var isEmpty: Bool {
+        incidents.isEmpty && events.isEmpty && messages.isEmpty && recoveryAttempts.isEmpty && alertTransitions.isEmpty
+    }
 
     package mutating func merge(_ other: LedgerChange) {
         incidents += other.incidents
@@ -20,6 +24,7 @@ package struct LedgerChange: Sendable, Equatable {
         reports += other.reports
         messages += other.messages
         recoveryAttempts += other.recoveryAttempts
+        alertTransitions += other.alertTransitions
     }
 }
 

@@ -89,7 +89,7 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
                     runID: run.id,
                     failingSince: latest?.state == .open ? (latest?.openedAt ?? now) : (outcome.window?.closesAt ?? outcome.verifiedAt),
                     occurredAt: outcome.verifiedAt, attempted: recoveries[outcome.asset]?.attempted ?? [],
-                    logExcerpt: Self.excerpt(report.failures.first { $0.asset == outcome.asset }?.logs),
+                    logExcerpt: report.failures.first { $0.asset == outcome.asset }?.logs?.mostRelevantLines() ?? [],
                     reportMarkdown: rendered.markdown, reportJSON: rendered.json)
                 change.merge(ledger.record(failure, latest: latest, now: now))
             }
@@ -108,14 +108,6 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
                 metadata: ["incident": "\(incident.id)", "asset": "\(incident.asset)", "cause": "\(incident.cause.rawValue)"])
         }
         await didCommit(change)
-    }
-
-    /// The most relevant lines across the failure's services, in time order.
-    static func excerpt(_ logs: CorrelatedLogs?, limit: Int = 8) -> [String] {
-        let lines = (logs?.services ?? []).flatMap { service in service.lines.map { (service: service.service, line: $0) } }
-        return lines.sorted { $0.line.relevance > $1.line.relevance }.prefix(limit).sorted { $0.line.first < $1.line.first }.map {
-            "\($0.service): \($0.line.text)" + ($0.line.count > 1 ? " (×\($0.line.count))" : "")
-        }
     }
 
     struct Recovery: Sendable {

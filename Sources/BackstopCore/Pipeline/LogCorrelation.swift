@@ -35,11 +35,20 @@ package struct LogCorrelation: Sendable {
         let start = (outcome.window?.start ?? min(focus, outcome.verifiedAt).addingTimeInterval(-3_600)).addingTimeInterval(
             -paddingBefore.seconds)
         let end = max(focus, outcome.verifiedAt).addingTimeInterval(paddingAfter.seconds)
-        let roles = Self.services(of: asset)
+        return await correlate(
+            roles: Self.services(of: asset), focus: focus,
+            evidence: outcome.diagnosis?.evidence ?? outcome.failedChecks.map(\.evidence.message), from: start, to: end)
+    }
+
+    /// Correlates the logs of `roles` (service, role) between `start` and `end` around `focus`;
+    /// lines sharing words with `evidence` rank first. Alerts use this directly: they have no
+    /// verification outcome, only a start time and the services they name.
+    package func correlate(
+        roles: [(service: String, role: String)], focus: Date, evidence: [String], from start: Date, to end: Date
+    ) async -> CorrelatedLogs {
         let (lines, problems) = await fetch(services: roles.map(\.service), from: start, to: end)
         return correlator.correlate(
-            lines: lines, roles: roles, focus: focus, evidence: outcome.diagnosis?.evidence ?? outcome.failedChecks.map(\.evidence.message),
-            windowStart: start, windowEnd: end, sourceProblems: problems)
+            lines: lines, roles: roles, focus: focus, evidence: evidence, windowStart: start, windowEnd: end, sourceProblems: problems)
     }
 
     private func fetch(services: [String], from start: Date, to end: Date) async -> ([String: [LogLine]], [String]) {

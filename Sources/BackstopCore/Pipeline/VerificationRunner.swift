@@ -116,7 +116,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
         case .event:
             // The backup just finished: it belongs to the window that opened most recently.
             return schedule.cron.previousFire(atOrBefore: now, in: schedule.timeZone).map(schedule.window(openingAt:))
-        case .schedule, .manual, .retry:
+        case .schedule, .manual, .retry, .alert:
             return schedule.lastClosedWindow(at: now)
         }
     }

@@ -88,6 +88,7 @@ package enum MarkdownReport {
         case .event(let id): "completion event \(id)"
         case .manual: "run on demand"
         case .retry(let asset): "re-verification after retrying \(asset)"
+        case .alert(let id): "Alertmanager notification \(id)"
         }
     }
 

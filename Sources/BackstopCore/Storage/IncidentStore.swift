@@ -20,6 +20,11 @@ package protocol IncidentStore: Sendable {
     /// Writes a triage's decisions and marks the run triaged, in one transaction.
     func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError)
 
+    /// Which of these alert firings and resolutions have been acted on already.
+    func handledAlertTransitions(_ keys: [AlertTransition.Key]) async throws(StoreError) -> [AlertTransition.Key: AlertTransition]
+    /// Alerts that joined or opened the incident and have not resolved yet.
+    func firingAlerts(incidentID: String) async throws(StoreError) -> [AlertTransition.Key]
+
     /// Retries already spent against a schedule's window.
     func recoveryAttempts(schedule: String, windowStart: Date?) async throws(StoreError) -> Int
     /// Appends one retry as soon as it has run, so the budget holds across a crash.

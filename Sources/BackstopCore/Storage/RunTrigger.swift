@@ -8,6 +8,8 @@ package enum RunTrigger: Sendable, Equatable, Codable {
     case manual
     /// Re-verification after an automatic retry of the named asset's backup.
     case retry(String)
+    /// An Alertmanager notification arrived (the notification's id in the intake record).
+    case alert(String)
 
     package var kind: String {
         switch self {
@@ -15,6 +17,7 @@ package enum RunTrigger: Sendable, Equatable, Codable {
         case .event: "event"
         case .manual: "manual"
         case .retry: "retry"
+        case .alert: "alert"
         }
     }
 
@@ -24,6 +27,7 @@ package enum RunTrigger: Sendable, Equatable, Codable {
         case .event(let id): id
         case .manual: nil
         case .retry(let asset): asset
+        case .alert(let id): id
         }
     }
 
@@ -33,6 +37,7 @@ package enum RunTrigger: Sendable, Equatable, Codable {
         case ("event", let id?): self = .event(id)
         case ("manual", _): self = .manual
         case ("retry", let asset?): self = .retry(asset)
+        case ("alert", let id?): self = .alert(id)
         default: return nil
         }
     }

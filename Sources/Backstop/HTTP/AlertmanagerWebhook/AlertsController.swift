@@ -1,0 +1,69 @@
+import BackstopCore
+import Foundation
+import Hummingbird
+
+/// `POST /api/v1/alerts`: Alertmanager's webhook. A notification is in the intake record before
+/// the 200 goes out, and triaged after; 503 only when the record could not be written, because
+/// Alertmanager retries 5xx and treats every other answer as final.
+struct AlertsController {
+    let services: BackstopServices
+    let intake: AlertIntakeService
+
+    struct Answer: Encodable {
+        var status: String
+        var id: String?
+        var alerts: Int
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/api/v1/alerts") { request, _ in
+            guard let webhook = services.configuration.webhook else {
+                throw HTTPError(
+                    .notFound,
+                    message: "the Alertmanager webhook is off: add a `webhook:` section to the configuration (docs/CONFIGURATION.md)")
+            }
+            let authenticator = WebhookAuthenticator(expected: webhook.credentials)
+            guard authenticator.allows(request.headers[.authorization]) else {
+                services.metrics.recordNotification(status: "rejected")
+                throw HTTPError(
+                    .unauthorized, headers: [.wwwAuthenticate: authenticator.challenge],
+                    message: "missing or wrong credentials: send the webhook's bearer token or basic auth from `webhook:`")
+            }
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: webhook.maxBodyBytes)
+            } catch {
+                services.metrics.recordNotification(status: "rejected")
+                throw HTTPError(
+                    .contentTooLarge,
+                    message:
+                        "the notification is larger than \(webhook.maxBodyBytes) bytes; raise webhook.max_body_size or set max_alerts in Alertmanager"
+                )
+            }
+            let now = services.clock.now
+            let notification: AlertNotification
+            do throws(PayloadError) {
+                notification = try AlertmanagerPayload.notification(
+                    from: Data(buffer: body), id: RecordID.make(prefix: "ntf", at: now), receivedAt: now)
+            } catch {
+                services.metrics.recordNotification(status: "rejected")
+                services.logger.warning("rejected an Alertmanager notification", metadata: ["problem": "\(error.message)"])
+                throw HTTPError(.badRequest, message: "invalid Alertmanager notification: \(error.message)")
+            }
+            let inserted: Bool
+            do {
+                inserted = try await services.store.appendNotification(notification)
+            } catch {
+                services.logger.error("could not record an Alertmanager notification", metadata: ["error": "\(error)"])
+                throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
+            }
+            guard inserted else {
+                return try JSONResponse.make(Answer(status: "duplicate", alerts: notification.alerts.count), status: .ok)
+            }
+            services.metrics.recordNotification(status: notification.status.rawValue)
+            intake.enqueue(notification)
+            return try JSONResponse.make(Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count), status: .ok)
+        }
+    }
+}
