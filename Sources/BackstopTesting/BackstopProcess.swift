@@ -1,18 +1,26 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The real `backstop` executable running as a child process, for tests that kill it.
+/// The real `backstop` executable (or a server such as Prometheus) as a child process.
+package typealias BackstopProcess = ChildProcess
+
+/// A program running as a child process, for tests that kill it or read its log.
 ///
 /// Spawned with `posix_spawn` rather than Foundation's `Process`, which on Linux reaps children
-/// on its own thread and can miss a child that dies from SIGKILL. Its stderr (the log, one JSON
-/// object per line) is read on a thread and handed to the test line by line.
-package final class BackstopProcess: Sendable {
+/// on its own thread and can miss a child that dies from SIGKILL. Its stderr (the log, one line
+/// per entry) is read on a thread and handed to the test line by line.
+package final class ChildProcess: Sendable {
     package let pid: pid_t
     /// Every log line, in order.
     package let lines = EventRecorder<String>()
+    private let tail = LogTail()
+
+    /// The last lines of its log, for failure messages.
+    package var recentLines: [String] { tail.lines }
 
     /// The `backstop` built next to the test bundle (`swift build --build-tests` builds both).
     package static var executable: String {
@@ -20,7 +28,12 @@ package final class BackstopProcess: Sendable {
         return bundle.appendingPathComponent("backstop").path
     }
 
-    package init(arguments: [String]) throws {
+    /// Starts `backstop` with `arguments`.
+    package convenience init(arguments: [String]) throws {
+        try self.init(executable: Self.executable, arguments: arguments)
+    }
+
+    package init(executable: String, arguments: [String]) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw Shell.Failure(description: "pipe() failed") }
         var actions = posix_spawn_file_actions_t()
@@ -30,19 +43,20 @@ package final class BackstopProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
         posix_spawn_file_actions_addclose(&actions, fds[0])
-        let argv = [Self.executable] + arguments
+        let argv = [executable] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { for argument in cArguments { free(argument) } }
         var child: pid_t = 0
-        let status = posix_spawn(&child, Self.executable, &actions, nil, &cArguments, environ)
+        let status = posix_spawn(&child, executable, &actions, nil, &cArguments, environ)
         close(fds[1])
         guard status == 0 else {
             close(fds[0])
-            throw Shell.Failure(description: "could not start \(Self.executable): \(String(cString: strerror(status)))")
+            throw Shell.Failure(description: "could not start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
         let reader = fds[0]
         let lines = lines
+        let tail = tail
         Thread.detachNewThread {
             let handle = FileHandle(fileDescriptor: reader, closeOnDealloc: true)
             var buffer = Data()
@@ -54,7 +68,9 @@ package final class BackstopProcess: Sendable {
                 }
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    lines.record(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                    lines.record(line)
+                    tail.append(line)
                     buffer.removeSubrange(buffer.startIndex...newline)
                 }
             }
@@ -81,5 +97,16 @@ package final class BackstopProcess: Sendable {
     private func reap() {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    }
+}
+
+/// The last lines a child wrote, kept for failure messages.
+private final class LogTail: Sendable {
+    private let kept = Mutex<[String]>([])
+
+    var lines: [String] { kept.withLock { $0 } }
+
+    func append(_ line: String) {
+        kept.withLock { $0 = Array(($0 + [line]).suffix(40)) }
     }
 }
