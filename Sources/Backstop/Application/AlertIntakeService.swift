@@ -31,6 +31,8 @@ package struct AlertIntakeService: Service {
         await cancelWhenGracefulShutdown {
             await triageBacklog()
             for await notification in notifications {
+                // Left untriaged on shutdown: the next start triages it from the record.
+                if Task.isCancelled { break }
                 await triage(notification)
             }
         }
@@ -38,7 +40,13 @@ package struct AlertIntakeService: Service {
 
     package func triageBacklog() async {
         do {
-            for notification in try await store.untriagedNotifications() { await triage(notification) }
+            let backlog = try await store.untriagedNotifications()
+            for id in backlog.unreadable {
+                logger.error(
+                    "an accepted Alertmanager notification cannot be read back from the record; see alert_notifications",
+                    metadata: ["notification": "\(id)"])
+            }
+            for notification in backlog.notifications { await triage(notification) }
         } catch {
             logger.error("could not read the notifications left untriaged", metadata: ["error": "\(error)"])
         }

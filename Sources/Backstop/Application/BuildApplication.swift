@@ -5,8 +5,11 @@ import ServiceLifecycle
 
 /// Builds the HTTP application with every route and the background services (scheduler, event
 /// processor, triage of runs and of alerts, outbox delivery). `serve` and the tests call this, so tests exercise the real wiring.
+///
+/// `runBackgroundServices: false` leaves only the HTTP routes, for tests that drive triage and
+/// delivery step by step (HummingbirdTesting runs an application's services in every mode).
 package func buildApplication(
-    services: BackstopServices, runScheduler: Bool = true
+    services: BackstopServices, runScheduler: Bool = true, runBackgroundServices: Bool = true
 ) -> some ApplicationProtocol {
     let processor = EventProcessor(services: services)
     let router = Router()
@@ -19,8 +22,8 @@ package func buildApplication(
     IncidentsController(services: services).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
 
-    var background: [any Service] = [processor, services.triage, services.alerts, services.delivery]
-    if runScheduler { background.append(SchedulerService(services: services)) }
+    var background: [any Service] = runBackgroundServices ? [processor, services.triage, services.alerts, services.delivery] : []
+    if runScheduler && runBackgroundServices { background.append(SchedulerService(services: services)) }
     return Application(
         router: router,
         configuration: .init(

@@ -19,6 +19,8 @@ package struct TriageService: Service {
         await cancelWhenGracefulShutdown {
             await triageBacklog()
             for await run in queue.runs {
+                // Left untriaged on shutdown: the next start triages it from the record.
+                if Task.isCancelled { break }
                 await triage(run)
             }
         }

@@ -37,7 +37,8 @@ struct EventsController {
                 throw HTTPError(.notFound, message: "unknown asset '\(asset)': it is not in the configuration")
             }
             let event = CompletionEvent(
-                id: RecordID.make(prefix: "evt", at: services.clock.now), asset: asset, receivedAt: services.clock.now, report: report)
+                id: RecordID.make(prefix: "evt", at: services.clock.now, randomDigits: 12), asset: asset, receivedAt: services.clock.now,
+                report: report)
             do {
                 try await services.store.append(event)
             } catch {

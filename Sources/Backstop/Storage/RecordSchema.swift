@@ -179,7 +179,7 @@ enum RecordSchema {
         CREATE TABLE alert_transitions (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             fingerprint TEXT NOT NULL,
-            starts_at REAL NOT NULL,
+            starts_at INTEGER NOT NULL, -- milliseconds since 1970
             status TEXT NOT NULL,
             action TEXT NOT NULL,
             notification_id TEXT NOT NULL,

@@ -4,15 +4,27 @@ import GRDB
 
 /// The Alertmanager intake record.
 extension SQLiteRunStore {
-    /// Appends an accepted notification; false when one with the same dedup key is already in
-    /// the record (a retry or an HA peer's copy), in which case nothing is written.
-    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> Bool {
-        let json = String(decoding: (try? JSONEncoder.record.encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
+    /// What appending a notification did.
+    package enum NotificationWrite: Sendable, Equatable {
+        case appended
+        /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
+        case duplicate
+        /// Its id is taken; nothing was written, try again with a new id.
+        case idTaken
+    }
+
+    /// Appends an accepted notification unless it is a duplicate or its id is taken.
+    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
+        // Times as numbers, not RFC 3339 seconds: the alert keys need their milliseconds back.
+        let json = String(decoding: (try? JSONEncoder().encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
         return try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?", arguments: [notification.dedupKey])
                 ?? false
             {
-                return false
+                return .duplicate
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE id = ?", arguments: [notification.id]) ?? false {
+                return .idTaken
             }
             try HashChain.append(
                 db, table: "alert_notifications",
@@ -20,21 +32,32 @@ extension SQLiteRunStore {
                     notification.id, notification.receivedAt.timeIntervalSince1970, notification.receiver,
                     notification.status.rawValue, notification.groupKey, notification.dedupKey, json,
                 ])
-            return true
+            return .appended
         }
     }
 
-    /// Notifications accepted but not yet triaged (Backstop stopped in between), oldest first.
-    package func untriagedNotifications() async throws(StoreError) -> [AlertNotification] {
-        let texts = try await read { db in
-            try String.fetchAll(
+    /// Notifications accepted but not yet triaged (Backstop stopped in between), oldest first,
+    /// and the ids of any that could not be read back (reported, never dropped silently).
+    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+        let rows = try await read { db in
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT notification_json FROM alert_notifications
+                    SELECT id, notification_json FROM alert_notifications
                     WHERE id NOT IN (SELECT run_id FROM triaged_runs) ORDER BY seq
-                    """)
+                    """
+            ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
         }
-        return texts.compactMap { try? JSONDecoder.record.decode(AlertNotification.self, from: Data($0.utf8)) }
+        var notifications: [AlertNotification] = []
+        var unreadable: [String] = []
+        for row in rows {
+            if let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(row.json.utf8)) {
+                notifications.append(notification)
+            } else {
+                unreadable.append(row.id)
+            }
+        }
+        return (notifications, unreadable)
     }
 
     /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.
@@ -61,7 +84,7 @@ extension SQLiteRunStore {
                         SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
                         WHERE fingerprint = ? AND starts_at = ? AND status = ?
                         """,
-                    arguments: [key.fingerprint, key.startsAt.timeIntervalSince1970, key.status.rawValue])
+                    arguments: [key.fingerprint, key.startsAtMilliseconds, key.status.rawValue])
                 guard let row else { continue }
                 found[key] = AlertTransition(
                     key: key, action: AlertTransition.Action(rawValue: row["action"]) ?? .none, notificationID: row["notification_id"],
@@ -83,7 +106,7 @@ extension SQLiteRunStore {
                     """, arguments: [incidentID]
             ).map { row in
                 AlertTransition.Key(
-                    fingerprint: row["fingerprint"], startsAt: Date(timeIntervalSince1970: row["starts_at"]), status: .firing)
+                    fingerprint: row["fingerprint"], startsAtMilliseconds: row["starts_at"], status: .firing)
             }
         }
     }
@@ -92,7 +115,7 @@ extension SQLiteRunStore {
         try HashChain.append(
             db, table: "alert_transitions",
             values: [
-                transition.key.fingerprint, transition.key.startsAt.timeIntervalSince1970, transition.key.status.rawValue,
+                transition.key.fingerprint, transition.key.startsAtMilliseconds, transition.key.status.rawValue,
                 transition.action.rawValue, transition.notificationID, transition.alertName, transition.asset, transition.incidentID,
                 at.timeIntervalSince1970,
             ])

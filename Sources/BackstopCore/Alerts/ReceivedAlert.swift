@@ -73,12 +73,19 @@ package struct AlertNotification: Sendable, Equatable, Codable {
 package struct AlertTransition: Sendable, Equatable {
     package struct Key: Sendable, Hashable {
         package var fingerprint: String
-        package var startsAt: Date
+        /// `startsAt` in whole milliseconds: an exact key however the time was stored and read.
+        package var startsAtMilliseconds: Int64
         package var status: ReceivedAlert.Status
 
         package init(fingerprint: String, startsAt: Date, status: ReceivedAlert.Status) {
+            self.init(
+                fingerprint: fingerprint, startsAtMilliseconds: Int64((startsAt.timeIntervalSince1970 * 1_000).rounded()),
+                status: status)
+        }
+
+        package init(fingerprint: String, startsAtMilliseconds: Int64, status: ReceivedAlert.Status) {
             self.fingerprint = fingerprint
-            self.startsAt = startsAt
+            self.startsAtMilliseconds = startsAtMilliseconds
             self.status = status
         }
     }

@@ -75,7 +75,7 @@ import Testing
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])
         try await pagerDuty.run { url in
             let services = try await services(harness, extra: IncidentFixtures.pagerDutyConfiguration(url: url))
-            let app = buildApplication(services: services, runScheduler: false)
+            let app = buildApplication(services: services, runScheduler: false, runBackgroundServices: false)
             try await app.test(.router) { client in
                 try await post(client, Self.body(alerts: [("firing", Self.pgbackrestLabels, Self.diskFull)])) { response in
                     #expect(response.status == .ok)
@@ -124,7 +124,7 @@ import Testing
             let opened = try #require(try await services.store.incidents(limit: 10, openOnly: true).first)
 
             let labels = ["alertname": "BackupFailed", "asset": "orders", "severity": "critical"]
-            let app = buildApplication(services: services, runScheduler: false)
+            let app = buildApplication(services: services, runScheduler: false, runBackgroundServices: false)
             try await app.test(.router) { client in
                 try await post(client, Self.body(alerts: [("firing", labels, ["summary": "Backup of orders failing"])])) {
                     #expect($0.status == .ok)
@@ -153,7 +153,7 @@ import Testing
         let harness = try Harness()
         try IncidentFixtures.writeHealthy(harness, asset: "orders")
         let services = try await services(harness)
-        let app = buildApplication(services: services, runScheduler: false)
+        let app = buildApplication(services: services, runScheduler: false, runBackgroundServices: false)
         let body = Self.body(alerts: [("firing", Self.pgbackrestLabels, Self.diskFull)])
         try await app.test(.router) { client in
             try await post(client, body) { #expect(String(buffer: $0.body).contains(#""accepted""#)) }
@@ -164,7 +164,7 @@ import Testing
                 #expect(String(buffer: $0.body).contains(#""duplicate""#))
             }
         }
-        #expect(try await services.store.untriagedNotifications().count == 1)
+        #expect(try await services.store.untriagedNotifications().notifications.count == 1)
         await services.alerts.triageBacklog()
         #expect(try await services.store.incidents(limit: 10, openOnly: false).count == 1)
 
@@ -193,7 +193,7 @@ import Testing
     func requestsWithoutTheConfiguredBearerTokenAreRefused(authorization: String?, message: String) async throws {
         let harness = try Harness()
         let services = try await services(harness)
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])]), authorization: authorization) {
                 #expect($0.status == .unauthorized)
                 #expect($0.headers[.wwwAuthenticate] == #"Bearer realm="backstop""#)
@@ -201,7 +201,7 @@ import Testing
                 #expect(!String(buffer: $0.body).contains(Self.token))
             }
         }
-        #expect(try await services.store.untriagedNotifications().isEmpty)
+        #expect(try await services.store.untriagedNotifications().notifications.isEmpty)
         #expect(String(decoding: services.metrics.exposition(), as: UTF8.self).contains(#"notifications_total{status="rejected"} 1"#))
     }
 
@@ -210,7 +210,7 @@ import Testing
         _ = try harness.directory.write("am-password", "pa:ss word\n")
         let services = try await services(
             harness, webhook: "webhook: { basic_auth: { username: alertmanager, password_file: ./am-password } }")
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             let body = Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])])
             let good = "basic " + Data("alertmanager:pa:ss word".utf8).base64EncodedString()
             try await post(client, body, authorization: good) { #expect($0.status == .ok) }
@@ -247,13 +247,13 @@ import Testing
     func badBodiesAreRefusedNamingTheField(body: String, message: String) async throws {
         let harness = try Harness()
         let services = try await services(harness)
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, body) {
                 #expect($0.status == .badRequest)
                 #expect(String(buffer: $0.body).contains(message), "\(String(buffer: $0.body))")
             }
         }
-        #expect(try await services.store.untriagedNotifications().isEmpty, "nothing rejected is recorded")
+        #expect(try await services.store.untriagedNotifications().notifications.isEmpty, "nothing rejected is recorded")
     }
 
     @Test func aBodyOverTheLimitIsRefusedWith413() async throws {
@@ -261,7 +261,7 @@ import Testing
         _ = try harness.directory.write("webhook-token", Self.token)
         let services = try await services(harness, webhook: "webhook: { bearer_token_file: ./webhook-token, max_body_size: 2KiB }")
         let big = ["description": String(repeating: "x", count: 4_096)]
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, Self.body(alerts: [("firing", Self.pgbackrestLabels, big)])) {
                 #expect($0.status == .contentTooLarge)
                 #expect(String(buffer: $0.body).contains("webhook.max_body_size"))
@@ -282,7 +282,7 @@ import Testing
                     """)
         }
         let body = Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])])
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, body) { #expect($0.status == .serviceUnavailable) }
             try await services.store.database.write { db in try db.execute(sql: "DROP TRIGGER refuse_intake") }
             // Alertmanager's retry of the same notification is then accepted, not taken for a duplicate.
@@ -293,11 +293,32 @@ import Testing
     @Test func withoutAWebhookSectionTheRouteSaysHowToEnableIt() async throws {
         let harness = try Harness()
         let services = try await harness.services(try harness.configuration(assets: IncidentFixtures.asset("orders")))
-        try await buildApplication(services: services, runScheduler: false).test(.router) { client in
+        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])])) {
                 #expect($0.status == .notFound)
                 #expect(String(buffer: $0.body).contains("add a `webhook:` section"))
             }
         }
+    }
+}
+
+/// The intake record's own guarantees.
+@Suite struct AlertIntakeRecordTests {
+    @Test func aTakenIdIsReportedAndNothingIsOverwritten() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteRunStore(path: directory.file("backstop.db"))
+        let alert = ReceivedAlert(status: .firing, labels: ["alertname": "A"], startsAt: Date(timeIntervalSince1970: 0), fingerprint: "f")
+        let first = AlertNotification(
+            id: "ntf_1", receivedAt: Date(), receiver: "r", status: .firing, groupKey: "g", dedupKey: "d1", externalURL: nil,
+            alerts: [alert])
+        #expect(try await store.appendNotification(first) == .appended)
+        var sameID = first
+        sameID.dedupKey = "d2"
+        #expect(try await store.appendNotification(sameID) == .idTaken)
+        var again = first
+        again.id = "ntf_2"
+        #expect(try await store.appendNotification(again) == .duplicate)
+        #expect(try await store.untriagedNotifications().notifications == [first])
+        #expect(try await store.verifyChains().breaks.isEmpty)
     }
 }

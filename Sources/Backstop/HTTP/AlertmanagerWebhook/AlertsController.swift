@@ -15,6 +15,9 @@ struct AlertsController {
         var alerts: Int
     }
 
+    /// Notifications arrive by the thousand per minute in an alert storm: 12 random hex digits.
+    static func newID(at date: Date) -> String { RecordID.make(prefix: "ntf", at: date, randomDigits: 12) }
+
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/api/v1/alerts") { request, _ in
             guard let webhook = services.configuration.webhook else {
@@ -42,24 +45,32 @@ struct AlertsController {
                 )
             }
             let now = services.clock.now
-            let notification: AlertNotification
+            var notification: AlertNotification
             do throws(PayloadError) {
-                notification = try AlertmanagerPayload.notification(
-                    from: Data(buffer: body), id: RecordID.make(prefix: "ntf", at: now), receivedAt: now)
+                notification = try AlertmanagerPayload.notification(from: Data(buffer: body), id: Self.newID(at: now), receivedAt: now)
             } catch {
                 services.metrics.recordNotification(status: "rejected")
                 services.logger.warning("rejected an Alertmanager notification", metadata: ["problem": "\(error.message)"])
                 throw HTTPError(.badRequest, message: "invalid Alertmanager notification: \(error.message)")
             }
-            let inserted: Bool
+            var write = SQLiteRunStore.NotificationWrite.idTaken
             do {
-                inserted = try await services.store.appendNotification(notification)
+                for _ in 1...3 where write == .idTaken {
+                    write = try await services.store.appendNotification(notification)
+                    if write == .idTaken { notification.id = Self.newID(at: now) }
+                }
             } catch {
                 services.logger.error("could not record an Alertmanager notification", metadata: ["error": "\(error)"])
                 throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
             }
-            guard inserted else {
+            switch write {
+            case .duplicate:
                 return try JSONResponse.make(Answer(status: "duplicate", alerts: notification.alerts.count), status: .ok)
+            case .idTaken:
+                services.logger.error("could not find a free id for an Alertmanager notification")
+                throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
+            case .appended:
+                break
             }
             services.metrics.recordNotification(status: notification.status.rawValue)
             intake.enqueue(notification)

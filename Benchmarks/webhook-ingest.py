@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Sustained Alertmanager webhook ingest: requests/s and latency percentiles of
+`POST /api/v1/alerts` on loopback, measured with wrk against a release build of Backstop.
+
+Every request is a real notification (Tests/Fixtures/alertmanager/firing.json, captured from
+Alertmanager 0.25) with its own group key and alert fingerprints, so each one is a new durable
+write to the SQLite intake record (synchronous=FULL) before its 200, and each is then triaged
+(mapped to a configured asset, joined to its open incident) while the load goes on. At the end
+the script checks that every request answered 200 is in the record. Usage:
+
+    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build]
+
+Needs wrk (apt-get install wrk).
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOKEN = "benchmark-webhook-token"
+
+LUA = r"""
+local template = io.open(os.getenv("BACKSTOP_BODY")):read("*a")
+local token = os.getenv("BACKSTOP_TOKEN")
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+function request()
+  n = n + 1
+  local id = tid .. "-" .. n
+  local body = template:gsub("__ID__", id)
+  return wrk.format("POST", "/api/v1/alerts",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
+end
+local non200 = 0
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+function done(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %d, \"errors_status\": %d, \"p50_us\": %d, \"p90_us\": %d, \"p99_us\": %d, \"max_us\": %d}\n",
+    summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max))
+end
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def body_template():
+    """The captured notification, made unique per request: group key and fingerprints."""
+    with open(os.path.join(ROOT, "Tests/Fixtures/alertmanager/firing.json")) as f:
+        payload = json.load(f)
+    payload["groupKey"] = payload["groupKey"].replace("}", ', n="__ID__"}', 1)
+    for index, alert in enumerate(payload["alerts"]):
+        alert["fingerprint"] = f"__ID__-{index}"
+    return json.dumps(payload)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=30, help="seconds of load (default 30)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-build", action="store_true", help="use the existing .build/release/backstop")
+    args = parser.parse_args()
+
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "backstop"], cwd=ROOT, check=True)
+    binary = os.path.join(ROOT, ".build/release/backstop")
+    work = tempfile.mkdtemp(prefix="backstop-ingest-")
+    port = free_port()
+    with open(os.path.join(work, "webhook-token"), "w") as f:
+        f.write(TOKEN + "\n")
+    with open(os.path.join(work, "backstop.yml"), "w") as f:
+        f.write(f"""listen: 127.0.0.1:{port}
+storage: {{ sqlite: ./data/backstop.db }}
+schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
+diagnosis: {{ probes: false }}
+assets:
+  - {{ name: orders-db, schedule: nightly, backup: {{ path: backups/*.gz }} }}
+webhook: {{ bearer_token_file: ./webhook-token }}
+""")
+    body = os.path.join(work, "body.json")
+    with open(body, "w") as f:
+        f.write(body_template())
+    script = os.path.join(work, "ingest.lua")
+    with open(script, "w") as f:
+        f.write(LUA)
+
+    server = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "backstop.yml"), "--log-level", "warning"],
+                              stderr=open(os.path.join(work, "backstop.log"), "w"))
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    sys.exit("backstop did not start listening")
+                time.sleep(0.1)
+        env = dict(os.environ, BACKSTOP_BODY=body, BACKSTOP_TOKEN=TOKEN)
+        result = subprocess.run(
+            ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", script,
+             f"http://127.0.0.1:{port}/"], env=env, capture_output=True, text=True, check=True)
+    finally:
+        server.terminate()
+        server.wait()
+    print(result.stdout)
+    figures = json.loads(re.search(r"^JSON (.*)$", result.stdout, re.M).group(1))
+    database = sqlite3.connect(os.path.join(work, "data/backstop.db"))
+    stored = database.execute("SELECT COUNT(*) FROM alert_notifications").fetchone()[0]
+    triaged = database.execute("SELECT COUNT(*) FROM triaged_runs WHERE run_id LIKE 'ntf_%'").fetchone()[0]
+    answered = figures["requests"] - figures["errors_status"]
+    print(f"body: {os.path.getsize(body)} bytes, {args.connections} connections, {args.threads} wrk threads, {args.duration} s")
+    print(f"requests/s: {figures['requests'] / args.duration:.0f}")
+    print(f"latency: p50 {figures['p50_us'] / 1000:.2f} ms, p90 {figures['p90_us'] / 1000:.2f} ms, "
+          f"p99 {figures['p99_us'] / 1000:.2f} ms, max {figures['max_us'] / 1000:.2f} ms")
+    print(f"backstop's log (warnings and errors): {os.path.join(work, 'backstop.log')}")
+    print(f"answered 200: {answered}; in the intake record: {stored}; triaged by the end: {triaged}")
+    if stored < answered:
+        sys.exit("a notification answered 200 is missing from the record")
+
+
+if __name__ == "__main__":
+    main()
