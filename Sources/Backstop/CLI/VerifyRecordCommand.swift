@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `backstop verify-record`: proves the append-only record has not been tampered with.
 struct VerifyRecordCommand: AsyncParsableCommand {
@@ -8,12 +9,25 @@ struct VerifyRecordCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @Option(
+        name: .long,
+        help: "Check this SQLite file instead of the configured store (a restored backup made by `backstop backup-store`).")
+    var store: String?
+
     func run() async throws {
-        let configuration = try options.loadConfiguration()
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        let path: String
+        if let store {
+            guard FileManager.default.fileExists(atPath: store) else {
+                throw ValidationError("--store \(store): no such file")
+            }
+            path = store
+        } else {
+            path = try options.loadConfiguration().sqlitePath
+        }
+        let store = try SQLiteRunStore(path: path)
         let (rows, breaks) = try await store.verifyChains()
         if breaks.isEmpty {
-            print("record intact: \(rows) rows in \(configuration.sqlitePath), every hash chain verified")
+            print("record intact: \(rows) rows in \(path), every hash chain verified")
             return
         }
         for broken in breaks { printError("record tampered: \(broken)") }

@@ -18,6 +18,12 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         self.logger = logger
     }
 
+    /// `{backstop}`: this very executable, so a restore test can run `backstop verify-record`
+    /// on a restored copy of Backstop's own store without knowing where Backstop is installed.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     package func test(asset: Asset, spec: RestoreSpec, artifact: Artifact) async -> RestoreOutcome {
         let started = Date()
         let clock = ContinuousClock()
@@ -40,6 +46,7 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         let substitute = { (argument: String) in
             argument.replacingOccurrences(of: "{artifact}", with: artifact.path)
                 .replacingOccurrences(of: "{scratch}", with: scratch)
+                .replacingOccurrences(of: "{backstop}", with: Self.executablePath)
         }
         var remaining = spec.timeout
         for (step, argv) in [("restore", spec.command), ("validate", spec.validate ?? [])] where !argv.isEmpty {
