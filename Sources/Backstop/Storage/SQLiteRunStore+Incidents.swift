@@ -92,6 +92,17 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
+    package func incidentOpenings(asset: String, cause: FailureCause, since: Date) async throws(StoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT e.incident_id FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+                    WHERE i.asset = ? AND i.cause = ? AND e.kind IN ('opened', 'reopened') AND e.at >= ? ORDER BY e.seq
+                    """, arguments: [asset, cause.rawValue, since.timeIntervalSince1970])
+        }
+    }
+
     package func recoveryAttempts(schedule: String, windowStart: Date?) async throws(StoreError) -> Int {
         try await read { db in
             try Int.fetchOne(

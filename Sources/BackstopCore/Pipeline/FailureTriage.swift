@@ -78,7 +78,11 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
             reportRun.outcomes = run.outcomes.filter { outcome in
                 !outcome.state.isFailure || unrecovered.contains { $0.asset == outcome.asset }
             }
-            let report = await reporter.report(for: reportRun, attempted: attemptedLines)
+            var recurrences: [String: IncidentReport.Recurrence] = [:]
+            for outcome in unrecovered {
+                if let recurrence = try await recurrence(of: outcome, now: now) { recurrences[outcome.asset] = recurrence }
+            }
+            let report = await reporter.report(for: reportRun, attempted: attemptedLines, recurrences: recurrences)
             let rendered = render(report)
             for outcome in unrecovered {
                 let cause = outcome.cause ?? .unknown
@@ -109,6 +113,22 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
         }
         await didCommit(change)
     }
+
+    /// A failure about to open (or reopen) an incident whose asset and cause opened others in
+    /// the last `recurrenceDays`: the report says so ("third time in 14 days").
+    private func recurrence(of outcome: VerificationOutcome, now: Date) async throws(StoreError) -> IncidentReport.Recurrence? {
+        let cause = outcome.cause ?? .unknown
+        let key = ledger.policy.dedupKey(asset: outcome.asset, cause: cause, schedule: outcome.schedule)
+        // An open incident is the same episode going on, not a recurrence.
+        if try await store.latestIncident(dedupKey: key)?.state == .open { return nil }
+        let since = now.addingTimeInterval(-Double(Self.recurrenceDays) * 86_400)
+        let earlier = try await store.incidentOpenings(asset: outcome.asset, cause: cause, since: since)
+        guard !earlier.isEmpty else { return nil }
+        return IncidentReport.Recurrence(count: earlier.count + 1, days: Self.recurrenceDays, previous: earlier)
+    }
+
+    /// How far back a recurring cause is looked for.
+    package static var recurrenceDays: Int { 14 }
 
     struct Recovery: Sendable {
         var recovered = false

@@ -13,7 +13,9 @@ package struct RunReporter: Sendable {
         self.clock = clock
     }
 
-    package func report(for run: VerificationRun, attempted: [String] = []) async -> IncidentReport {
+    package func report(
+        for run: VerificationRun, attempted: [String] = [], recurrences: [String: IncidentReport.Recurrence] = [:]
+    ) async -> IncidentReport {
         let failed = run.failedOutcomes.compactMap { outcome in builder.assets[outcome.asset].map { (outcome, $0) } }
         let logs = await withTaskGroup(of: (String, CorrelatedLogs).self) { group in
             for (outcome, asset) in failed {
@@ -23,6 +25,6 @@ package struct RunReporter: Sendable {
             for await (asset, correlated) in group { logs[asset] = correlated }
             return logs
         }
-        return builder.build(run: run, logs: logs, attempted: attempted, generatedAt: clock.now)
+        return builder.build(run: run, logs: logs, attempted: attempted, recurrences: recurrences, generatedAt: clock.now)
     }
 }

@@ -18,6 +18,31 @@ package struct IncidentReport: Sendable, Equatable, Codable {
         package var failedChecks: [CheckResult]
         package var runbook: String?
         package var logs: CorrelatedLogs?
+        /// Set when the same asset failed with the same cause in other incidents lately.
+        package var recurrence: Recurrence? = nil
+    }
+
+    /// The same asset failing with the same cause again: a pattern, not bad luck.
+    package struct Recurrence: Sendable, Equatable, Codable {
+        /// Incidents opened (or reopened) for this asset and cause in the period, this one included.
+        package var count: Int
+        package var days: Int
+        /// The earlier incidents, oldest first.
+        package var previous: [String]
+
+        package init(count: Int, days: Int, previous: [String]) {
+            self.count = count
+            self.days = days
+            self.previous = previous
+        }
+
+        /// "third time in 14 days".
+        package var phrase: String { "\(Self.ordinal(count)) time in \(days) days" }
+
+        static func ordinal(_ number: Int) -> String {
+            let words = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+            return number < words.count ? words[number] : "\(number)th"
+        }
     }
 
     package struct TimelineEntry: Sendable, Equatable, Codable {

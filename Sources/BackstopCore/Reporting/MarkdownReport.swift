@@ -17,6 +17,12 @@ package enum MarkdownReport {
                     "| \(cell(failure.asset)) | \(failure.state.rawValue) | \(failure.cause.rawValue) | \(percent(failure.confidence)) | \(runbook) |\n"
             }
             out += "\n"
+            for failure in report.failures {
+                guard let recurrence = failure.recurrence else { continue }
+                out +=
+                    "**Recurring:** \(failure.asset) has failed with \(failure.cause.rawValue) for the \(recurrence.phrase) "
+                    + "(earlier: \(recurrence.previous.joined(separator: ", "))). Look for the cause behind the pattern, not only this failure.\n\n"
+            }
         }
         for failure in report.failures { out += section(failure) }
         out += "## Timeline (UTC)\n\n| Time | Asset | What |\n|---|---|---|\n"
@@ -42,6 +48,9 @@ package enum MarkdownReport {
         if let artifact = failure.artifact { out += "- **Artifact:** `\(artifact)`\n" }
         out += "- **Cause:** \(failure.cause.rawValue), confidence \(percent(failure.confidence))\n"
         if let runbook = failure.runbook { out += "- **Runbook:** \(runbook)\n" }
+        if let recurrence = failure.recurrence {
+            out += "- **Recurring:** \(recurrence.phrase) (earlier: \(recurrence.previous.joined(separator: ", ")))\n"
+        }
         if !failure.evidence.isEmpty { out += "\n**Evidence**\n\n" + fenced(failure.evidence.joined(separator: "\n")) }
         if !failure.failedChecks.isEmpty {
             out += "\n**Failed checks**\n\n"

@@ -12,7 +12,8 @@ package struct ReportBuilder: Sendable {
     }
 
     package func build(
-        run: VerificationRun, logs: [String: CorrelatedLogs], attempted: [String] = [], generatedAt: Date
+        run: VerificationRun, logs: [String: CorrelatedLogs], attempted: [String] = [],
+        recurrences: [String: IncidentReport.Recurrence] = [:], generatedAt: Date
     ) -> IncidentReport {
         let failures = run.failedOutcomes.map { outcome -> IncidentReport.Failure in
             let asset = assets[outcome.asset]
@@ -23,7 +24,7 @@ package struct ReportBuilder: Sendable {
                 schedule: outcome.schedule, window: outcome.window, state: outcome.state, artifact: outcome.artifact?.path, cause: cause,
                 confidence: outcome.diagnosis?.confidence ?? 0, evidence: outcome.diagnosis?.evidence ?? [],
                 failedChecks: outcome.failedChecks,
-                runbook: runbooks[cause], logs: logs[outcome.asset])
+                runbook: runbooks[cause], logs: logs[outcome.asset], recurrence: recurrences[outcome.asset])
         }
         let title: String
         switch failures.count {

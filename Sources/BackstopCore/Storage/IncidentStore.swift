@@ -20,6 +20,9 @@ package protocol IncidentStore: Sendable {
     /// Writes a triage's decisions and marks the run triaged, in one transaction.
     func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError)
 
+    /// Incidents opened or reopened for this asset and cause since `since`, oldest first (one
+    /// id per opening, so a reopened incident counts again).
+    func incidentOpenings(asset: String, cause: FailureCause, since: Date) async throws(StoreError) -> [String]
     /// Which of these alert firings and resolutions have been acted on already.
     func handledAlertTransitions(_ keys: [AlertTransition.Key]) async throws(StoreError) -> [AlertTransition.Key: AlertTransition]
     /// Alerts that joined or opened the incident and have not resolved yet.
