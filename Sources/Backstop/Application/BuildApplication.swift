@@ -21,9 +21,18 @@ package func buildApplication(
     RunsController(services: services).addRoutes(to: router)
     IncidentsController(services: services).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
+    DigestsController(services: services).addRoutes(to: router)
 
     var background: [any Service] = runBackgroundServices ? [processor, services.triage, services.alerts, services.delivery] : []
-    if runScheduler && runBackgroundServices { background.append(SchedulerService(services: services)) }
+    if runScheduler && runBackgroundServices {
+        background.append(SchedulerService(services: services))
+        if let digest = services.configuration.digest {
+            background.append(
+                DigestService(
+                    writer: DigestWriter(store: services.store, assets: services.configuration.assets, directory: digest.directory),
+                    configuration: digest, clock: services.clock, logger: services.logger))
+        }
+    }
     return Application(
         router: router,
         configuration: .init(

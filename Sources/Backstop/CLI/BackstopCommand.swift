@@ -14,7 +14,8 @@ package struct BackstopCommand: AsyncParsableCommand {
         version: "\(BackstopVersion.version) (\(BackstopVersion.revision))",
         subcommands: [
             ServeCommand.self, VerifyCommand.self, CheckConfigCommand.self, VerifyRecordCommand.self, RunsCommand.self,
-            ChecksumCommand.self, DiagnoseCommand.self, ReportCommand.self, IncidentsCommand.self, BackupStoreCommand.self,
+            ChecksumCommand.self, DiagnoseCommand.self, ReportCommand.self, IncidentsCommand.self, TrendsCommand.self,
+            BackupStoreCommand.self,
         ]
     )
 

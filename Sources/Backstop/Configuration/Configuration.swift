@@ -39,6 +39,8 @@ package struct Configuration: Sendable {
     package var linear: LinearConfiguration?
     /// How the outbox retries calls to the sinks.
     package var delivery = DeliveryPolicy()
+    /// The weekly trend digest; nil when `digest: { enabled: false }`.
+    package var digest: DigestConfiguration?
     /// The Alertmanager webhook; nil leaves `POST /api/v1/alerts` disabled.
     package var webhook: WebhookConfiguration?
     /// Record and log every mutating action (retry commands, sink calls) instead of doing it.

@@ -9,7 +9,7 @@ struct ConfigurationParser {
 
     static let topLevelKeys = [
         "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks", "recovery",
-        "incidents", "dry_run", "webhook",
+        "incidents", "dry_run", "webhook", "digest",
     ]
 
     func parse(_ root: Node?) -> Configuration? {
@@ -38,6 +38,10 @@ struct ConfigurationParser {
         if let node = top["recovery"] { incidents.parseRecovery(node, into: &configuration) }
         if let node = top["incidents"] { incidents.parseIncidents(node, into: &configuration) }
         if let value = reader.bool(top["dry_run"], "dry_run") { configuration.dryRun = value }
+        if let schedule = try? CronExpression(DigestConfiguration.defaultSchedule) {
+            configuration.digest = DigestConfiguration(schedule: schedule, storePath: configuration.sqlitePath)
+        }
+        if let node = top["digest"] { DigestParser(reader: reader, resolve: resolve).parse(node, into: &configuration) }
         if let node = top["webhook"] { WebhookParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
         if let logs = top["logs"] { LogsParser(reader: reader, baseDirectory: baseDirectory).parse(logs, into: &configuration) }
         if let runbooks = reader.namedMapping(top["runbooks"], "runbooks") {
