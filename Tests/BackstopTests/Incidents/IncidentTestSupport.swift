@@ -19,7 +19,7 @@ enum IncidentFixtures {
                   type: files
                   path: backups/\(name)-*.tar.gz
                   checksum: sidecar\(retryLine)
-                restore: { command: ["tar", "-xzf", "{artifact}", "-C", "{scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }
+                \(ServeFixtures.tarRestore)
             """
     }
 

@@ -115,18 +115,14 @@ import Testing
         return try directory.write(
             "backstop.yml",
             """
-            listen: 127.0.0.1:\(port)
-            storage: { sqlite: ./data/backstop.db }
-            schedules: { daily: { cron: "0 0 * * *", timezone: UTC, window: 1h, grace: 1m } }
-            restore_tests: { sample: 100%, scratch: ./scratch }
-            diagnosis: { probes: false }
+            \(ServeFixtures.preamble(port: port))
             assets:
               - name: orders-db
                 kind: database
                 service: orders-api
                 schedule: daily
                 backup: { path: backups/orders-db-*.tar.gz, checksum: sidecar }
-                restore: { command: ["tar", "-xzf", "{artifact}", "-C", "{scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }
+                \(ServeFixtures.tarRestore)
             logs: { sources: [{ type: file, path: "./logs/{service}.log" }] }
             webhook: { bearer_token_file: ./webhook-token }
             incidents:

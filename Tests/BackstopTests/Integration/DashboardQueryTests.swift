@@ -117,20 +117,16 @@ import Testing
 
     static func configuration(port: Int) -> String {
         """
-        listen: 127.0.0.1:\(port)
-        storage: { sqlite: ./data/backstop.db }
-        schedules: { daily: { cron: "0 0 * * *", timezone: UTC, window: 1h, grace: 1m } }
-        restore_tests: { sample: 100%, scratch: ./scratch }
-        diagnosis: { probes: false }
+        \(ServeFixtures.preamble(port: port))
         assets:
           - name: orders-db
             schedule: daily
             backup: { path: backups/orders-db-*.tar.gz }
-            restore: { command: ["tar", "-xzf", "{artifact}", "-C", "{scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }
+            \(ServeFixtures.tarRestore)
           - name: users-db
             schedule: daily
             backup: { path: backups/users-db-*.tar.gz }
-            restore: { command: ["tar", "-xzf", "{artifact}", "-C", "{scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }
+            \(ServeFixtures.tarRestore)
         """
     }
 }
