@@ -64,6 +64,7 @@ package struct BackstopServices: Sendable {
         let render: @Sendable (IncidentReport) -> (markdown: String, json: String) = { report in
             (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
         }
+        let ledgerLock = AsyncSemaphore(permits: 1)
         let triage = FailureTriage(
             assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
             reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
@@ -71,7 +72,7 @@ package struct BackstopServices: Sendable {
                 let run = try await runner.run(VerificationRequest(trigger: .retry(asset), assets: [asset], window: window))
                 return run.outcomes.first { $0.asset == asset }
             },
-            render: render, clock: clock, logger: logger,
+            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
             didCommit: { _ in
                 await metrics.loadIncidents(from: store, now: clock.now)
                 delivery.notify()
@@ -80,7 +81,7 @@ package struct BackstopServices: Sendable {
             assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(),
             ledger: IncidentLedger(policy: configuration.incidents), correlation: correlation,
             classifier: FailureClassifier(userRules: configuration.diagnosisRules), runbooks: configuration.runbooks, store: store,
-            render: render, clock: clock, logger: logger,
+            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
             didCommit: { _ in
                 await metrics.loadIncidents(from: store, now: clock.now)
                 delivery.notify()

@@ -19,12 +19,16 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
     package var clock: any WallClock
     package var logger: Logger
     package var didCommit: @Sendable (LedgerChange) async -> Void
+    /// Shared with ``FailureTriage``: one ledger decision at a time.
+    private let ledgerLock: AsyncSemaphore
 
     package init(
         assets: [Asset], mapping: AlertMapping, ledger: IncidentLedger, correlation: LogCorrelation, classifier: FailureClassifier,
         runbooks: [FailureCause: String], store: Store, render: @escaping @Sendable (IncidentReport) -> (markdown: String, json: String),
-        clock: any WallClock, logger: Logger, didCommit: @escaping @Sendable (LedgerChange) async -> Void = { _ in }
+        clock: any WallClock, logger: Logger, ledgerLock: AsyncSemaphore = AsyncSemaphore(permits: 1),
+        didCommit: @escaping @Sendable (LedgerChange) async -> Void = { _ in }
     ) {
+        self.ledgerLock = ledgerLock
         self.assets = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.mapping = mapping
         self.ledger = ledger
@@ -52,12 +56,18 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
         guard try await !store.isTriaged(runID: notification.id) else { return }
         let handled = try await store.handledAlertTransitions(notification.alerts.map(\.transition))
         let fresh = notification.alerts.filter { handled[$0.transition] == nil }
-        var change = LedgerChange()
         let firing = fresh.filter { $0.status == .firing }
-        if !firing.isEmpty {
-            change.merge(try await open(firing, notification: notification))
-        }
         let resolved = fresh.filter { $0.status == .resolved }
+        // Logs are read before the ledger is locked: a slow log source must not hold the
+        // verification path's decisions.
+        let findings = firing.isEmpty ? [] : try await investigate(firing)
+
+        await ledgerLock.wait()
+        defer { ledgerLock.signal() }
+        var change = LedgerChange()
+        if !findings.isEmpty {
+            change.merge(try await open(findings, notification: notification))
+        }
         if !resolved.isEmpty {
             change.merge(try await resolve(resolved, notification: notification))
         }
@@ -75,7 +85,8 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
 
     // MARK: - Firing
 
-    private func open(_ alerts: [ReceivedAlert], notification: AlertNotification) async throws(StoreError) -> LedgerChange {
+    /// Groups firing alerts by the asset they map to, and diagnoses and correlates each group.
+    private func investigate(_ alerts: [ReceivedAlert]) async throws(StoreError) -> [Finding] {
         let configured = Set(assets.keys)
         var byAsset: [String: (Asset?, String?, [ReceivedAlert])] = [:]
         for alert in alerts {
@@ -92,6 +103,11 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
                     name: name, asset: asset, service: service, alerts: grouped,
                     lastOutcome: latestOutcomes.first { $0.asset == name && $0.state.isFailure }))
         }
+        return findings
+    }
+
+    /// Opens or joins an incident per finding, with one report for the notification.
+    private func open(_ findings: [Finding], notification: AlertNotification) async throws(StoreError) -> LedgerChange {
         let now = clock.now
         let report = report(findings, notification: notification, now: now)
         let rendered = render(report)

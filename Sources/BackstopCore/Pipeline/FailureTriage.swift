@@ -24,14 +24,19 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
     /// Called after a triage is committed (metrics).
     package var didCommit: @Sendable (LedgerChange) async -> Void
     private let retrySlots: AsyncSemaphore
+    /// Held from reading the ledger to committing the decision; shared with the alert triage,
+    /// so the two paths never both open an incident for the same key.
+    private let ledgerLock: AsyncSemaphore
 
     package init(
         assets: [Asset], recovery: RecoveryPolicy, ledger: IncidentLedger, reporter: RunReporter, store: Store, retrier: Retrier,
         reverify: @escaping @Sendable (_ asset: String, _ window: BackupWindow?) async throws(StoreError) -> VerificationOutcome?,
         render: @escaping @Sendable (IncidentReport) -> (markdown: String, json: String), clock: any WallClock, logger: Logger,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        ledgerLock: AsyncSemaphore = AsyncSemaphore(permits: 1),
         didCommit: @escaping @Sendable (LedgerChange) async -> Void = { _ in }
     ) {
+        self.ledgerLock = ledgerLock
         self.assets = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.recovery = recovery
         self.ledger = ledger
@@ -66,6 +71,8 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
             for await (asset, recovery) in group { recoveries[asset] = recovery }
         }
 
+        await ledgerLock.wait()
+        defer { ledgerLock.signal() }
         var change = LedgerChange()
         let now = clock.now
         let unrecovered = failed.filter { recoveries[$0.asset]?.recovered != true }
