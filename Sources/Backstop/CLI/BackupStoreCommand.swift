@@ -31,6 +31,10 @@ struct BackupStoreCommand: AsyncParsableCommand {
                     .dateSeparator(.omitted).dateTimeSeparator(.standard))
             target = URL(fileURLWithPath: destination).appendingPathComponent("backstop-\(stamp)Z.db").path
         }
+        // Opening a missing store would create an empty one and back that up.
+        guard FileManager.default.fileExists(atPath: configuration.sqlitePath) else {
+            throw ValidationError("no store at \(configuration.sqlitePath) (storage.sqlite): nothing to back up")
+        }
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         try store.backup(to: target)
         let digest = try StreamingHasher.sha256(path: target)

@@ -11,21 +11,23 @@ struct VerifyRecordCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Check this SQLite file instead of the configured store (a restored backup made by `backstop backup-store`).")
+        help: "Check this SQLite file, read-only, instead of the configured store (a copy made by `backstop backup-store`).")
     var store: String?
 
     func run() async throws {
         let path: String
+        let rows: Int
+        let breaks: [ChainBreak]
         if let store {
             guard FileManager.default.fileExists(atPath: store) else {
                 throw ValidationError("--store \(store): no such file")
             }
             path = store
+            (rows, breaks) = try SQLiteRunStore.verifyChains(readOnlyAt: store)
         } else {
             path = try options.loadConfiguration().sqlitePath
+            (rows, breaks) = try await SQLiteRunStore(path: path).verifyChains()
         }
-        let store = try SQLiteRunStore(path: path)
-        let (rows, breaks) = try await store.verifyChains()
         if breaks.isEmpty {
             print("record intact: \(rows) rows in \(path), every hash chain verified")
             return

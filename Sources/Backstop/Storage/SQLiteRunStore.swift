@@ -163,15 +163,33 @@ package final class SQLiteRunStore: RunStore {
 
     /// Checks every record table's hash chain; returns the breaks found (empty when intact).
     package func verifyChains() async throws(StoreError) -> (rows: Int, breaks: [ChainBreak]) {
-        try await read { db in
-            var breaks: [ChainBreak] = []
-            var rows = 0
-            for (table, _) in RecordSchema.recordTables {
-                rows += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
-                if let broken = try HashChain.verify(db, table: table) { breaks.append(broken) }
-            }
-            return (rows, breaks)
+        try await read { db in try Self.verifyChains(db) }
+    }
+
+    /// Checks the hash chains of a copy (`backstop backup-store`) opened read-only: checking
+    /// must not change a single byte, or the copy would no longer match its checksum. Tables a
+    /// copy from an older Backstop does not have yet are skipped.
+    package static func verifyChains(readOnlyAt path: String) throws(StoreError) -> (rows: Int, breaks: [ChainBreak]) {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path): no such file") }
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in try verifyChains(db) }
+        } catch {
+            throw StoreError("cannot read \(path) as a Backstop store: \(error)")
         }
+    }
+
+    private static func verifyChains(_ db: Database) throws -> (rows: Int, breaks: [ChainBreak]) {
+        var breaks: [ChainBreak] = []
+        var rows = 0
+        for (table, _) in RecordSchema.recordTables where try db.tableExists(table) {
+            rows += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            if let broken = try HashChain.verify(db, table: table) { breaks.append(broken) }
+        }
+        return (rows, breaks)
     }
 
     // MARK: - Plumbing

@@ -69,7 +69,9 @@ import Testing
         #expect(await BackstopCommand.runMain(arguments: ["verify", "--config", config, "--log-level", "critical"]) == 1)
         let copy = directory.file("copy.db")
         #expect(await BackstopCommand.runMain(arguments: ["backup-store", "--config", config, copy]) == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: copy))
         #expect(await BackstopCommand.runMain(arguments: ["verify-record", "--store", copy]) == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before, "checking a copy leaves it byte for byte as it was")
         let queue = try DatabaseQueue(path: copy)
         try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER outcomes_append_only_update")
@@ -78,5 +80,11 @@ import Testing
         try queue.close()
         #expect(await BackstopCommand.runMain(arguments: ["verify-record", "--store", copy]) == 1)
         #expect(await BackstopCommand.runMain(arguments: ["verify-record", "--store", directory.file("nowhere.db")]) == 2)
+        let empty = try directory.write(
+            "empty.yml",
+            "storage: { sqlite: ./none/backstop.db }\nschedules: { h: { cron: \"@hourly\" } }\nassets: [{ name: db, schedule: h, backup: { path: /b/*.gz } }]\n"
+        )
+        #expect(await BackstopCommand.runMain(arguments: ["backup-store", "--config", empty, directory.file("x.db")]) == 2)
+        #expect(!FileManager.default.fileExists(atPath: directory.file("none/backstop.db")), "no empty store was created")
     }
 }
