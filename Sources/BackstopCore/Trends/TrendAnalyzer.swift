@@ -30,6 +30,16 @@ package struct TrendAnalyzer: Sendable {
                 incidents: openingsByAsset[name]?.count ?? 0, mttrSeconds: Self.mean(resolutionsByAsset[name]?.map(\.seconds) ?? []))
         }.sorted { ($0.failureRate, $0.failures, $1.asset) > ($1.failureRate, $1.failures, $0.asset) }
 
+        let scheduleNames = Array(Set(assets.map(\.schedule) + inputs.verifications.map(\.schedule))).sorted()
+        let bySchedule = Dictionary(grouping: inputs.verifications, by: \.schedule)
+        let scheduleTrends = scheduleNames.map { name -> TrendReport.ScheduleTrend in
+            let verified = bySchedule[name] ?? []
+            let failed = verified.filter(\.failed).count
+            return TrendReport.ScheduleTrend(
+                schedule: name, verifications: verified.count, failures: failed,
+                failureRate: verified.isEmpty ? 0 : Double(failed) / Double(verified.count))
+        }.sorted { ($0.failureRate, $1.schedule) > ($1.failureRate, $0.schedule) }
+
         let recurring = Dictionary(grouping: inputs.openings) { "\($0.asset)\u{1F}\($0.cause)" }.values
             .filter { $0.count >= 2 }
             .map { group -> TrendReport.RecurringCause in
@@ -56,7 +66,8 @@ package struct TrendAnalyzer: Sendable {
             from: from, to: to, verifications: inputs.verifications.count, failures: failures.count,
             failureRate: inputs.verifications.isEmpty ? 0 : Double(failures.count) / Double(inputs.verifications.count),
             incidentsOpened: inputs.openings.count, incidentsResolved: inputs.resolutions.count,
-            mttrSeconds: Self.mean(inputs.resolutions.map(\.seconds)), assets: assetTrends, recurring: recurring,
+            mttrSeconds: Self.mean(inputs.resolutions.map(\.seconds)), assets: assetTrends, schedules: scheduleTrends,
+            recurring: recurring,
             slowestRestores: Array(slowest), fastestGrowingRestores: Array(growing),
             neverRestoreTested: assets.map(\.name).filter { !inputs.everRestoreTested.contains($0) })
     }

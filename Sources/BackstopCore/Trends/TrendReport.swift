@@ -16,6 +16,13 @@ package struct TrendReport: Sendable, Equatable, Codable {
         package var mttrSeconds: Double?
     }
 
+    package struct ScheduleTrend: Sendable, Equatable, Codable {
+        package var schedule: String
+        package var verifications: Int
+        package var failures: Int
+        package var failureRate: Double
+    }
+
     package struct RecurringCause: Sendable, Equatable, Codable {
         package var asset: String
         package var cause: String
@@ -48,6 +55,8 @@ package struct TrendReport: Sendable, Equatable, Codable {
     package var mttrSeconds: Double?
     /// Worst first.
     package var assets: [AssetTrend]
+    /// Worst first.
+    package var schedules: [ScheduleTrend]
     /// Same asset and cause in two or more incidents of the period, most incidents first.
     package var recurring: [RecurringCause]
     /// Highest median first.

@@ -36,11 +36,13 @@ import Testing
         let report = Self.analyzer.analyze(Self.inputs(), from: Self.start, to: Self.at(10))
         #expect(report.verifications == 20 && report.failures == 5)
         #expect(report.failureRate == 0.25)
-        #expect(report.assets.map(\.asset) == ["users-db", "media", "orders-db"] || report.assets.first?.asset == "users-db")
+        #expect(report.assets.map(\.asset) == ["users-db", "media", "orders-db"], "worst first, then by name")
         let users = report.assets.first { $0.asset == "users-db" }
         #expect(users?.failureRate == 0.5 && users?.incidents == 3 && users?.mttrSeconds == 5_400)
         #expect(report.assets.first { $0.asset == "media" }?.verifications == 0, "a configured asset never verified is listed")
         #expect(report.mttrSeconds == 5_400 && report.incidentsOpened == 4 && report.incidentsResolved == 2)
+        #expect(report.schedules.map(\.schedule) == ["hourly", "nightly"])
+        #expect(report.schedules.first?.failureRate == 0.5 && report.schedules.last?.verifications == 10)
     }
 
     @Test func theSameAssetAndCauseInSeveralIncidentsIsFlaggedRecurring() {
