@@ -6,7 +6,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the scheduler and the HTTP server (/metrics, /api/v1/events, status board at /).",
+        abstract: "Run the scheduler and the HTTP server (/metrics, /api/v1/events, /api/v1/alerts, status board at /), the weekly digest.",
         discussion: "SIGTERM or SIGINT shut down gracefully: a verification in flight finishes or is recorded as aborted.")
 
     @OptionGroup var options: GlobalOptions
