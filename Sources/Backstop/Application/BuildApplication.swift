@@ -21,16 +21,16 @@ package func buildApplication(
     RunsController(services: services).addRoutes(to: router)
     IncidentsController(services: services).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
-    DigestsController(services: services).addRoutes(to: router)
+    let digestWriter = services.configuration.digest.map {
+        DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
+    }
+    DigestsController(services: services, writer: digestWriter).addRoutes(to: router)
 
     var background: [any Service] = runBackgroundServices ? [processor, services.triage, services.alerts, services.delivery] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
-        if let digest = services.configuration.digest {
-            background.append(
-                DigestService(
-                    writer: DigestWriter(store: services.store, assets: services.configuration.assets, directory: digest.directory),
-                    configuration: digest, clock: services.clock, logger: services.logger))
+        if let digest = services.configuration.digest, let digestWriter {
+            background.append(DigestService(writer: digestWriter, configuration: digest, clock: services.clock, logger: services.logger))
         }
     }
     return Application(

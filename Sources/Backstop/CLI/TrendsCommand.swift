@@ -30,8 +30,7 @@ struct TrendsCommand: AsyncParsableCommand {
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         let end = Date()
         let start = end.addingTimeInterval(-period.seconds)
-        let analyzer = TrendAnalyzer(assets: configuration.assets.map { ($0.name, $0.scheduleName) })
-        let report = analyzer.analyze(try await store.trendInputs(from: start, to: end), from: start, to: end)
+        let report = try await store.trendReport(assets: configuration.assets, from: start, to: end)
         switch format {
         case .md: print(TrendMarkdown.render(report), terminator: "")
         case .json: print(String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self))

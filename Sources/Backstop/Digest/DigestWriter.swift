@@ -12,12 +12,12 @@ package struct Digest: Sendable, Equatable, Codable {
 /// Writes digests as `reports/YYYY-Www.md` and `.json` and reads back the latest.
 package struct DigestWriter: Sendable {
     package let store: SQLiteRunStore
-    package let analyzer: TrendAnalyzer
+    package let assets: [Asset]
     package let directory: String
 
     package init(store: SQLiteRunStore, assets: [Asset], directory: String) {
         self.store = store
-        self.analyzer = TrendAnalyzer(assets: assets.map { ($0.name, $0.scheduleName) })
+        self.assets = assets
         self.directory = directory
     }
 
@@ -25,7 +25,7 @@ package struct DigestWriter: Sendable {
     @discardableResult
     package func write(endingAt end: Date, window: Duration, now: Date) async throws -> Digest {
         let start = end.addingTimeInterval(-window.seconds)
-        let trends = analyzer.analyze(try await store.trendInputs(from: start, to: end), from: start, to: end)
+        let trends = try await store.trendReport(assets: assets, from: start, to: end)
         let digest = Digest(week: Self.week(endingAt: end, window: window), generatedAt: now, trends: trends)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = URL(fileURLWithPath: directory).appendingPathComponent(digest.week)

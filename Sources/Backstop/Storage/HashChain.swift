@@ -57,7 +57,7 @@ enum HashChain {
             hasher.update(data: Data([0x1F]))
             hasher.update(data: Data(canonical(value).utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// A stable text form per SQLite storage class, so a value hashes the same after a round trip.

@@ -9,11 +9,11 @@ extension SQLiteRunStore {
         case appended
         /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
         case duplicate
-        /// Its id is taken; nothing was written, try again with a new id.
-        case idTaken
     }
 
-    /// Appends an accepted notification unless it is a duplicate or its id is taken.
+    /// Appends an accepted notification unless it is a duplicate. A taken id (48 random bits,
+    /// so practically never) fails the write like any other store error: the webhook answers
+    /// 503 and Alertmanager's retry gets a new id.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
         // Times as numbers, not RFC 3339 seconds: the alert keys need their milliseconds back.
         let json = String(decoding: (try? JSONEncoder().encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
@@ -22,9 +22,6 @@ extension SQLiteRunStore {
                 ?? false
             {
                 return .duplicate
-            }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE id = ?", arguments: [notification.id]) ?? false {
-                return .idTaken
             }
             try HashChain.append(
                 db, table: "alert_notifications",

@@ -143,17 +143,27 @@ package final class SQLiteRunStore: RunStore {
 
     package func latestOutcomes() async throws(StoreError) -> [VerificationOutcome] {
         try await read { db in
-            let rows = try Row.fetchAll(
+            try Self.outcomes(
                 db, sql: "SELECT * FROM outcomes WHERE seq IN (SELECT MAX(seq) FROM outcomes GROUP BY asset) ORDER BY asset")
-            return try rows.map { row in
-                let checks = try Row.fetchAll(
-                    db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq",
-                    arguments: [row["run_id"] as String, row["asset"] as String]
-                ).compactMap(RunRow.check)
-                var outcome = OutcomeRow.outcome(row, checks: checks)
-                outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
-                return outcome
-            }
+        }
+    }
+
+    package func latestOutcome(asset: String) async throws(StoreError) -> VerificationOutcome? {
+        try await read { db in
+            try Self.outcomes(db, sql: "SELECT * FROM outcomes WHERE asset = ? ORDER BY seq DESC LIMIT 1", arguments: [asset]).first
+        }
+    }
+
+    /// Outcome rows with their checks and diagnosis.
+    private static func outcomes(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [VerificationOutcome] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let checks = try Row.fetchAll(
+                db, sql: "SELECT * FROM checks WHERE run_id = ? AND asset = ? ORDER BY seq",
+                arguments: [row["run_id"] as String, row["asset"] as String]
+            ).compactMap(RunRow.check)
+            var outcome = OutcomeRow.outcome(row, checks: checks)
+            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
+            return outcome
         }
     }
 

@@ -37,6 +37,11 @@ package struct ReceivedAlert: Sendable, Equatable, Codable {
     package var transition: AlertTransition.Key {
         AlertTransition.Key(fingerprint: fingerprint, startsAt: startsAt, status: status)
     }
+
+    /// The firing this alert's resolution ends.
+    package var firingTransition: AlertTransition.Key {
+        AlertTransition.Key(fingerprint: fingerprint, startsAt: startsAt, status: .firing)
+    }
 }
 
 /// An Alertmanager notification accepted into the intake record (written before the 200).

@@ -41,7 +41,7 @@ package struct IncidentLedger: Sendable {
             incident.lastRunID = failure.runID
             incident.summary = Self.summary(failure, reportURL: policy.reportURL(incident: incident.id))
             let comment =
-                "Reopened: the failure recurred \(Self.duration(now.timeIntervalSince(resolvedAt))) after it was resolved.\n\n"
+                "Reopened: the failure recurred \(ReadableText.duration(now.timeIntervalSince(resolvedAt))) after it was resolved.\n\n"
                 + Self.recurrenceComment(failure, occurrences: incident.occurrences, reportURL: policy.reportURL(incident: incident.id))
             change.incidents.append(incident)
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .reopened, text: "recurred in \(failure.runID)"))
@@ -74,7 +74,7 @@ package struct IncidentLedger: Sendable {
             incident.updatedAt = now
             change.incidents.append(incident)
             let text =
-                "Resolved: \(reason ?? "\(incident.asset) verified healthy in \(runID)"), \(Self.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
+                "Resolved: \(reason ?? "\(incident.asset) verified healthy in \(runID)"), \(ReadableText.duration(now.timeIntervalSince(incident.openedAt))) after the incident opened."
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .resolved, text: text))
             let payload = OutboxPayload(
                 title: incident.title, summary: text, markdown: text, dedupKey: incident.dedupKey, asset: incident.asset,
@@ -141,12 +141,5 @@ package struct IncidentLedger: Sendable {
         }
         if let reportURL { lines.append("Report: \(reportURL)") }
         return lines.joined(separator: "\n")
-    }
-
-    static func duration(_ seconds: TimeInterval) -> String {
-        let minutes = Int(seconds / 60)
-        if minutes < 120 { return "\(minutes) min" }
-        let hours = minutes / 60
-        return hours < 48 ? "\(hours) h" : "\(hours / 24) d"
     }
 }

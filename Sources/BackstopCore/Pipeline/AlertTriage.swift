@@ -95,13 +95,9 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
             case .unmapped(let name, let service): byAsset[name, default: (nil, service, [])].2.append(alert)
             }
         }
-        let latestOutcomes = try await store.latestOutcomes()
         var findings: [Finding] = []
         for (name, (asset, service, grouped)) in byAsset.sorted(by: { $0.key < $1.key }) {
-            findings.append(
-                await investigate(
-                    name: name, asset: asset, service: service, alerts: grouped,
-                    lastOutcome: latestOutcomes.first { $0.asset == name && $0.state.isFailure }))
+            findings.append(try await investigate(name: name, asset: asset, service: service, alerts: grouped))
         }
         return findings
     }
@@ -148,8 +144,8 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
 
     /// Diagnosis and correlated logs for the alerts about one asset.
     private func investigate(
-        name: String, asset: Asset?, service: String?, alerts: [ReceivedAlert], lastOutcome: VerificationOutcome?
-    ) async -> Finding {
+        name: String, asset: Asset?, service: String?, alerts: [ReceivedAlert]
+    ) async throws(StoreError) -> Finding {
         let roles = asset.map(LogCorrelation.services(of:)) ?? service.map { [($0, "source")] } ?? []
         let since = alerts.map(\.startsAt).min() ?? clock.now
         let text = alerts.flatMap(Self.describe)
@@ -166,7 +162,9 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
                 cause: fromLogs.cause, confidence: fromLogs.confidence * 0.9,
                 evidence: ["from the logs of \(roles.map(\.service).joined(separator: ", ")):"] + fromLogs.evidence,
                 rule: fromLogs.rule)
-        } else if let last = lastOutcome?.diagnosis {
+        } else if asset != nil, let outcome = try await store.latestOutcome(asset: name), outcome.state.isFailure,
+            let last = outcome.diagnosis
+        {
             diagnosis = Diagnosis(
                 cause: last.cause, confidence: last.confidence,
                 evidence: ["from Backstop's last verification of \(name):"] + last.evidence, rule: last.rule)
@@ -240,12 +238,11 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
     private func resolve(_ alerts: [ReceivedAlert], notification: AlertNotification) async throws(StoreError) -> LedgerChange {
         let now = clock.now
         var change = LedgerChange()
-        let resolving = Set(alerts.map { AlertTransition.Key(fingerprint: $0.fingerprint, startsAt: $0.startsAt, status: .firing) })
+        let resolving = Set(alerts.map(\.firingTransition))
         let firings = try await store.handledAlertTransitions(Array(resolving))
         var resolvedIncidents = Set<String>()
         for alert in alerts {
-            let firingKey = AlertTransition.Key(fingerprint: alert.fingerprint, startsAt: alert.startsAt, status: .firing)
-            let firing = firings[firingKey]
+            let firing = firings[alert.firingTransition]
             var action = AlertTransition.Action.none
             if let firing, firing.action == .opened, let id = firing.incidentID, !resolvedIncidents.contains(id),
                 let incident = try await store.incident(id: id), incident.state == .open

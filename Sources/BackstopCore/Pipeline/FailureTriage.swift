@@ -85,16 +85,25 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
             reportRun.outcomes = run.outcomes.filter { outcome in
                 !outcome.state.isFailure || unrecovered.contains { $0.asset == outcome.asset }
             }
+            // The ledger entry of each failure's key, read once: it decides both whether the
+            // report calls out a recurrence and what the ledger does.
+            var latestIncidents: [String: Incident] = [:]
             var recurrences: [String: IncidentReport.Recurrence] = [:]
             for outcome in unrecovered {
-                if let recurrence = try await recurrence(of: outcome, now: now) { recurrences[outcome.asset] = recurrence }
+                let cause = outcome.cause ?? .unknown
+                let latest = try await store.latestIncident(
+                    dedupKey: ledger.policy.dedupKey(asset: outcome.asset, cause: cause, schedule: outcome.schedule))
+                latestIncidents[outcome.asset] = latest
+                // An open incident is the same episode going on, not a recurrence.
+                if latest?.state != .open, let recurrence = try await recurrence(asset: outcome.asset, cause: cause, now: now) {
+                    recurrences[outcome.asset] = recurrence
+                }
             }
             let report = await reporter.report(for: reportRun, attempted: attemptedLines, recurrences: recurrences)
             let rendered = render(report)
             for outcome in unrecovered {
                 let cause = outcome.cause ?? .unknown
-                let key = ledger.policy.dedupKey(asset: outcome.asset, cause: cause, schedule: outcome.schedule)
-                let latest = try await store.latestIncident(dedupKey: key)
+                let latest = latestIncidents[outcome.asset]
                 let failure = TriagedFailure(
                     asset: outcome.asset, schedule: outcome.schedule, cause: cause, evidence: outcome.diagnosis?.evidence ?? [],
                     runID: run.id,
@@ -121,15 +130,11 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier>: Send
         await didCommit(change)
     }
 
-    /// A failure about to open (or reopen) an incident whose asset and cause opened others in
-    /// the last `recurrenceDays`: the report says so ("third time in 14 days").
-    private func recurrence(of outcome: VerificationOutcome, now: Date) async throws(StoreError) -> IncidentReport.Recurrence? {
-        let cause = outcome.cause ?? .unknown
-        let key = ledger.policy.dedupKey(asset: outcome.asset, cause: cause, schedule: outcome.schedule)
-        // An open incident is the same episode going on, not a recurrence.
-        if try await store.latestIncident(dedupKey: key)?.state == .open { return nil }
+    /// The incidents this asset and cause opened in the last `recurrenceDays`, when there were
+    /// any: the report of a new one says "third time in 14 days".
+    private func recurrence(asset: String, cause: FailureCause, now: Date) async throws(StoreError) -> IncidentReport.Recurrence? {
         let since = now.addingTimeInterval(-Double(Self.recurrenceDays) * 86_400)
-        let earlier = try await store.incidentOpenings(asset: outcome.asset, cause: cause, since: since)
+        let earlier = try await store.incidentOpenings(asset: asset, cause: cause, since: since)
         guard !earlier.isEmpty else { return nil }
         return IncidentReport.Recurrence(count: earlier.count + 1, days: Self.recurrenceDays, previous: earlier)
     }

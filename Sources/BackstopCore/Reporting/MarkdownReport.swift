@@ -14,7 +14,7 @@ package enum MarkdownReport {
             for failure in report.failures {
                 let runbook = failure.runbook.map { "[runbook](\($0))" } ?? "—"
                 out +=
-                    "| \(cell(failure.asset)) | \(failure.state.rawValue) | \(failure.cause.rawValue) | \(percent(failure.confidence)) | \(runbook) |\n"
+                    "| \(cell(failure.asset)) | \(failure.state.rawValue) | \(failure.cause.rawValue) | \(ReadableText.percent(failure.confidence)) | \(runbook) |\n"
             }
             out += "\n"
             for failure in report.failures {
@@ -46,7 +46,7 @@ package enum MarkdownReport {
         if !failure.adjacent.isEmpty { out += " (adjacent: \(failure.adjacent.joined(separator: ", ")))" }
         out += "\n"
         if let artifact = failure.artifact { out += "- **Artifact:** `\(artifact)`\n" }
-        out += "- **Cause:** \(failure.cause.rawValue), confidence \(percent(failure.confidence))\n"
+        out += "- **Cause:** \(failure.cause.rawValue), confidence \(ReadableText.percent(failure.confidence))\n"
         if let runbook = failure.runbook { out += "- **Runbook:** \(runbook)\n" }
         if let recurrence = failure.recurrence {
             out += "- **Recurring:** \(recurrence.phrase) (earlier: \(recurrence.previous.joined(separator: ", ")))\n"
@@ -112,8 +112,6 @@ package enum MarkdownReport {
     private static func clock(_ date: Date) -> String {
         String(time(date).dropFirst(11).prefix(8))
     }
-
-    private static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded())) %" }
 
     private static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

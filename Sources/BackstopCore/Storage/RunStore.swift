@@ -23,6 +23,15 @@ package protocol RunStore: Sendable {
     /// Each asset's most recent outcome with its checks (for the status board).
     func latestOutcomes() async throws(StoreError) -> [VerificationOutcome]
 
+    /// One asset's most recent outcome (an alert's diagnosis falls back on it).
+    func latestOutcome(asset: String) async throws(StoreError) -> VerificationOutcome?
+
     /// Everything metrics are built from, aggregated over the whole record.
     func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot
+}
+
+extension RunStore {
+    package func latestOutcome(asset: String) async throws(StoreError) -> VerificationOutcome? {
+        try await latestOutcomes().first { $0.asset == asset }
+    }
 }

@@ -4,9 +4,10 @@ import Foundation
 package enum TrendMarkdown {
     package static func render(_ report: TrendReport, title: String? = nil) -> String {
         var out = "# \(title ?? "Backup trends") — \(day(report.from)) to \(day(report.to))\n\n"
-        out += "- **Verified backups:** \(report.verifications), **failed:** \(report.failures) (\(percent(report.failureRate)))\n"
+        out +=
+            "- **Verified backups:** \(report.verifications), **failed:** \(report.failures) (\(ReadableText.percent(report.failureRate)))\n"
         out += "- **Incidents:** \(report.incidentsOpened) opened, \(report.incidentsResolved) resolved"
-        out += report.mttrSeconds.map { ", mean time to resolve \(duration($0))" } ?? ""
+        out += report.mttrSeconds.map { ", mean time to resolve \(ReadableText.duration($0))" } ?? ""
         out += "\n\n"
 
         out += "## Recurring causes\n\n"
@@ -25,7 +26,7 @@ package enum TrendMarkdown {
             "## Failure rate by asset\n\n| Asset | Schedule | Verified | Failed | Rate | Incidents | MTTR |\n|---|---|---|---|---|---|---|\n"
         for asset in report.assets {
             out +=
-                "| \(asset.asset) | \(asset.schedule) | \(asset.verifications) | \(asset.failures) | \(percent(asset.failureRate)) | \(asset.incidents) | \(asset.mttrSeconds.map(duration) ?? "—") |\n"
+                "| \(asset.asset) | \(asset.schedule) | \(asset.verifications) | \(asset.failures) | \(ReadableText.percent(asset.failureRate)) | \(asset.incidents) | \(asset.mttrSeconds.map(ReadableText.duration) ?? "—") |\n"
         }
 
         out += "\n## Slowest restores\n\n"
@@ -46,22 +47,14 @@ package enum TrendMarkdown {
         guard !trends.isEmpty else { return empty + "\n" }
         var out = "| Asset | Tests | Failed | Median | Max | Last | Growth |\n|---|---|---|---|---|---|---|\n"
         for trend in trends {
-            let growth = trend.growth.map { ($0 >= 0 ? "+" : "") + percent($0) } ?? "—"
+            let growth = trend.growth.map { ($0 >= 0 ? "+" : "") + ReadableText.percent($0) } ?? "—"
             out +=
                 "| \(trend.asset) | \(trend.tests) | \(trend.failed) | \(seconds(trend.medianSeconds)) | \(seconds(trend.maxSeconds)) | \(seconds(trend.lastSeconds)) | \(growth) |\n"
         }
         return out
     }
 
-    static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded())) %" }
-
     static func seconds(_ value: Double) -> String { value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s" }
-
-    static func duration(_ seconds: Double) -> String {
-        let minutes = Int(seconds / 60)
-        if minutes < 120 { return "\(minutes) min" }
-        return minutes < 2_880 ? "\(minutes / 60) h" : "\(minutes / 1_440) d"
-    }
 
     static func day(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash))

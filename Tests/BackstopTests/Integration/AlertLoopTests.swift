@@ -10,8 +10,7 @@ import Testing
 /// and a PagerDuty that enforces Events API v2. Only addresses, file paths and intervals are
 /// substituted; each substitution must find its placeholder, so a drifting config fails here.
 @Suite(.timeLimit(.minutes(5))) struct AlertLoopTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = ServeFixtures.repository
     static let token = "loop-webhook-token"
 
     @Test func aBrokenBackupFiresTheShippedRuleAndComesBackAsOneIncidentThatTheFixResolves() async throws {

@@ -8,8 +8,7 @@ import Testing
 /// against a real Prometheus (Debian's) that scraped the real `backstop serve` after it verified
 /// one healthy and one corrupted backup, with real restores.
 @Suite(.timeLimit(.minutes(5))) struct DashboardQueryTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = ServeFixtures.repository
 
     @Test func everyPanelQueryOfEveryDashboardReturnsData() async throws {
         try #require(

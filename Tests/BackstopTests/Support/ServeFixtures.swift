@@ -1,5 +1,11 @@
+import Foundation
+
 /// Configuration pieces shared by the tests that run the real `backstop serve`.
 enum ServeFixtures {
+    /// The repository's root, where the shipped configs, rules and dashboards are.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
     /// Listen address, store, a daily UTC schedule (its window has closed by 01:01), every
     /// restore tested, no target probes.
     static func preamble(port: Int) -> String {

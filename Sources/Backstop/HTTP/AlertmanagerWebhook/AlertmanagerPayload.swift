@@ -36,7 +36,7 @@ extension AlertmanagerPayload {
         do {
             payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: body)
         } catch let error as DecodingError {
-            throw PayloadError(message: Self.describe(error))
+            throw PayloadError(message: error.readableDescription)
         } catch {
             throw PayloadError(message: "the body is not JSON: \(error)")
         }
@@ -91,13 +91,13 @@ extension AlertmanagerPayload {
             .joined(separator: "|")
         }
         let text = ([groupKey, status.rawValue] + states.sorted()).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).hexString
     }
 
     /// For senders that omit `fingerprint`: a stable hash of the sorted label set.
     static func fingerprint(of labels: [String: String]) -> String {
         let text = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).prefix(8).hexString
     }
 
     /// Alertmanager sends the receiver name through Go's `regexp.QuoteMeta`.
@@ -113,36 +113,5 @@ extension AlertmanagerPayload {
             }
         }
         return result
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
-            var text = ""
-            for component in context.codingPath + (key.map { [$0] } ?? []) {
-                if let index = component.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += (text.isEmpty ? "" : ".") + component.stringValue
-                }
-            }
-            return text.isEmpty ? "the body" : "field '\(text)'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context, key)) is missing"
-        case .typeMismatch(let type, let context): return "\(path(context)) has the wrong type; expected \(Self.name(of: type))"
-        case .valueNotFound(let type, let context): return "\(path(context)) is null; expected \(Self.name(of: type))"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)) is invalid: \(context.debugDescription)"
-        @unknown default: return "the body is not an Alertmanager notification"
-        }
-    }
-
-    private static func name(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is [String: String].Type: "an object of strings"
-        case is [Alert].Type: "an array of alerts"
-        default: "\(type)"
-        }
     }
 }

@@ -19,7 +19,7 @@ enum LinearIdentifiers {
         var bytes = Array(SHA256.hash(data: Data(name.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0f) | 0x40
         bytes[8] = (bytes[8] & 0x3f) | 0x80
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = bytes.hexString
         var groups: [Substring] = []
         var rest = Substring(hex)
         for length in [8, 4, 4, 4, 12] {

@@ -28,14 +28,22 @@ package enum ToolReportDecoder {
 extension DecodingError {
     /// "field 'status': …" rather than Foundation's debug dump.
     package var readableDescription: String {
-        func path(_ context: Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? "the body" : "field '\(keys.joined(separator: "."))'"
+        /// `alerts[0].labels.a`: indexes in brackets, keys joined with dots.
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text.isEmpty ? "the body" : "field '\(text)'"
         }
+        func path(_ context: Context) -> String { path(context.codingPath) }
         switch self {
         case .keyNotFound(let key, let context):
-            let parent = context.codingPath.isEmpty ? "" : " in \(path(context))"
-            return "field '\(key.stringValue)' is required\(parent)"
+            return "\(path(context.codingPath + [key])) is required"
         case .typeMismatch(let type, let context):
             return "\(path(context)): expected \(Self.typeName(type))"
         case .valueNotFound(let type, let context):
@@ -54,7 +62,8 @@ extension DecodingError {
         case is Int.Type: "an integer"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"
-        default: "\(type)"
+        case is [String: String].Type: "an object of strings"
+        default: String(describing: type).hasPrefix("Array<") ? "an array" : "\(type)"
         }
     }
 }
