@@ -19,6 +19,9 @@ struct BackupStoreCommand: AsyncParsableCommand {
     @Argument(help: "Where the copy goes: a file, or a directory.")
     var destination: String
 
+    @Flag(help: "Create an empty store first when there is none yet (a new installation's first copy).")
+    var createIfMissing = false
+
     func run() async throws {
         let configuration = try options.loadConfiguration()
         var isDirectory: ObjCBool = false
@@ -31,9 +34,12 @@ struct BackupStoreCommand: AsyncParsableCommand {
                     .dateSeparator(.omitted).dateTimeSeparator(.standard))
             target = URL(fileURLWithPath: destination).appendingPathComponent("backstop-\(stamp)Z.db").path
         }
-        // Opening a missing store would create an empty one and back that up.
-        guard FileManager.default.fileExists(atPath: configuration.sqlitePath) else {
-            throw ValidationError("no store at \(configuration.sqlitePath) (storage.sqlite): nothing to back up")
+        // Opening a missing store would create an empty one and back that up: only on request,
+        // so a mistyped storage.sqlite is not silently "backed up".
+        guard createIfMissing || FileManager.default.fileExists(atPath: configuration.sqlitePath) else {
+            throw ValidationError(
+                "no store at \(configuration.sqlitePath) (storage.sqlite): nothing to back up; "
+                    + "pass --create-if-missing on a new installation")
         }
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         try store.backup(to: target)
