@@ -3,9 +3,9 @@ import BackstopCore
 import Foundation
 import Logging
 
-/// The verification runner as wired for real use: files on disk, restore commands as processes,
-/// the record in SQLite.
-package typealias FileVerificationRunner = VerificationRunner<FileArtifactInspector, CommandRestoreTester<ProcessRunner>, SQLiteRunStore>
+/// The verification runner as wired for real use: every backup type's adapter, restore
+/// commands as processes, the record in SQLite.
+package typealias FileVerificationRunner = VerificationRunner<BackupAdapters, CommandRestoreTester<ProcessRunner>, SQLiteRunStore>
 
 /// Everything Backstop runs on, built once from the configuration. The only place real clients
 /// are constructed; `serve`, `verify` and the tests all go through here.
@@ -37,9 +37,10 @@ package struct BackstopServices: Sendable {
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
         metrics.load(try await store.metricsSnapshot())
         let queue = TriageQueue()
-        let inspector = FileArtifactInspector(timeZones: configuration.schedules.mapValues(\.timeZone))
+        let inspector = BackupAdapters(timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner())
         let tester = CommandRestoreTester(
-            runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger)
+            runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger,
+            planning: inspector)
         let runner = VerificationRunner(
             assets: configuration.assets, schedules: configuration.schedules, inspector: inspector, tester: tester, store: store,
             sampling: configuration.restoreSampling,

@@ -9,8 +9,14 @@ struct AssetParser {
     let baseDirectory: String
 
     static let assetKeys = ["name", "kind", "service", "adjacent", "schedule", "backup", "restore"]
-    static let backupKeys = ["type", "path", "checksum", "size", "max_age", "status_file", "tool", "target", "retry"]
-    static let backupTypes = ["files"]
+    /// Keys every backup type takes; each type adds its own (``BackupTypeParser``).
+    static let backupKeys = ["type", "size", "max_age", "status_file", "tool", "target", "retry"]
+    /// One parser per `backup.type`, each in its adapter's folder under Tools/.
+    static let typeParsers: [String: BackupTypeParser] = [
+        "files": BackupTypeParser(keys: ["path", "checksum"], parse: parseFiles),
+        "restic": ResticConfigParser.parser,
+        "borg": BorgConfigParser.parser,
+    ]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {
         guard let fields = reader.mapping(node, path, allowed: Self.assetKeys) else { return nil }
@@ -33,31 +39,30 @@ struct AssetParser {
         }
         let backup = parseBackup(
             reader.require(fields["backup"], in: node, "\(path).backup", "where the backup artifacts are and how to check them"))
-        let restore = fields["restore"].flatMap(parseRestore)
+        let restore = fields["restore"].flatMap { parseRestore($0, toolRestores: (backup?.source.type ?? "files") != "files") }
         guard let name, let schedule, let backup else { return nil }
         return Asset(name: name, kind: kind, service: service, adjacent: adjacent, scheduleName: schedule, backup: backup, restore: restore)
     }
 
     private func parseBackup(_ node: Node?) -> BackupSpec? {
         let path = "\(path).backup"
-        guard let fields = reader.mapping(node, path, allowed: Self.backupKeys) else { return nil }
-        if let type = fields["type"].flatMap({ reader.nonEmptyString($0, "\(path).type") }), !Self.backupTypes.contains(type) {
+        // The type decides which keys are allowed, so it is read before the mapping is checked.
+        let typeNode = node?.mapping?["type"]
+        let type = typeNode.flatMap { reader.nonEmptyString($0, "\(path).type") } ?? "files"
+        guard let typeParser = Self.typeParsers[type] else {
             reader.report(
-                fields["type"], "\(path).type",
-                "'\(type)' is not a supported backup type; supported: \(Self.backupTypes.joined(separator: ", "))")
+                typeNode, "\(path).type",
+                "'\(type)' is not a supported backup type; supported: \(Self.typeParsers.keys.sorted().joined(separator: ", "))")
+            return nil
         }
-        let artifactPath = reader.nonEmptyString(
-            reader.require(fields["path"], in: node, "\(path).path", "a glob or {date:…} template of the artifact files"), "\(path).path")
-        if let artifactPath, let problem = DateTemplate.problem(in: artifactPath) {
-            reader.report(fields["path"], "\(path).path", problem)
-        }
-        var spec = BackupSpec(path: artifactPath.map { PathResolver.resolve($0, against: baseDirectory) } ?? "")
-        if let checksum = fields["checksum"] { spec.checksum = parseChecksum(checksum, path: "\(path).checksum") ?? .none }
+        guard let fields = reader.mapping(node, path, allowed: Self.backupKeys + typeParser.keys) else { return nil }
+        let context = BackupTypeContext(reader: reader, path: path, baseDirectory: baseDirectory, node: node, fields: fields)
+        guard var spec = typeParser.parse(context) else { return nil }
         if let size = fields["size"] { spec.size = parseSize(size, path: "\(path).size") }
         spec.maxAge = fields["max_age"].flatMap { reader.duration($0, "\(path).max_age") }
         spec.statusFile = fields["status_file"].flatMap { reader.nonEmptyString($0, "\(path).status_file") }
             .map { PathResolver.resolve($0, against: baseDirectory) }
-        spec.tool = fields["tool"].flatMap { reader.nonEmptyString($0, "\(path).tool") }
+        spec.tool = fields["tool"].flatMap { reader.nonEmptyString($0, "\(path).tool") } ?? spec.source.tool
         if let target = fields["target"].flatMap({ reader.nonEmptyString($0, "\(path).target") }) {
             if let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil {
                 spec.target = target
@@ -74,10 +79,28 @@ struct AssetParser {
                 spec.retry = retry
             }
         }
-        return artifactPath == nil ? nil : spec
+        return spec
     }
 
-    private func parseChecksum(_ node: Node, path: String) -> ChecksumPolicy? {
+    /// `backup.type: files`: a glob or `{date:…}` template, and where its checksum is kept.
+    static func parseFiles(_ context: BackupTypeContext) -> BackupSpec? {
+        let (reader, path, fields) = (context.reader, context.path, context.fields)
+        let artifactPath = reader.nonEmptyString(
+            reader.require(fields["path"], in: context.node, "\(path).path", "a glob or {date:…} template of the artifact files"),
+            "\(path).path")
+        if let artifactPath, let problem = DateTemplate.problem(in: artifactPath) {
+            reader.report(fields["path"], "\(path).path", problem)
+        }
+        guard let artifactPath else { return nil }
+        var spec = BackupSpec(path: PathResolver.resolve(artifactPath, against: context.baseDirectory))
+        if let checksum = fields["checksum"] {
+            spec.checksum = AssetParser(reader: reader, path: path, baseDirectory: context.baseDirectory)
+                .parseChecksum(checksum, path: "\(path).checksum") ?? .none
+        }
+        return spec
+    }
+
+    func parseChecksum(_ node: Node, path: String) -> ChecksumPolicy? {
         if node.mapping != nil {
             guard let fields = reader.mapping(node, path, allowed: ["manifest"]),
                 let manifest = reader.nonEmptyString(
@@ -107,19 +130,23 @@ struct AssetParser {
         return policy
     }
 
-    private func parseRestore(_ node: Node) -> RestoreSpec? {
+    /// `toolRestores`: the backup type restores by itself (restic, borg, S3's download), so
+    /// `command` is optional and an empty one means "the tool's own restore".
+    private func parseRestore(_ node: Node, toolRestores: Bool) -> RestoreSpec? {
         let path = "\(path).restore"
         guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout"]) else { return nil }
-        let command = reader.stringList(
-            reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments"), "\(path).command")
-        if let command, command.isEmpty {
+        let commandNode =
+            toolRestores
+            ? fields["command"] : reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments")
+        let command = commandNode == nil && toolRestores ? [] : reader.stringList(commandNode, "\(path).command")
+        if let command, command.isEmpty, commandNode != nil {
             reader.report(
                 fields["command"], "\(path).command", "must name a program, e.g. [\"tar\", \"-xzf\", \"{artifact}\", \"-C\", \"{scratch}\"]"
             )
         }
         let validate = fields["validate"].flatMap { reader.stringList($0, "\(path).validate") }
         let timeout = fields["timeout"].flatMap { reader.duration($0, "\(path).timeout") } ?? .seconds(600)
-        guard let command, !command.isEmpty else { return nil }
+        guard let command, !command.isEmpty || toolRestores else { return nil }
         return RestoreSpec(command: command, validate: validate, timeout: timeout)
     }
 }

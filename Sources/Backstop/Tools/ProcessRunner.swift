@@ -17,7 +17,7 @@ package struct ProcessRunner: ProcessRunning {
     package init() {}
 
     package func run(
-        _ argv: [String], workingDirectory: String?, timeout: Duration, outputLimit: Int
+        _ argv: [String], workingDirectory: String?, environment: [String: String], timeout: Duration, outputLimit: Int
     ) async throws(ProcessError) -> ProcessResult {
         guard let program = argv.first, !program.isEmpty else {
             throw ProcessError(command: "(empty command)", reason: "the command has no program to run")
@@ -32,6 +32,7 @@ package struct ProcessRunner: ProcessRunning {
             let result = try await Subprocess.run(
                 executable,
                 arguments: Arguments(Array(argv.dropFirst())),
+                environment: environment.isEmpty ? .inherit : .inherit.updating(Self.keyed(environment)),
                 workingDirectory: workingDirectory.map { FilePath($0) },
                 platformOptions: options,
                 input: .none,
@@ -87,6 +88,12 @@ package struct ProcessRunner: ProcessRunning {
         } catch {
             throw ProcessError(command: program, reason: "\(error)")
         }
+    }
+
+    private static func keyed(_ environment: [String: String]) -> [Environment.Key: String?] {
+        var keyed: [Environment.Key: String?] = [:]
+        for (name, value) in environment { keyed[Environment.Key(stringLiteral: name)] = value }
+        return keyed
     }
 
     private static func reason(_ error: SubprocessError) -> String {

@@ -31,6 +31,12 @@ package struct OutcomeDiagnoser: Sendable {
             if let diagnosis = classifier.classify(output: text) { return diagnosis }
         }
         for check in outcome.failedChecks where check.kind != .restore {
+            // A tool's own words (restic's, borg's, an S3 error) come first when it printed any.
+            if let excerpt = check.evidence.excerpt, check.kind != .toolStatus,
+                let diagnosis = classifier.classify(output: excerpt, tool: tool)
+            {
+                return diagnosis
+            }
             if let diagnosis = classifier.classify(output: check.evidence.message) { return diagnosis }
         }
         if let checksum = outcome.check(.checksum), checksum.status == .failed, checksum.evidence.actual != nil {

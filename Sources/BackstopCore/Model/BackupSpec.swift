@@ -1,7 +1,11 @@
 /// How an asset's backup artifacts are found and what they must satisfy.
 package struct BackupSpec: Sendable, Equatable {
-    /// A glob (newest match wins) or a path with `{date:FORMAT}` placeholders.
+    /// Files: a glob (newest match wins) or a path with `{date:FORMAT}` placeholders. Other
+    /// sources: where the backups are, in words (`restic repository /srv/restic/app`), for
+    /// evidence and reports.
     package var path: String
+    /// Which adapter finds, measures, checks and restores the artifacts.
+    package var source: BackupSource = .files
     package var checksum: ChecksumPolicy
     package var size: SizePolicy
     /// The oldest an artifact may be when it is verified (in every run).
@@ -36,6 +40,8 @@ package enum ChecksumPolicy: Sendable, Equatable {
     case sidecar
     /// One file in `sha256sum` format listing many artifacts by name.
     case manifest(path: String)
+    /// The checksum the store keeps with the object (S3's `x-amz-checksum-sha256`).
+    case stored
     /// No checksum is kept; the check is skipped.
     case none
 }

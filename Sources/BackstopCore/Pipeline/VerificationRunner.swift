@@ -126,7 +126,9 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
     private func verifyAll(
         _ selected: [Asset], request: VerificationRequest, history: [String: AssetHistory], progress: some VerificationProgress
     ) async -> [VerificationOutcome] {
-        await withTaskGroup(of: (Int, VerificationOutcome)?.self) { group in
+        // One scope per run: a repository's listing and check are shared by its assets.
+        let verifier = BackupVerifier(inspector: self.verifier.inspector.scopedToRun())
+        return await withTaskGroup(of: (Int, VerificationOutcome)?.self) { group in
             var results = [VerificationOutcome?](repeating: nil, count: selected.count)
             var next = 0
             func addNext() {

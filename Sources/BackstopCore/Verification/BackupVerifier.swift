@@ -32,7 +32,8 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
             artifact = try await inspector.locate(spec, window: window, now: now)
         } catch {
             artifact = nil
-            checks.append(.failed(.exists, "could not look for the artifact: \(error.message)", expected: spec.path))
+            checks.append(
+                .failed(.exists, "could not look for the artifact: \(error.message)", expected: spec.path, excerpt: error.output))
         }
 
         guard let artifact else {
@@ -55,7 +56,12 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
         checks.append(.passed(.exists, "found \(artifact.path) (\(ByteSize.format(artifact.sizeBytes)))"))
         checks.append(checkSize(artifact, policy: spec.size, history: history))
 
-        let checksum = await checkChecksum(artifact, policy: spec.checksum, reported: toolReport?.sha256, progress: progress)
+        let checksum: (result: CheckResult, bytesHashed: Int64)
+        if let integrity = await inspector.integrity(of: artifact, backup: spec) {
+            checksum = (integrity, 0)
+        } else {
+            checksum = await checkChecksum(artifact, backup: spec, reported: toolReport?.sha256, progress: progress)
+        }
         checks.append(checksum.result)
         bytesHashed = checksum.bytesHashed
 
@@ -129,15 +135,16 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
     }
 
     private func checkChecksum(
-        _ artifact: Artifact, policy: ChecksumPolicy, reported: String?, progress: @Sendable (Int) -> Void
+        _ artifact: Artifact, backup: BackupSpec, reported: String?, progress: @Sendable (Int) -> Void
     ) async -> (result: CheckResult, bytesHashed: Int64) {
+        let policy = backup.checksum
         var expected: [(source: String, value: String)] = []
         switch policy {
         case .none:
             break
-        case .sidecar, .manifest:
+        case .sidecar, .manifest, .stored:
             do {
-                expected.append((policy.sourceDescription, try await inspector.expectedChecksum(of: artifact, policy: policy)))
+                expected.append((policy.sourceDescription, try await inspector.expectedChecksum(of: artifact, backup: backup)))
             } catch {
                 return (.failed(.checksum, "expected checksum unavailable: \(error.message)"), 0)
             }
@@ -147,7 +154,7 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
 
         let actual: String
         do {
-            actual = try await inspector.sha256(of: artifact, progress: progress)
+            actual = try await inspector.sha256(of: artifact, backup: backup, progress: progress)
         } catch {
             return (.failed(.checksum, "could not hash the artifact: \(error.message)"), 0)
         }
@@ -206,6 +213,7 @@ extension ChecksumPolicy {
         switch self {
         case .sidecar: "the sidecar .sha256 file"
         case .manifest(let path): "the manifest \(path)"
+        case .stored: "the checksum stored with the object"
         case .none: "nothing"
         }
     }

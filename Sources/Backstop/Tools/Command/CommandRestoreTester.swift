@@ -10,12 +10,18 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
     package var scratchRoot: String
     package var outputLimit: Int
     package var logger: Logger
+    /// The backup's adapter: stages the artifact, gives the tool's own restore and environment.
+    package var planning: any RestorePlanning
 
-    package init(runner: Runner, scratchRoot: String, outputLimit: Int = 64 << 10, logger: Logger) {
+    package init(
+        runner: Runner, scratchRoot: String, outputLimit: Int = 64 << 10, logger: Logger,
+        planning: any RestorePlanning = FileRestorePlanning()
+    ) {
         self.runner = runner
         self.scratchRoot = scratchRoot
         self.outputLimit = outputLimit
         self.logger = logger
+        self.planning = planning
     }
 
     /// `{backstop}`: this very executable, so a restore test can run `backstop verify-record`
@@ -43,17 +49,27 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         }
         defer { removeScratch(scratch) }
 
+        let environment: [String: String]
+        let artifactPath: String
+        do {
+            environment = try planning.environment(for: asset.backup)
+            artifactPath = try await planning.stage(artifact, backup: asset.backup, scratch: scratch) ?? artifact.path
+        } catch {
+            return outcome(.failed, Evidence("could not prepare the restore: \(error.message)", excerpt: error.output))
+        }
+        let restore = spec.command.isEmpty ? planning.defaultRestore(artifact, backup: asset.backup, scratch: scratch) ?? [] : spec.command
         let substitute = { (argument: String) in
-            argument.replacingOccurrences(of: "{artifact}", with: artifact.path)
+            argument.replacingOccurrences(of: "{artifact}", with: artifactPath)
                 .replacingOccurrences(of: "{scratch}", with: scratch)
                 .replacingOccurrences(of: "{backstop}", with: Self.executablePath)
         }
         var remaining = spec.timeout
-        for (step, argv) in [("restore", spec.command), ("validate", spec.validate ?? [])] where !argv.isEmpty {
+        for (step, argv) in [("restore", restore), ("validate", spec.validate ?? [])] where !argv.isEmpty {
             let command = argv.map(substitute)
             let result: ProcessResult
             do {
-                result = try await runner.run(command, workingDirectory: scratch, timeout: remaining, outputLimit: outputLimit)
+                result = try await runner.run(
+                    command, workingDirectory: scratch, environment: environment, timeout: remaining, outputLimit: outputLimit)
             } catch {
                 return outcome(.failed, Evidence("\(step) command \(error.description)", expected: command.joined(separator: " ")))
             }

@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Finds and reads backup artifacts on a local or mounted file system.
-package struct FileArtifactInspector: ArtifactInspector {
+package struct FileArtifactInspector: BackupAdapter {
     /// Schedules' time zones, so `{date:…}` paths use the schedule's calendar day.
     package var timeZones: [String: TimeZone]
     /// Status files and checksum files larger than this are refused, not read.
@@ -32,12 +32,12 @@ package struct FileArtifactInspector: ArtifactInspector {
         return newest
     }
 
-    package func expectedChecksum(of artifact: Artifact, policy: ChecksumPolicy) throws(InspectionError) -> String {
+    package func expectedChecksum(of artifact: Artifact, backup: BackupSpec) throws(InspectionError) -> String {
         let file: String
-        switch policy {
+        switch backup.checksum {
         case .sidecar: file = artifact.path + ".sha256"
         case .manifest(let path): file = path
-        case .none: throw InspectionError("no checksum is kept for this backup")
+        case .none, .stored: throw InspectionError("no checksum file is kept for this backup")
         }
         let text = try readSmallFile(file)
         guard let checksum = ChecksumFile.checksum(for: artifact.path, in: text) else {
@@ -46,7 +46,7 @@ package struct FileArtifactInspector: ArtifactInspector {
         return checksum
     }
 
-    package func sha256(of artifact: Artifact, progress: @Sendable (Int) -> Void) throws(InspectionError) -> String {
+    package func sha256(of artifact: Artifact, backup: BackupSpec, progress: @Sendable (Int) -> Void) throws(InspectionError) -> String {
         try StreamingHasher.sha256(path: artifact.path, progress: progress)
     }
 

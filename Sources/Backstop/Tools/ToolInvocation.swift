@@ -1,0 +1,66 @@
+import BackstopCore
+import Foundation
+
+/// Runs a backup tool's read-only command (listing, stats, check) through the one
+/// ProcessRunner and turns every way it can fail into an ``InspectionError`` that carries the
+/// tool's output as evidence, so diagnosis reads the tool's own words.
+struct ToolInvocation: Sendable {
+    var runner: any ProcessRunning
+    var tool: String
+    var timeout: Duration
+    /// Listings of large repositories are big; evidence keeps the head and the tail.
+    var outputLimit = 16 << 20
+
+    /// The command's output when it exits 0.
+    func output(
+        _ arguments: [String], environment: [String: String], meaning: (Int32) -> String? = { _ in nil }
+    ) async throws(InspectionError) -> String {
+        let argv = [tool] + arguments
+        let result: ProcessResult
+        do {
+            result = try await runner.run(argv, workingDirectory: nil, environment: environment, timeout: timeout, outputLimit: outputLimit)
+        } catch {
+            if error.reason.contains("not found") {
+                throw InspectionError(
+                    "\(tool) is not installed (executable not found on PATH); install it on Backstop's host",
+                    output: "\(tool): executable file not found in $PATH")
+            }
+            throw InspectionError("could not run \(tool): \(error.reason)")
+        }
+        if result.succeeded { return result.output }
+        let command = argv.prefix(2).joined(separator: " ")
+        let known = result.exitCode.flatMap(meaning).map { " (\($0))" } ?? ""
+        throw InspectionError("\(command) \(result.endDescription)\(known)", output: Self.lastLines(of: result.output))
+    }
+
+    /// Error text is at the end of a tool's output; a listing before it is not evidence.
+    static func lastLines(of output: String, count: Int = 20) -> String {
+        output.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).joined(separator: "\n")
+    }
+}
+
+/// Results computed once per verification run and shared by every asset that asks for the
+/// same key (one `restic snapshots` per repository, not one per asset). Concurrent askers
+/// await the same task.
+actor RunScopedCache<Value: Sendable> {
+    private var tasks: [String: Task<Result<Value, InspectionError>, Never>] = [:]
+
+    func value(
+        for key: String, compute: @escaping @Sendable () async throws(InspectionError) -> Value
+    ) async throws(InspectionError) -> Value {
+        let task: Task<Result<Value, InspectionError>, Never>
+        if let existing = tasks[key] {
+            task = existing
+        } else {
+            task = Task {
+                do throws(InspectionError) {
+                    return .success(try await compute())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            tasks[key] = task
+        }
+        return try await task.value.get()
+    }
+}
