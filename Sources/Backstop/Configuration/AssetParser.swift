@@ -94,7 +94,8 @@ struct AssetParser {
         guard let artifactPath else { return nil }
         var spec = BackupSpec(path: PathResolver.resolve(artifactPath, against: context.baseDirectory))
         if let checksum = fields["checksum"] {
-            spec.checksum = AssetParser(reader: reader, path: path, baseDirectory: context.baseDirectory)
+            spec.checksum =
+                AssetParser(reader: reader, path: path, baseDirectory: context.baseDirectory)
                 .parseChecksum(checksum, path: "\(path).checksum") ?? .none
         }
         return spec
@@ -137,7 +138,8 @@ struct AssetParser {
         guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout"]) else { return nil }
         let commandNode =
             toolRestores
-            ? fields["command"] : reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments")
+            ? fields["command"]
+            : reader.require(fields["command"], in: node, "\(path).command", "the restore command as a list of arguments")
         let command = commandNode == nil && toolRestores ? [] : reader.stringList(commandNode, "\(path).command")
         if let command, command.isEmpty, commandNode != nil {
             reader.report(

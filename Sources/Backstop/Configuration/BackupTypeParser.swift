@@ -1,5 +1,5 @@
-import Foundation
 import BackstopCore
+import Foundation
 import Yams
 
 /// Parses the keys of one `backup.type` into a spec; the keys every type shares (size,
@@ -25,7 +25,8 @@ struct BackupTypeContext {
         guard let node = fields[key], let value = reader.nonEmptyString(node, "\(path).\(key)") else { return nil }
         let resolved = PathResolver.resolve(value, against: baseDirectory)
         guard FileManager.default.isReadableFile(atPath: resolved) else {
-            reader.report(node, "\(path).\(key)", "cannot read '\(resolved)' (\(what)); check that it exists and that Backstop's user may read it")
+            reader.report(
+                node, "\(path).\(key)", "cannot read '\(resolved)' (\(what)); check that it exists and that Backstop's user may read it")
             return nil
         }
         return resolved

@@ -3,7 +3,7 @@ import Foundation
 
 /// Builds the environment a backup tool receives: its repository, where its password comes
 /// from and any KEY=VALUE lines of an environment file. Values are never logged or shown.
-enum ToolEnvironment {
+package enum ToolEnvironment {
     /// Reads `KEY=VALUE` lines (blank lines and `#` comments skipped, `export ` allowed, one
     /// level of quotes removed), as systemd's EnvironmentFile and docker's --env-file read them.
     static func read(file path: String?) throws(InspectionError) -> [String: String] {
@@ -14,7 +14,7 @@ enum ToolEnvironment {
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 
-    static func parse(_ text: String, file: String) throws(InspectionError) -> [String: String] {
+    package static func parse(_ text: String, file: String) throws(InspectionError) -> [String: String] {
         var values: [String: String] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = raw.trimmingCharacters(in: .whitespaces)
@@ -39,12 +39,12 @@ enum ToolEnvironment {
 
     /// Joins an argv into one string for tools that split a password command themselves
     /// (RESTIC_PASSWORD_COMMAND, BORG_PASSCOMMAND): every argument quoted, so spaces survive.
-    static func commandLine(_ argv: [String]) -> String {
+    package static func commandLine(_ argv: [String]) -> String {
         argv.map { "'" + $0.replacingOccurrences(of: "'", with: #"'"'"'"#) + "'" }.joined(separator: " ")
     }
 
     /// A repository string for evidence: the password of a `user:password@` URL replaced.
-    static func redacted(_ repository: String) -> String {
+    package static func redacted(_ repository: String) -> String {
         repository.replacing(#/://([^:/@]+):[^@/]*@/#) { "://\($0.output.1):***@" }
     }
 }

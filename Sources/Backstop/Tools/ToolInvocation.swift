@@ -4,15 +4,21 @@ import Foundation
 /// Runs a backup tool's read-only command (listing, stats, check) through the one
 /// ProcessRunner and turns every way it can fail into an ``InspectionError`` that carries the
 /// tool's output as evidence, so diagnosis reads the tool's own words.
-struct ToolInvocation: Sendable {
-    var runner: any ProcessRunning
-    var tool: String
-    var timeout: Duration
+package struct ToolInvocation: Sendable {
+    package var runner: any ProcessRunning
+    package var tool: String
+    package var timeout: Duration
     /// Listings of large repositories are big; evidence keeps the head and the tail.
     var outputLimit = 16 << 20
 
+    package init(runner: any ProcessRunning, tool: String, timeout: Duration) {
+        self.runner = runner
+        self.tool = tool
+        self.timeout = timeout
+    }
+
     /// The command's output when it exits 0.
-    func output(
+    package func output(
         _ arguments: [String], environment: [String: String], meaning: (Int32) -> String? = { _ in nil }
     ) async throws(InspectionError) -> String {
         let argv = [tool] + arguments
@@ -42,10 +48,12 @@ struct ToolInvocation: Sendable {
 /// Results computed once per verification run and shared by every asset that asks for the
 /// same key (one `restic snapshots` per repository, not one per asset). Concurrent askers
 /// await the same task.
-actor RunScopedCache<Value: Sendable> {
+package actor RunScopedCache<Value: Sendable> {
     private var tasks: [String: Task<Result<Value, InspectionError>, Never>] = [:]
 
-    func value(
+    package init() {}
+
+    package func value(
         for key: String, compute: @escaping @Sendable () async throws(InspectionError) -> Value
     ) async throws(InspectionError) -> Value {
         let task: Task<Result<Value, InspectionError>, Never>

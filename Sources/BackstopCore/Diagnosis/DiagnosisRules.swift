@@ -64,7 +64,7 @@ package enum DiagnosisRules {
         ),
         (
             "corrupted-archive", .corruptedArtifact,
-            #"unexpected end of (file|archive|input)|unexpected EOF in archive|invalid compressed data|not in gzip format|invalid stored block|trailing garbage|corrupt(ed|ion)?\b|damaged|truncated|bad magic|is not a valid|invalid (pack|archive|header)|archive (is )?(damaged|incomplete)|input file appears to be corrupted|could not read input file|error in compressed data|Decompression error|broken pipe? ?in archive|skipping to next header|could not read from input file|could not uncompress|not appear to be a valid archive"#,
+            #"unexpected end of (file|archive|input)|unexpected EOF in archive|invalid compressed data|not in gzip format|invalid stored block|trailing garbage|corrupt(ed|ion)?\b|damaged|truncated|bad magic|is not a valid|invalid (pack|archive|header)|archive (is )?(damaged|incomplete)|input file appears to be corrupted|could not read input file|error in compressed data|Decompression error|broken pipe? ?in archive|skipping to next header|could not read from input file|could not uncompress|not appear to be a valid archive|repository contains errors|Pack ID does not match|index object count mismatch|repository check, errors found|archives check, errors found|pack [0-9a-f]+ contains \d+ errors"#,
             0.85
         ),
 
@@ -81,7 +81,7 @@ package enum DiagnosisRules {
         // The target does not answer at all.
         (
             "target-down", .targetDown,
-            #"connection refused|\bECONNREFUSED\b|errno[ =:]*111\b|no route to host|\bEHOSTUNREACH\b|network is unreachable|\bENETUNREACH\b|host is down|could not connect to (the )?server|is the server running|server closed the connection unexpectedly|the database system is (starting up|shutting down|in recovery mode)|\#(http(502))|\#(http(503))|bad gateway|service unavailable|ServiceUnavailable|InternalError|name or service not known|could not resolve host(name)?|no such host|nodename nor servname|unknown host|host not found|Could not resolve hostname|repository (does not exist|not found)|Is a remote repository|NoSuchBucket|bucket does not exist|ContainerNotFound|mount(point)? (is )?not (mounted|available)|Transport endpoint is not connected|Stale file handle|\bESTALE\b|connection to server .* failed|Can't connect to (local )?(MySQL )?server|Could not connect to the endpoint URL"#,
+            #"connection refused|\bECONNREFUSED\b|errno[ =:]*111\b|no route to host|\bEHOSTUNREACH\b|network is unreachable|\bENETUNREACH\b|host is down|could not connect to (the )?server|is the server running|server closed the connection unexpectedly|the database system is (starting up|shutting down|in recovery mode)|\#(http(502))|\#(http(503))|bad gateway|service unavailable|ServiceUnavailable|InternalError|name or service not known|could not resolve host(name)?|no such host|nodename nor servname|unknown host|host not found|Could not resolve hostname|repository (does not exist|not found)|Repository \S+ does not exist|Is there a repository at the following location|Is a remote repository|NoSuchBucket|bucket does not exist|ContainerNotFound|mount(point)? (is )?not (mounted|available)|Transport endpoint is not connected|Stale file handle|\bESTALE\b|connection to server .* failed|Can't connect to (local )?(MySQL )?server|Could not connect to the endpoint URL"#,
             0.85
         ),
 

@@ -62,9 +62,14 @@ struct BorgArchiveStats: Sendable, Equatable {
         struct Info: Decodable {
             struct Archive: Decodable { var stats: Stats }
             struct Stats: Decodable {
-                var original_size: Int64
-                var compressed_size: Int64
-                var deduplicated_size: Int64
+                var originalSize: Int64
+                var compressedSize: Int64
+                var deduplicatedSize: Int64
+                enum CodingKeys: String, CodingKey {
+                    case originalSize = "original_size"
+                    case compressedSize = "compressed_size"
+                    case deduplicatedSize = "deduplicated_size"
+                }
             }
             var archives: [Archive]
         }
@@ -74,6 +79,6 @@ struct BorgArchiveStats: Sendable, Equatable {
             throw InspectionError("borg info printed no archive sizes Backstop can read", output: ToolInvocation.lastLines(of: output))
         }
         return BorgArchiveStats(
-            originalSize: stats.original_size, compressedSize: stats.compressed_size, deduplicatedSize: stats.deduplicated_size)
+            originalSize: stats.originalSize, compressedSize: stats.compressedSize, deduplicatedSize: stats.deduplicatedSize)
     }
 }

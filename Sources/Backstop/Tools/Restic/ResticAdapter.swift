@@ -89,7 +89,7 @@ package struct ResticAdapter: BackupAdapter {
         "\(source.repository)\u{0}\(source.password)\u{0}\(source.environmentFile ?? "")"
     }
 
-    static func restoreSize(_ output: String) throws(InspectionError) -> Int64 {
+    package static func restoreSize(_ output: String) throws(InspectionError) -> Int64 {
         struct Stats: Decodable {
             var totalSize: Int64
             enum CodingKeys: String, CodingKey { case totalSize = "total_size" }
@@ -104,7 +104,7 @@ package struct ResticAdapter: BackupAdapter {
 
     /// `--read-data-subset=n/t` for a share, rotating by calendar day so that t successive days
     /// read the whole repository; `--read-data` for 100 %.
-    static func subsetArgument(_ subset: DataSubset?, day: Date) -> String? {
+    package static func subsetArgument(_ subset: DataSubset?, day: Date) -> String? {
         switch subset {
         case nil: return nil
         case .part(let part, let total): return "--read-data-subset=\(part)/\(total)"
