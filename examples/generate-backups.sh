@@ -59,6 +59,30 @@ JSON
 
 # search-index: nothing at all (a backup that never ran).
 
-find "$root" -type f -exec touch -d "@$nightly" {} +
+# app-data (restic) and home (borg): real repositories made with the real tools, when this host
+# has them. Without them those two assets show missing_dependency on the board, which is what
+# Backstop reports on any host that lacks a configured backup tool.
+secrets=$PWD/secrets
+stamp_utc=$(date -u -d "@$nightly" "+%Y-%m-%d %H:%M:%S")
+if command -v restic >/dev/null 2>&1; then
+  export RESTIC_REPOSITORY=$root/restic RESTIC_PASSWORD_FILE=$secrets/restic.pass RESTIC_CACHE_DIR=$work/restic-cache
+  restic init --quiet
+  sql app_orders | TZ=UTC restic backup --quiet --stdin --stdin-filename orders.csv --host example --tag nightly --time "$stamp_utc"
+  unset RESTIC_REPOSITORY RESTIC_PASSWORD_FILE RESTIC_CACHE_DIR
+else
+  echo "note: restic is not installed, so the example has no restic repository (app-data will be missing_dependency); scripts/install-test-deps installs it" >&2
+fi
+if command -v borg >/dev/null 2>&1; then
+  mkdir -p "$work/home/alice"
+  sql notes > "$work/home/alice/notes.sql"
+  export BORG_REPO=$PWD/$root/borg BORG_PASSCOMMAND="cat $secrets/borg.pass"
+  borg init --encryption repokey 2>/dev/null
+  (cd "$work" && borg create --timestamp "${stamp_utc/ /T}" "::home-$stamp" home)
+  unset BORG_REPO BORG_PASSCOMMAND
+else
+  echo "note: borg is not installed, so the example has no borg repository (home will be missing_dependency); scripts/install-test-deps installs it" >&2
+fi
+
+find "$root" -path "$root/restic" -prune -o -path "$root/borg" -prune -o -type f -exec touch -d "@$nightly" {} +
 find "$root/users" -type f -exec touch -d "@$hourly" {} +
 echo "example backups generated under examples/$root"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `backstop check-config`: validates the configuration and reports every problem at once.
 struct CheckConfigCommand: AsyncParsableCommand {
@@ -10,6 +11,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
+        // A missing tool does not make the file invalid, but every run of that asset would
+        // fail with missing_dependency: say so now.
+        for missing in ToolAvailability.missingTools(for: configuration.assets) {
+            FileHandle.standardError.write(Data("warning: \(missing.message); its verification will fail with missing_dependency\n".utf8))
+        }
         print(
             "\(options.config) is valid: \(configuration.assets.count) assets on \(configuration.schedules.count) schedules, store \(configuration.sqlitePath)"
         )

@@ -36,6 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
                 "assets": "\(configuration.assets.count)", "store": "\(configuration.sqlitePath)",
                 "incidents": "\(configuration.incidents.sink?.rawValue ?? "ledger only")", "dry_run": "\(configuration.dryRun)",
             ])
+        for missing in ToolAvailability.missingTools(for: configuration.assets) {
+            logger.warning(
+                "backup tool not installed: its verification will fail with missing_dependency",
+                metadata: ["asset": "\(missing.asset)", "tool": "\(missing.tool)"])
+        }
         let app = buildApplication(services: services)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

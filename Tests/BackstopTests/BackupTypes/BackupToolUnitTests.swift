@@ -1,5 +1,6 @@
 import Backstop
 import BackstopCore
+import BackstopTesting
 import Foundation
 import Testing
 
@@ -56,5 +57,25 @@ import Testing
         let output = try await invocation.output(
             ["-c", "printf %s \"$RESTIC_PASSWORD_FILE\""], environment: ["RESTIC_PASSWORD_FILE": "/etc/p"])
         #expect(output == "/etc/p")
+    }
+}
+
+@Suite struct ToolAvailabilityTests {
+    @Test func assetsWhoseToolIsNotOnPathAreNamed() throws {
+        var restic = BackupSpec(path: "restic repository /r")
+        restic.source = .restic(ResticSource(repository: "/r", password: .file("/p")))
+        var borg = BackupSpec(path: "borg repository /b")
+        borg.source = .borg(BorgSource(repository: "/b", passphrase: nil))
+        let assets = [
+            Asset(name: "app", kind: .volume, scheduleName: "nightly", backup: restic),
+            Asset(name: "home", kind: .volume, scheduleName: "nightly", backup: borg),
+            Asset(name: "dump", kind: .database, scheduleName: "nightly", backup: BackupSpec(path: "/d/*.gz")),
+        ]
+        let empty = try TemporaryDirectory()
+        #expect(ToolAvailability.missingTools(for: assets, path: empty.path).map(\.tool) == ["restic", "borg"])
+        let bin = try TemporaryDirectory()
+        _ = try bin.write("restic", "#!/bin/sh\n")
+        chmod(bin.file("restic"), 0o755)
+        #expect(ToolAvailability.missingTools(for: assets, path: "\(empty.path):\(bin.path)").map(\.asset) == ["home"])
     }
 }
