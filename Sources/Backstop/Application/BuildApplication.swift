@@ -14,6 +14,12 @@ package func buildApplication(
     let processor = EventProcessor(services: services)
     let router = Router()
     router.middlewares.add(LogRequestsMiddleware(.debug))
+    let metrics = services.metrics
+    router.middlewares.add(
+        APIAuthorizationMiddleware(
+            access: services.configuration.api,
+            webhook: services.configuration.webhook.map { WebhookAuthenticator(expected: $0.credentials) },
+            logger: services.logger, rejectedAlert: { metrics.recordNotification(status: "rejected") }))
     MetricsController(metrics: services.metrics).addRoutes(to: router)
     HealthController(services: services).addRoutes(to: router)
     EventsController(services: services, processor: processor).addRoutes(to: router)

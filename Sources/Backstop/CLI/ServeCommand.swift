@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import Logging
 import ServiceLifecycle
 
 /// `backstop serve`: the long-running server (scheduler, events, metrics, status board).
@@ -21,11 +22,14 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = try options.loadConfiguration()
         if dryRun { configuration.dryRun = true }
         if let listen {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:10027")
+            guard let address = ListenAddress.parse(listen) else {
+                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:10027 or [::1]:10027")
             }
-            configuration.listenHost = String(listen[..<colon])
-            configuration.listenPort = port
+            configuration.listenHost = address.host
+            configuration.listenPort = address.port
+        }
+        if let problem = configuration.api.listenProblem(host: configuration.listenHost) {
+            throw ValidationError("--listen: \(problem)")
         }
         let logger = options.makeLogger()
         let services = try await BackstopServices.make(configuration: configuration, logger: logger)
@@ -41,7 +45,25 @@ struct ServeCommand: AsyncParsableCommand {
                 "backup tool not installed: its verification will fail with missing_dependency",
                 metadata: ["asset": "\(missing.asset)", "tool": "\(missing.tool)"])
         }
+        logAccess(configuration, logger: logger)
         let app = buildApplication(services: services)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Says at start who may call the API; names tokens and roles, never the tokens themselves.
+    private func logAccess(_ configuration: Configuration, logger: Logger) {
+        let listen = "\(configuration.listenHost):\(configuration.listenPort)"
+        if !configuration.api.tokens.isEmpty {
+            logger.info(
+                "the HTTP API requires bearer tokens",
+                metadata: ["tokens": "\(configuration.api.tokens.map(\.description).joined(separator: ", "))"])
+        } else if ListenAddress.isLoopback(configuration.listenHost) {
+            logger.notice(
+                "the HTTP API is unauthenticated on loopback: any local user may call it; add api.tokens to require tokens",
+                metadata: ["listen": "\(listen)"])
+        } else {
+            logger.warning(
+                "the HTTP API is unauthenticated and open to the network (api.insecure_open: true)", metadata: ["listen": "\(listen)"])
+        }
     }
 }

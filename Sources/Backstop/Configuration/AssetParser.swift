@@ -25,6 +25,10 @@ struct AssetParser {
             reader.report(
                 fields["name"], "\(path).name",
                 "'\(name)' may only contain letters, digits, '-', '_' and '.' (it becomes a metric label and a file name)")
+        } else if let name, name.allSatisfy({ $0 == "." }) {
+            reader.report(
+                fields["name"], "\(path).name",
+                "'\(name)' is not a usable name: it becomes a file name, and '.' and '..' name directories; use letters or digits")
         }
         let kind = fields["kind"].flatMap { reader.oneOf($0, "\(path).kind", AssetKind.self) } ?? .service
         let service = fields["service"].flatMap { reader.nonEmptyString($0, "\(path).service") }

@@ -126,8 +126,12 @@ final class ConfigReader {
 
     func duration(_ node: Node?, _ path: String) -> Duration? {
         guard let text = string(node, path) else { return nil }
-        guard let value = Units.duration(text) else {
+        guard Units.durationSeconds(text) != nil else {
             report(node, path, "'\(text)' is not a duration; write a number with a unit: ms, s, m, h, d, w (e.g. 90s, 2h, 1h30m)")
+            return nil
+        }
+        guard let value = Units.duration(text) else {
+            report(node, path, "'\(text)' is longer than \(Units.maximumDurationText), the longest duration Backstop accepts")
             return nil
         }
         return value
@@ -145,7 +149,7 @@ final class ConfigReader {
     func percent(_ node: Node?, _ path: String) -> Double? {
         guard let text = string(node, path) else { return nil }
         guard let value = Units.percent(text) else {
-            report(node, path, "'\(text)' is not a percentage; write e.g. 50%")
+            report(node, path, "'\(text)' is not a percentage; write a finite number ≥ 0 with %, e.g. 50%")
             return nil
         }
         return value

@@ -43,6 +43,8 @@ package struct Configuration: Sendable {
     package var digest: DigestConfiguration?
     /// The Alertmanager webhook; nil leaves `POST /api/v1/alerts` disabled.
     package var webhook: WebhookConfiguration?
+    /// Who may call the HTTP API (`api:`).
+    package var api = APIAccess()
     /// Record and log every mutating action (retry commands, sink calls) instead of doing it.
     package var dryRun: Bool {
         get { incidents.dryRun }

@@ -9,7 +9,7 @@ struct ConfigurationParser {
 
     static let topLevelKeys = [
         "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks", "recovery",
-        "incidents", "dry_run", "webhook", "digest",
+        "incidents", "dry_run", "webhook", "digest", "api",
     ]
 
     func parse(_ root: Node?) -> Configuration? {
@@ -43,6 +43,10 @@ struct ConfigurationParser {
         }
         if let node = top["digest"] { DigestParser(reader: reader, resolve: resolve).parse(node, into: &configuration) }
         if let node = top["webhook"] { WebhookParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
+        if let node = top["api"] { APIParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
+        if let problem = configuration.api.listenProblem(host: configuration.listenHost) {
+            reader.report(top["listen"] ?? root, "listen", problem)
+        }
         if let logs = top["logs"] { LogsParser(reader: reader, baseDirectory: baseDirectory).parse(logs, into: &configuration) }
         if let runbooks = reader.namedMapping(top["runbooks"], "runbooks") {
             for (name, node, keyNode) in runbooks {
@@ -62,17 +66,15 @@ struct ConfigurationParser {
 
     private func parseListen(_ node: Node, into configuration: inout Configuration) {
         guard let text = reader.nonEmptyString(node, "listen") else { return }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
-        else {
+        guard let address = ListenAddress.parse(text) else {
             reader.report(
                 node, "listen",
-                "'\(text)' is not HOST:PORT; write e.g. 127.0.0.1:\(Configuration.defaultPort) or 0.0.0.0:\(Configuration.defaultPort)")
+                "'\(text)' is not HOST:PORT; write e.g. 127.0.0.1:\(Configuration.defaultPort), 0.0.0.0:\(Configuration.defaultPort) or [::1]:\(Configuration.defaultPort)"
+            )
             return
         }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        configuration.listenHost = host.isEmpty ? "0.0.0.0" : host
-        configuration.listenPort = port
+        configuration.listenHost = address.host
+        configuration.listenPort = address.port
     }
 
     private func parseStorage(_ node: Node?, parent: Node) -> String? {
@@ -82,7 +84,15 @@ struct ConfigurationParser {
             let path = reader.nonEmptyString(
                 reader.require(storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path"), "storage.sqlite")
         else { return nil }
-        return resolve(path)
+        let resolved = resolve(path)
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            reader.report(
+                storage["sqlite"], "storage.sqlite",
+                "'\(resolved)' is a directory; name the database file in it, e.g. \(path.hasSuffix("/") ? path : path + "/")backstop.db")
+            return nil
+        }
+        return resolved
     }
 
     private func parseSchedules(_ node: Node?) -> [Schedule] {

@@ -8,7 +8,19 @@ package enum Units {
         ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400), ("w", 604_800), ("y", 31_536_000),
     ]
 
+    /// The longest duration accepted: far beyond any backup window or timeout, and far below
+    /// what `Duration` and the scheduler's date arithmetic can hold.
+    package static let maximumDuration: Duration = .seconds(100 * 31_536_000)
+    package static let maximumDurationText = "100y"
+
+    /// A duration no longer than ``maximumDuration``; nil when malformed or longer.
     package static func duration(_ text: String) -> Duration? {
+        guard let seconds = durationSeconds(text), seconds <= Double(maximumDuration.components.seconds) else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// The duration in seconds, however long (finite), or nil when malformed.
+    package static func durationSeconds(_ text: String) -> Double? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         guard !rest.isEmpty else { return nil }
         var total = 0.0
@@ -21,7 +33,7 @@ package enum Units {
             rest = rest.dropFirst(unitText.count)
             total += value * unit.1
         }
-        return .milliseconds(Int64((total * 1000).rounded()))
+        return total.isFinite ? total : nil
     }
 
     private static let sizeUnits: [String: Double] = [
@@ -34,7 +46,7 @@ package enum Units {
     package static func bytes(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let number = trimmed.prefix { $0.isNumber || $0 == "." }
-        guard let value = Double(number), value >= 0 else { return nil }
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
         let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces).lowercased()
         guard let multiplier = sizeUnits[unit] else { return nil }
         let result = value * multiplier
@@ -44,7 +56,7 @@ package enum Units {
     /// `25%` → 0.25.
     package static func percent(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasSuffix("%"), let value = Double(trimmed.dropLast()), value >= 0 else { return nil }
+        guard trimmed.hasSuffix("%"), let value = Double(trimmed.dropLast()), value.isFinite, value >= 0 else { return nil }
         return value / 100
     }
 }

@@ -5,7 +5,8 @@ import GRDB
 
 /// Chains each record row to the previous row of its table: `hash = SHA-256(prev_hash ‖ row)`.
 /// Editing or removing any row (after dropping the triggers, or with a hex editor) breaks
-/// every hash after it, which `backstop verify-record` reports.
+/// every hash after it, which `backstop verify-record` reports. Text with NUL characters is
+/// stored as a blob (``ExactText``), so what is hashed is exactly what is stored.
 enum HashChain {
     static let genesis = String(repeating: "0", count: 64)
 
@@ -16,7 +17,7 @@ enum HashChain {
             throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
         }
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1") ?? genesis
-        let databaseValues = values.map(\.databaseValue)
+        let databaseValues = values.map { ExactText.storable($0.databaseValue) }
         let hash = digest(previous: previous, values: databaseValues)
         let placeholders = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
         try db.execute(

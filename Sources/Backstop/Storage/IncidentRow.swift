@@ -30,11 +30,11 @@ enum IncidentRow {
                   resolved_at = excluded.resolved_at, occurrences = excluded.occurrences, last_run_id = excluded.last_run_id,
                   references_json = excluded.references_json
                 """,
-            arguments: [
+            arguments: ExactText.arguments([
                 incident.id, incident.dedupKey, incident.asset, incident.cause.rawValue, incident.schedule, incident.state.rawValue,
                 incident.title, incident.summary, incident.openedAt.timeIntervalSince1970, incident.updatedAt.timeIntervalSince1970,
                 incident.resolvedAt?.timeIntervalSince1970, incident.occurrences, incident.lastRunID, json,
-            ])
+            ]))
     }
 }
 

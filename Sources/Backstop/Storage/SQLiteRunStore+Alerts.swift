@@ -81,7 +81,7 @@ extension SQLiteRunStore {
                         SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
                         WHERE fingerprint = ? AND starts_at = ? AND status = ?
                         """,
-                    arguments: [key.fingerprint, key.startsAtMilliseconds, key.status.rawValue])
+                    arguments: ExactText.arguments([key.fingerprint, key.startsAtMilliseconds, key.status.rawValue]))
                 guard let row else { continue }
                 found[key] = AlertTransition(
                     key: key, action: AlertTransition.Action(rawValue: row["action"]) ?? .none, notificationID: row["notification_id"],

@@ -9,15 +9,21 @@ extension SQLiteRunStore: IncidentStore {
 
     package func latestIncident(dedupKey: String) async throws(StoreError) -> Incident? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE dedup_key = ? ORDER BY opened_at DESC LIMIT 1", arguments: [dedupKey])
-                .map(IncidentRow.incident)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM incidents WHERE dedup_key = ? ORDER BY opened_at DESC LIMIT 1",
+                arguments: ExactText.arguments([dedupKey])
+            )
+            .map(IncidentRow.incident)
         }
     }
 
     package func openIncidents(asset: String) async throws(StoreError) -> [Incident] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE asset = ? AND state = 'open' ORDER BY opened_at", arguments: [asset])
-                .map(IncidentRow.incident)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM incidents WHERE asset = ? AND state = 'open' ORDER BY opened_at",
+                arguments: ExactText.arguments([asset])
+            )
+            .map(IncidentRow.incident)
         }
     }
 
@@ -99,7 +105,7 @@ extension SQLiteRunStore: IncidentStore {
                 sql: """
                     SELECT e.incident_id FROM incident_events e JOIN incidents i ON i.id = e.incident_id
                     WHERE i.asset = ? AND i.cause = ? AND e.kind IN ('opened', 'reopened') AND e.at >= ? ORDER BY e.seq
-                    """, arguments: [asset, cause.rawValue, since.timeIntervalSince1970])
+                    """, arguments: ExactText.arguments([asset, cause.rawValue, since.timeIntervalSince1970]))
         }
     }
 

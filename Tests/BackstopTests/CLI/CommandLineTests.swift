@@ -48,6 +48,14 @@ import Testing
         _ = keep
     }
 
+    /// Without api.tokens, `serve --listen` refuses a non-loopback or malformed address before it binds.
+    @Test(.timeLimit(.minutes(1)), arguments: ["0.0.0.0:0", ":0", "[::]:0", "[::1:80", "::1:80"])
+    func serveRefusesAnOpenNetworkListenWithoutTokens(listen: String) async throws {
+        let (keep, path) = try config(healthy: true)
+        #expect(await BackstopCommand.runMain(arguments: ["serve", "--config", path, "--listen", listen, "--log-level", "critical"]) == 2)
+        _ = keep
+    }
+
     @Test func checkConfigExitsZeroOrTwo() async throws {
         let (keep, path) = try config(healthy: true)
         #expect(await BackstopCommand.runMain(arguments: ["check-config", "--config", path]) == 0)

@@ -12,6 +12,8 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct AlertLoopTests {
     static let repository = ServeFixtures.repository
     static let token = "loop-webhook-token"
+    /// Backstop requires tokens (api.tokens): Prometheus scrapes with a read token, events carry an ingest token.
+    static let ingest = [("Authorization", "Bearer loop-ingest-token")]
 
     @Test func aBrokenBackupFiresTheShippedRuleAndComesBackAsOneIncidentThatTheFixResolves() async throws {
         try #require(
@@ -49,6 +51,7 @@ import Testing
                     replacing: [
                         "127.0.0.1:10027": "127.0.0.1:\(port)", "127.0.0.1:9093": "127.0.0.1:\(alertmanager.port)",
                         "../../alerts/backstop.rules.yml": rules, "scrape_interval: 30s": "scrape_interval: 1s",
+                        "/etc/prometheus/backstop-token": directory.file("prometheus-token"),
                         "evaluation_interval: 30s": "evaluation_interval: 1s",
                     ]))
             defer { prometheus.stop() }
@@ -56,7 +59,7 @@ import Testing
             // A backup-completion event: Backstop verifies, finds the artifact corrupt, pages.
             let eventURL = "http://127.0.0.1:\(port)/api/v1/events"
             let event: JSONValue = .object(["asset": .string("orders-db"), "status": .string("success"), "exit_code": .number(0)])
-            #expect(try await FakeHTTPRequests.post(eventURL, json: event).status == 202)
+            #expect(try await FakeHTTPRequests.post(eventURL, json: event, headers: Self.ingest).status == 202)
             await pagerDuty.log.waitForAccepted(1)
             // Prometheus scrapes backstop_backup_up 0, the shipped rule fires, Alertmanager posts
             // it to the webhook, and the alert joins the incident verification opened.
@@ -78,7 +81,7 @@ import Testing
             // resolves through the same loop without a second resolve or a new incident.
             let fixed = try fixtures.archive("backups/orders-db-2.tar.gz")
             try fixtures.setModified(fixed, to: Date().addingTimeInterval(1))
-            #expect(try await FakeHTTPRequests.post(eventURL, json: event).status == 202)
+            #expect(try await FakeHTTPRequests.post(eventURL, json: event, headers: Self.ingest).status == 202)
             await pagerDuty.log.waitForAccepted(2)
             #expect(await backstop.waitForLine(containing: "alert resolved:") != nil)
             #expect(pagerDuty.events.map(\.action) == ["trigger", "resolve"])
@@ -111,6 +114,8 @@ import Testing
     static func writeConfiguration(in directory: TemporaryDirectory, port: Int, pagerDuty: String) throws -> String {
         _ = try directory.write("pagerduty-key", IncidentFixtures.routingKey)
         _ = try directory.write("webhook-token", token + "\n")
+        _ = try directory.write("prometheus-token", "loop-prometheus-token\n")
+        _ = try directory.write("ingest-token", "loop-ingest-token\n")
         return try directory.write(
             "backstop.yml",
             """
@@ -124,6 +129,10 @@ import Testing
                 \(ServeFixtures.tarRestore)
             logs: { sources: [{ type: file, path: "./logs/{service}.log" }] }
             webhook: { bearer_token_file: ./webhook-token }
+            api:
+              tokens:
+                - { name: prometheus, role: read, token_file: ./prometheus-token }
+                - { name: backup-jobs, role: ingest, token_file: ./ingest-token }
             incidents:
               sink: pagerduty
               page: pagerduty

@@ -7,14 +7,6 @@ import HTTPTypes
 struct WebhookAuthenticator: Sendable {
     let expected: HTTPCredentials?
 
-    /// The `WWW-Authenticate` challenge for a 401.
-    var challenge: String {
-        switch expected {
-        case .basic: #"Basic realm="backstop""#
-        default: #"Bearer realm="backstop""#
-        }
-    }
-
     func allows(_ header: String?) -> Bool {
         guard let expected else { return true }
         guard let header else { return false }

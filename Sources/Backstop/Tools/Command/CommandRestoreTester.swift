@@ -104,12 +104,8 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
 
     private func removeScratch(_ path: String) {
         do {
-            // Restores may leave read-only directories behind; make them writable first.
-            if let walker = FileManager.default.enumerator(atPath: path) {
-                for case let relative as String in walker {
-                    chmod("\(path)/\(relative)", 0o700)
-                }
-            }
+            // Restores may leave read-only directories behind; make them (and only them) writable.
+            ScratchCleanup.makeDirectoriesWritable(under: path)
             try FileManager.default.removeItem(atPath: path)
         } catch {
             logger.error("could not remove scratch directory", metadata: ["path": "\(path)", "error": "\(error)"])

@@ -1,0 +1,54 @@
+import HTTPTypes
+
+/// Who may call each route: the one table the authorization middleware consults. A route not
+/// listed here needs `read` (so a new route is never open by accident).
+package enum RouteAccess: Sendable, Equatable {
+    /// Anyone: probes must work without credentials.
+    case open
+    /// A token granting this role.
+    case role(APIRole)
+    /// Alertmanager: an `ingest` token, or the credentials of `webhook:`.
+    case webhook
+
+    package struct Entry: Sendable {
+        package var method: HTTPRequest.Method
+        /// Segments starting with `:` match any one segment.
+        package var path: String
+        package var access: RouteAccess
+    }
+
+    package static let table: [Entry] = [
+        Entry(method: .get, path: "/-/healthy", access: .open),
+        Entry(method: .get, path: "/-/ready", access: .open),
+        Entry(method: .get, path: "/metrics", access: .role(.read)),
+        Entry(method: .get, path: "/debug/healthz", access: .role(.read)),
+        Entry(method: .get, path: "/", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/runs", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/runs/:id", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/runs/:id/report.md", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/runs/:id/report.json", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/incidents", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/incidents/:id", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/incidents/:id/report.md", access: .role(.read)),
+        Entry(method: .get, path: "/api/v1/digests/latest", access: .role(.read)),
+        Entry(method: .post, path: "/api/v1/events", access: .role(.ingest)),
+        Entry(method: .post, path: "/api/v1/alerts", access: .webhook),
+    ]
+
+    /// The access a request needs; HEAD is treated as GET.
+    package static func required(method: HTTPRequest.Method, path: String) -> RouteAccess {
+        entry(method: method, path: path)?.access ?? .role(.read)
+    }
+
+    /// The table's entry for a request, if any.
+    package static func entry(method: HTTPRequest.Method, path: String) -> Entry? {
+        let method = method == .head ? .get : method
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return table.first { entry in
+            guard entry.method == method else { return false }
+            let pattern = entry.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard pattern.count == segments.count else { return false }
+            return zip(pattern, segments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+        }
+    }
+}

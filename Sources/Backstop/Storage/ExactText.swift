@@ -1,0 +1,19 @@
+import Foundation
+import GRDB
+
+/// SQLite receives Swift strings from GRDB as C strings, so text would end at its first NUL
+/// character. A string holding NUL is stored as a blob of its UTF-8 bytes instead: GRDB reads a
+/// blob back as the same `String`, and the record hashes exactly the value it stores. Keys that
+/// come from outside (an alert's asset label) are bound the same way where they are looked up.
+enum ExactText {
+    static func storable(_ value: DatabaseValue) -> DatabaseValue {
+        guard case .string(let text) = value.storage, text.utf8.contains(0) else { return value }
+        return Data(text.utf8).databaseValue
+    }
+
+    /// Arguments that store, or find, text exactly as given: a value written with ``storable``
+    /// is only found by a lookup that binds it the same way.
+    static func arguments(_ values: [(any DatabaseValueConvertible)?]) -> StatementArguments {
+        StatementArguments(values.map { storable($0?.databaseValue ?? .null) })
+    }
+}
