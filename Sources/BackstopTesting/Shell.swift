@@ -4,6 +4,7 @@ import Foundation
 package enum Shell {
     package struct Failure: Error, CustomStringConvertible {
         package var description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Runs `argv` and returns its stdout; throws with stderr when it exits non-zero.

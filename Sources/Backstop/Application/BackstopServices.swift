@@ -37,7 +37,8 @@ package struct BackstopServices: Sendable {
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
         metrics.load(try await store.metricsSnapshot())
         let queue = TriageQueue()
-        let inspector = BackupAdapters(timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner())
+        let inspector = BackupAdapters(
+            timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
             runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger,
             planning: inspector)

@@ -16,6 +16,7 @@ struct AssetParser {
         "files": BackupTypeParser(keys: ["path", "checksum"], parse: parseFiles),
         "restic": ResticConfigParser.parser,
         "borg": BorgConfigParser.parser,
+        "pgbackrest": PgBackRestConfigParser.parser,
     ]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {
@@ -43,7 +44,8 @@ struct AssetParser {
         }
         let backup = parseBackup(
             reader.require(fields["backup"], in: node, "\(path).backup", "where the backup artifacts are and how to check them"))
-        let restore = fields["restore"].flatMap { parseRestore($0, toolRestores: (backup?.source.type ?? "files") != "files") }
+        let type = backup?.source.type ?? "files"
+        let restore = fields["restore"].flatMap { parseRestore($0, type: type) }
         guard let name, let schedule, let backup else { return nil }
         return Asset(name: name, kind: kind, service: service, adjacent: adjacent, scheduleName: schedule, backup: backup, restore: restore)
     }
@@ -135,11 +137,20 @@ struct AssetParser {
         return policy
     }
 
-    /// `toolRestores`: the backup type restores by itself (restic, borg, S3's download), so
-    /// `command` is optional and an empty one means "the tool's own restore".
-    private func parseRestore(_ node: Node, toolRestores: Bool) -> RestoreSpec? {
+    /// restic, borg and S3 restore by themselves (the tool's restore, S3's download), and
+    /// `restore.postgres` replaces the command: then `command` is optional.
+    private func parseRestore(_ node: Node, type: String) -> RestoreSpec? {
         let path = "\(path).restore"
-        guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout"]) else { return nil }
+        guard let fields = reader.mapping(node, path, allowed: ["command", "validate", "timeout", "postgres"]) else { return nil }
+        let postgres = fields["postgres"].flatMap {
+            PostgresConfigParser.parseRestore($0, path: "\(path).postgres", reader: reader, isDump: type != "pgbackrest")
+        }
+        if type == "pgbackrest", fields["postgres"] == nil {
+            reader.report(
+                node, "\(path).postgres",
+                "is required for pgbackrest backups: they are restored into a throwaway cluster and checked with validate_sql")
+        }
+        let toolRestores = type != "files" || fields["postgres"] != nil
         let commandNode =
             toolRestores
             ? fields["command"]
@@ -153,6 +164,8 @@ struct AssetParser {
         let validate = fields["validate"].flatMap { reader.stringList($0, "\(path).validate") }
         let timeout = fields["timeout"].flatMap { reader.duration($0, "\(path).timeout") } ?? .seconds(600)
         guard let command, !command.isEmpty || toolRestores else { return nil }
-        return RestoreSpec(command: command, validate: validate, timeout: timeout)
+        var spec = RestoreSpec(command: command, validate: validate, timeout: timeout)
+        spec.postgres = postgres
+        return spec
     }
 }

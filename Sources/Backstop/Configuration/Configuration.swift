@@ -45,6 +45,8 @@ package struct Configuration: Sendable {
     package var webhook: WebhookConfiguration?
     /// Who may call the HTTP API (`api:`).
     package var api = APIAccess()
+    /// PostgreSQL binaries and user for restores into throwaway clusters.
+    package var postgres = PostgresSettings()
     /// Record and log every mutating action (retry commands, sink calls) instead of doing it.
     package var dryRun: Bool {
         get { incidents.dryRun }

@@ -9,7 +9,7 @@ struct ConfigurationParser {
 
     static let topLevelKeys = [
         "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks", "recovery",
-        "incidents", "dry_run", "webhook", "digest", "api",
+        "incidents", "dry_run", "webhook", "digest", "api", "postgres",
     ]
 
     func parse(_ root: Node?) -> Configuration? {
@@ -46,6 +46,9 @@ struct ConfigurationParser {
         if let node = top["api"] { APIParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
         if let problem = configuration.api.listenProblem(host: configuration.listenHost) {
             reader.report(top["listen"] ?? root, "listen", problem)
+        }
+        if let node = top["postgres"] {
+            configuration.postgres = PostgresConfigParser.parseSettings(node, reader: reader, resolve: resolve)
         }
         if let logs = top["logs"] { LogsParser(reader: reader, baseDirectory: baseDirectory).parse(logs, into: &configuration) }
         if let runbooks = reader.namedMapping(top["runbooks"], "runbooks") {

@@ -29,7 +29,7 @@ package final class BackstopMetrics: Sendable {
         gauge(MetricNames.buildInfo, ["version": version, "revision": revision]).set(1.0)
         // Pre-create the bounded series at 0 so dashboards and rate() work from the first scrape.
         for asset in assets {
-            for check in CheckKind.allCases {
+            for check in CheckKind.allCases where check.applies(to: asset.backup.source) {
                 counter(MetricNames.checks, ["asset": asset.name, "check": check.rawValue]).increment(by: Int64(0))
                 counter(MetricNames.checkFailures, ["asset": asset.name, "check": check.rawValue]).increment(by: Int64(0))
             }

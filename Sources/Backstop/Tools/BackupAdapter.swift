@@ -14,6 +14,8 @@ package protocol BackupAdapter: Sendable {
     func sha256(of artifact: Artifact, backup: BackupSpec, progress: @Sendable (Int) -> Void) async throws(InspectionError) -> String
     /// The tool's own check of the repository, or nil when the checksum policy decides.
     func integrity(of artifact: Artifact, backup: BackupSpec) async -> CheckResult?
+    /// Checks of the type's own beyond the shared ones (pgBackRest's `wal_archive`).
+    func extraChecks(of artifact: Artifact, backup: BackupSpec) async -> [CheckResult]
     /// Puts the artifact where restore commands can read it; returns what `{artifact}` means
     /// in them. Files and repositories need nothing (nil keeps the artifact's path); S3
     /// downloads the object into scratch.
@@ -37,6 +39,7 @@ extension BackupAdapter {
         throw InspectionError("\(backup.source.type) backups are checked by their tool, not hashed by Backstop")
     }
     package func integrity(of artifact: Artifact, backup: BackupSpec) async -> CheckResult? { nil }
+    package func extraChecks(of artifact: Artifact, backup: BackupSpec) async -> [CheckResult] { [] }
     package func stage(_ artifact: Artifact, backup: BackupSpec, scratch: String) async throws(InspectionError) -> String? { nil }
     package func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]? { nil }
     package func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String] { [:] }

@@ -8,12 +8,21 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
     package var restic: ResticAdapter
     package var borg: BorgAdapter
     package var s3: S3Adapter
+    package var pgbackrest: PgBackRestAdapter
+    /// Restores into throwaway PostgreSQL clusters (`restore.postgres`).
+    package var postgres: PostgresRestore
 
-    package init(timeZones: [String: TimeZone], runner: some ProcessRunning, timeout: Duration = .seconds(600)) {
+    package init(
+        timeZones: [String: TimeZone], runner: some ProcessRunning, postgres settings: PostgresSettings = PostgresSettings(),
+        timeout: Duration = .seconds(600)
+    ) {
         files = FileArtifactInspector(timeZones: timeZones)
         restic = ResticAdapter(runner: runner, timeout: timeout)
         borg = BorgAdapter(runner: runner, timeout: timeout)
         s3 = S3Adapter()
+        let binaries = PostgresBinaries(settings: settings)
+        pgbackrest = PgBackRestAdapter(runner: runner, binaries: binaries, timeout: timeout)
+        postgres = PostgresRestore(runner: runner, binaries: binaries)
     }
 
     private func adapter(for backup: BackupSpec) -> any BackupAdapter {
@@ -22,6 +31,7 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
         case .restic: restic
         case .borg: borg
         case .s3: s3
+        case .pgbackrest: pgbackrest
         }
     }
 
@@ -29,6 +39,7 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
         var scoped = self
         scoped.restic = restic.scopedToRun()
         scoped.borg = borg.scopedToRun()
+        scoped.pgbackrest = pgbackrest.scopedToRun()
         return scoped
     }
 
@@ -56,6 +67,10 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
         await adapter(for: backup).integrity(of: artifact, backup: backup)
     }
 
+    package func extraChecks(of artifact: Artifact, backup: BackupSpec) async -> [CheckResult] {
+        await adapter(for: backup).extraChecks(of: artifact, backup: backup)
+    }
+
     // MARK: - RestorePlanning
 
     package func stage(_ artifact: Artifact, backup: BackupSpec, scratch: String) async throws(InspectionError) -> String? {
@@ -69,14 +84,33 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
     package func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String] {
         try adapter(for: backup).environment(for: backup)
     }
+
+    package func restoreIntoPostgres(
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+    ) async -> PostgresRestore.Result {
+        var set: PostgresRestore.PgBackRestSet?
+        if case .pgbackrest(let source) = backup.source, let label = artifact.reference {
+            // The backup's major version picks the binaries; info is listed anew (this
+            // planner is not scoped to the verification run).
+            let info = try? await pgbackrest.info(source)
+            let entry = info?.backup.first { $0.label == label }
+            set = PostgresRestore.PgBackRestSet(source: source, label: label, majorVersion: entry.flatMap { info?.majorVersion(of: $0) })
+        }
+        return await postgres.run(spec: spec, artifactPath: artifactPath, pgbackrest: set, scratch: scratch, timeout: timeout)
+    }
 }
 
 /// What the restore tester asks of a backup's adapter: where the artifact is for restore
-/// commands, the tool's own restore, and the tool's environment.
+/// commands, the tool's own restore, the tool's environment, and restores into PostgreSQL.
 package protocol RestorePlanning: Sendable {
     func stage(_ artifact: Artifact, backup: BackupSpec, scratch: String) async throws(InspectionError) -> String?
     func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]?
     func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String]
+    /// `restore.postgres`: the artifact (a dump at `artifactPath`, or a pgBackRest backup)
+    /// restored into a throwaway cluster in `scratch` and validated with SQL.
+    func restoreIntoPostgres(
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+    ) async -> PostgresRestore.Result
 }
 
 /// Files only: restore commands read the artifact where it is, with Backstop's environment.
@@ -85,4 +119,10 @@ package struct FileRestorePlanning: RestorePlanning {
     package func stage(_ artifact: Artifact, backup: BackupSpec, scratch: String) async throws(InspectionError) -> String? { nil }
     package func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]? { nil }
     package func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String] { [:] }
+    package func restoreIntoPostgres(
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+    ) async -> PostgresRestore.Result {
+        await PostgresRestore(runner: ProcessRunner(), binaries: PostgresBinaries(settings: PostgresSettings()))
+            .run(spec: spec, artifactPath: artifactPath, pgbackrest: nil, scratch: scratch, timeout: timeout)
+    }
 }

@@ -10,6 +10,8 @@ package struct ToolInvocation: Sendable {
     package var timeout: Duration
     /// Listings of large repositories are big; evidence keeps the head and the tail.
     var outputLimit = 16 << 20
+    /// Runs the tool through this argv prefix (`setpriv …` to run as the PostgreSQL user).
+    package var launcher: [String] = []
 
     package init(runner: any ProcessRunning, tool: String, timeout: Duration) {
         self.runner = runner
@@ -21,7 +23,7 @@ package struct ToolInvocation: Sendable {
     package func output(
         _ arguments: [String], environment: [String: String], meaning: (Int32) -> String? = { _ in nil }
     ) async throws(InspectionError) -> String {
-        let argv = [tool] + arguments
+        let argv = launcher + [tool] + arguments
         let result: ProcessResult
         do {
             result = try await runner.run(argv, workingDirectory: nil, environment: environment, timeout: timeout, outputLimit: outputLimit)
@@ -34,7 +36,7 @@ package struct ToolInvocation: Sendable {
             throw InspectionError("could not run \(tool): \(error.reason)")
         }
         if result.succeeded { return result.output }
-        let command = argv.prefix(2).joined(separator: " ")
+        let command = ([tool] + arguments.prefix(1)).joined(separator: " ")
         let known = result.exitCode.flatMap(meaning).map { " (\($0))" } ?? ""
         throw InspectionError("\(command) \(result.endDescription)\(known)", output: Self.lastLines(of: result.output))
     }

@@ -59,7 +59,7 @@ package enum DiagnosisRules {
         // The artifact or repository is damaged.
         (
             "corrupted-checksum", .corruptedArtifact,
-            #"checksum (mismatch|does not match|error|failed|verification failed)|hash (mismatch|does not match)|SHA-?256 does not match|digest mismatch|ciphertext verification failed|data integrity error|integrity (check|error)|MAC (check )?failed|BadContentDigest|InvalidDigest|crc (error|mismatch|check failed)|\bcrc32c? mismatch"#,
+            #"checksum (mismatch|does not match|error|failed|verification failed|invalid)|hash (mismatch|does not match)|SHA-?256 does not match|digest mismatch|ciphertext verification failed|data integrity error|integrity (check|error)|MAC (check )?failed|BadContentDigest|InvalidDigest|crc (error|mismatch|check failed)|\bcrc32c? mismatch"#,
             0.95
         ),
         (

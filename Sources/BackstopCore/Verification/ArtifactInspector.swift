@@ -19,6 +19,9 @@ package protocol ArtifactInspector: Sendable {
     /// `borg check`), or nil when the backup's checksum policy decides instead.
     func integrity(of artifact: Artifact, backup: BackupSpec) async -> CheckResult?
 
+    /// Checks that only some backup types have (pgBackRest's WAL archive continuity).
+    func extraChecks(of artifact: Artifact, backup: BackupSpec) async -> [CheckResult]
+
     /// An inspector for one verification run: what it lists once per repository (snapshots,
     /// archives, checks) is shared by the run's assets and listed anew in the next run.
     func scopedToRun() -> Self
@@ -26,6 +29,7 @@ package protocol ArtifactInspector: Sendable {
 
 extension ArtifactInspector {
     package func integrity(of artifact: Artifact, backup: BackupSpec) async -> CheckResult? { nil }
+    package func extraChecks(of artifact: Artifact, backup: BackupSpec) async -> [CheckResult] { [] }
     package func scopedToRun() -> Self { self }
 }
 

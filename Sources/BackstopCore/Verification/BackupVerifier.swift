@@ -69,6 +69,7 @@ package struct BackupVerifier<Inspector: ArtifactInspector>: Sendable {
 
         let producedAt = producedAt(of: artifact, report: toolReport)
         checks.append(checkFreshness(producedAt: producedAt, window: window, maxAge: spec.maxAge, now: now))
+        checks += await inspector.extraChecks(of: artifact, backup: spec)
         let late = lateness(producedAt)
 
         var outcome = VerificationOutcome(

@@ -57,6 +57,11 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         } catch {
             return outcome(.failed, Evidence("could not prepare the restore: \(error.message)", excerpt: error.output))
         }
+        if let postgres = spec.postgres {
+            let result = await planning.restoreIntoPostgres(
+                postgres, artifact: artifact, artifactPath: artifactPath, backup: asset.backup, scratch: scratch, timeout: spec.timeout)
+            return outcome(result.status, result.evidence)
+        }
         let restore = spec.command.isEmpty ? planning.defaultRestore(artifact, backup: asset.backup, scratch: scratch) ?? [] : spec.command
         let substitute = { (argument: String) in
             argument.replacingOccurrences(of: "{artifact}", with: artifactPath)

@@ -10,6 +10,8 @@ package enum BackupSource: Sendable, Equatable {
     case borg(BorgSource)
     /// Objects in an S3-compatible bucket.
     case s3(S3Source)
+    /// Backups of a PostgreSQL cluster in a pgBackRest stanza.
+    case pgbackrest(PgBackRestSource)
 
     /// The `backup.type` that selects this source in the configuration.
     package var type: String {
@@ -18,6 +20,7 @@ package enum BackupSource: Sendable, Equatable {
         case .restic: "restic"
         case .borg: "borg"
         case .s3: "s3"
+        case .pgbackrest: "pgbackrest"
         }
     }
 
@@ -28,6 +31,7 @@ package enum BackupSource: Sendable, Equatable {
         case .files, .s3: nil
         case .restic: "restic"
         case .borg: "borg"
+        case .pgbackrest: "pgbackrest"
         }
     }
 }
