@@ -16,6 +16,7 @@ struct AssetParser {
         "files": BackupTypeParser(keys: ["path", "checksum"], parse: parseFiles),
         "restic": ResticConfigParser.parser,
         "borg": BorgConfigParser.parser,
+        "s3": S3ConfigParser.parser,
     ]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {

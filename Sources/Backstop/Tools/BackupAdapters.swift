@@ -13,7 +13,7 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
         files = FileArtifactInspector(timeZones: timeZones)
         restic = ResticAdapter(runner: runner, timeout: timeout)
         borg = BorgAdapter(runner: runner, timeout: timeout)
-        s3 = S3Adapter()
+        s3 = S3Adapter(timeZones: timeZones)
     }
 
     private func adapter(for backup: BackupSpec) -> any BackupAdapter {
