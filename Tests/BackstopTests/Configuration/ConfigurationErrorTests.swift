@@ -48,8 +48,8 @@ import Testing
             (15, "assets[2].name", "'bad name!' may only contain letters"),
             (15, "assets[2].schedule", "is required"),
             (16, "assets[2].backup.checksum", "'md5' is not a checksum policy"),
-            (16, "assets[2].backup.type", "'s3' is not a supported backup type"),
-            (16, "assets[2].backup.path", "is required"),
+            (16, "assets[2].backup.bucket", "is required"),
+            (16, "assets[2].backup.key", "is required (or prefix)"),
             (17, "assets[2].restore.command", "must name a program"),
             (17, "assets[2].restore.timeout", "'soon' is not a duration"),
         ]

@@ -12,7 +12,7 @@ import NIOPosix
 /// diagnosis rules (DiagnosisRules) recognise the cause: the evidence keeps the HTTP status and
 /// S3's error code as the store sent them (`HTTP 403 Forbidden, S3 error SignatureDoesNotMatch`),
 /// never the request's headers, key or signature.
-struct S3Failure: Sendable {
+package struct S3Failure: Sendable {
     var what: String
     var status: HTTPResponseStatus
     var code: String?
@@ -32,6 +32,13 @@ struct S3Failure: Sendable {
             return S3Failure(what: what, status: fallbackStatus, code: nil, message: nil)
         }
         return S3Failure(what: what, status: response.status, code: parsed?.code, message: parsed?.message)
+    }
+
+    /// The error for an answer with `status` and `body`, as a call naming `what` reports it.
+    package static func error(status: Int, body: Data, what: String, bucket: String = "backups") -> S3Error {
+        let parsed = S3XML.error(body)
+        return S3Failure(what: what, status: HTTPResponseStatus(statusCode: status), code: parsed?.code, message: parsed?.message)
+            .error(bucket: bucket, accessKey: nil)
     }
 
     /// The failure as an error naming what to fix, with the store's answer as evidence.
