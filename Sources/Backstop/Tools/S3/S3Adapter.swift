@@ -36,7 +36,8 @@ package struct S3Adapter: BackupAdapter {
         let client = client(for: source)
         let zone = window.flatMap { timeZones[$0.schedule] } ?? TimeZone(identifier: "UTC") ?? .current
         let render = { (template: String) in
-            DateTemplate.containsPlaceholder(template) ? DateTemplate.render(template, date: window?.start ?? now, timeZone: zone) : template
+            DateTemplate.containsPlaceholder(template)
+                ? DateTemplate.render(template, date: window?.start ?? now, timeZone: zone) : template
         }
         do throws(S3Error) {
             switch source.object {
@@ -69,7 +70,8 @@ package struct S3Adapter: BackupAdapter {
             case .sidecar:
                 let sidecar = key + ".sha256"
                 guard let data = try await client.getSmall(sidecar) else {
-                    throw S3Error("\(client.name(sidecar)) does not exist: upload the sidecar with the object, or set checksum: object or none")
+                    throw S3Error(
+                        "\(client.name(sidecar)) does not exist: upload the sidecar with the object, or set checksum: object or none")
                 }
                 guard let checksum = ChecksumFile.checksum(for: key, in: String(decoding: data, as: UTF8.self)) else {
                     throw S3Error("\(client.name(sidecar)) lists no SHA-256 for \(Self.basename(key))")

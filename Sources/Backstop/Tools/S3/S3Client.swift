@@ -174,7 +174,8 @@ package struct S3Client: Sendable {
             signable, credentials: try credentials.credentials(), region: source.region, service: "s3", date: Date())
         signable.headers += signed
         let queryText = signable.encodedQuery
-        var request = HTTPClientRequest(url: "\(endpoint.scheme)://\(target.host)\(signable.encodedPath)\(queryText.isEmpty ? "" : "?")\(queryText)")
+        var request = HTTPClientRequest(
+            url: "\(endpoint.scheme)://\(target.host)\(signable.encodedPath)\(queryText.isEmpty ? "" : "?")\(queryText)")
         request.method = method
         request.headers.add(name: "host", value: target.host)
         for (name, value) in signable.headers { request.headers.add(name: name, value: value) }

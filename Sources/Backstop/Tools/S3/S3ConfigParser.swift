@@ -15,7 +15,8 @@ enum S3ConfigParser {
         let bucket = reader.nonEmptyString(
             reader.require(fields["bucket"], in: context.node, "\(path).bucket", "the bucket's name"), "\(path).bucket")
         if let bucket, bucket.contains("/") || bucket.contains(" ") {
-            reader.report(fields["bucket"], "\(path).bucket", "'\(bucket)' is not a bucket name; give the name alone, without s3:// or a key")
+            reader.report(
+                fields["bucket"], "\(path).bucket", "'\(bucket)' is not a bucket name; give the name alone, without s3:// or a key")
         }
         let object = parseObject(context)
         let endpoint = fields["endpoint"].flatMap { parseEndpoint($0, context: context) }

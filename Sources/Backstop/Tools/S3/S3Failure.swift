@@ -70,7 +70,8 @@ package struct S3Failure: Sendable {
         case (_, 301), (_, 307):
             advice = "the endpoint redirected the request (HTTP \(status.code)): set region to the bucket's region, or the endpoint"
         case (_, 500...599):
-            advice = "the S3 endpoint failed the request (HTTP \(status.code), service unavailable); check the S3 service, or try again later"
+            advice =
+                "the S3 endpoint failed the request (HTTP \(status.code), service unavailable); check the S3 service, or try again later"
         default:
             advice = "S3 answered HTTP \(status.code)\(code.map { " \($0)" } ?? "")"
         }
@@ -91,7 +92,8 @@ package struct S3Failure: Sendable {
                     "could not connect to \(endpoint): connect timed out", evidence: "\(what): connect to \(endpoint) timed out")
             case .remoteConnectionClosed:
                 return S3Error(
-                    "\(endpoint) closed the connection during \(what): connection closed", evidence: "\(what): connection closed by \(endpoint)")
+                    "\(endpoint) closed the connection during \(what): connection closed",
+                    evidence: "\(what): connection closed by \(endpoint)")
             default:
                 break
             }

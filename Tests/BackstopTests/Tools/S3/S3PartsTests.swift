@@ -37,7 +37,10 @@ import Testing
         var source = S3Source(bucket: "backups", object: .key("k"), region: "eu-central-1", credentials: .standard)
         let aws = try S3Endpoint(source)
         #expect(aws.scheme == "https")
-        #expect(aws.target(bucket: "backups", key: "orders/a b.gz", pathStyle: false) == ("backups.s3.eu-central-1.amazonaws.com", "/orders/a b.gz"))
+        #expect(
+            aws.target(bucket: "backups", key: "orders/a b.gz", pathStyle: false) == (
+                "backups.s3.eu-central-1.amazonaws.com", "/orders/a b.gz"
+            ))
         source.endpoint = "http://127.0.0.1:9000"
         let local = try S3Endpoint(source)
         #expect(local.target(bucket: "backups", key: "orders/a.gz", pathStyle: true) == ("127.0.0.1:9000", "/backups/orders/a.gz"))
@@ -60,7 +63,9 @@ import Testing
         #expect(fromEnvironment.sessionToken == "token")
 
         let shared = try directory.write(
-            "credentials", "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n\n[backup]\naws_access_key_id=AKIDBACKUP\naws_secret_access_key=b\n")
+            "credentials",
+            "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n\n[backup]\naws_access_key_id=AKIDBACKUP\naws_secret_access_key=b\n"
+        )
         let fromProfile = try S3CredentialProvider(
             source: .standard, environment: ["AWS_SHARED_CREDENTIALS_FILE": shared, "AWS_PROFILE": "backup"]
         ).credentials()
@@ -95,7 +100,10 @@ import Testing
 
     /// What each answer must be diagnosed as, from the evidence S3Failure writes.
     @Test(arguments: [
-        (403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.", FailureCause.expiredCredentials),
+        (
+            403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.",
+            FailureCause.expiredCredentials
+        ),
         (403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", .expiredCredentials),
         (400, "ExpiredToken", "The provided token has expired.", .expiredCredentials),
         (403, "AccessDenied", "Access Denied", .permissionDenied),

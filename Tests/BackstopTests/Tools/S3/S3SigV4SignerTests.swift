@@ -46,7 +46,8 @@ import Testing
     ]
 
     @Test(arguments: suite) func theTestSuiteVectorsGiveThePublishedSignatures(vector: Vector) {
-        let headers = SigV4Signer.sign(vector.request, credentials: Self.suiteKey, region: "us-east-1", service: "service", date: Self.suiteDate)
+        let headers = SigV4Signer.sign(
+            vector.request, credentials: Self.suiteKey, region: "us-east-1", service: "service", date: Self.suiteDate)
         let authorization = headers.first { $0.name == "authorization" }?.value
         #expect(
             authorization
