@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BackstopCore
 import Foundation
 
@@ -9,11 +10,16 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
     package var borg: BorgAdapter
     package var s3: S3Adapter
 
-    package init(timeZones: [String: TimeZone], runner: some ProcessRunning, timeout: Duration = .seconds(600)) {
+    /// `http` carries the S3 calls (by default one client for the process that never
+    /// decompresses or follows redirects, see ``S3Client/httpClient``).
+    package init(
+        timeZones: [String: TimeZone], runner: some ProcessRunning, timeout: Duration = .seconds(600),
+        http: HTTPClient = S3Client.httpClient
+    ) {
         files = FileArtifactInspector(timeZones: timeZones)
         restic = ResticAdapter(runner: runner, timeout: timeout)
         borg = BorgAdapter(runner: runner, timeout: timeout)
-        s3 = S3Adapter(timeZones: timeZones)
+        s3 = S3Adapter(timeZones: timeZones, http: http)
     }
 
     private func adapter(for backup: BackupSpec) -> any BackupAdapter {
