@@ -97,6 +97,11 @@ package final class MotoServer: Sendable {
         try put(bucket: bucket, key: key, file: file)
     }
 
+    /// Uploads `count` small objects `prefix0000…` in one go (for listings of many pages).
+    package func putMany(bucket: String, prefix: String, count: Int) throws {
+        try client(["many", bucket, prefix, "\(count)"])
+    }
+
     private func client(_ arguments: [String]) throws {
         try Shell.run(["python3", directory.file("client.py"), endpoint, accessKeyID, secretAccessKey] + arguments)
     }
@@ -127,5 +132,9 @@ package final class MotoServer: Sendable {
             extra = {"ChecksumAlgorithm": "SHA256"} if checksum == "sha256" else {}
             with open(path, "rb") as body:
                 s3.put_object(Bucket=bucket, Key=key, Body=body, **extra)
+        elif command == "many":
+            bucket, prefix, count = sys.argv[5], sys.argv[6], int(sys.argv[7])
+            for index in range(count):
+                s3.put_object(Bucket=bucket, Key="%s%04d" % (prefix, index), Body=b"x")
         """
 }

@@ -99,3 +99,71 @@ enum Memory {
         var value: Int { highest.withLock { $0 } }
     }
 }
+
+/// Listings of many pages and calls that get no answer.
+@Suite struct S3ListingAndTimeoutTests {
+    @Test func aListingOfManyPagesFindsTheNewestObject() async throws {
+        let moto = try await MotoServer.start()
+        try moto.createBucket("backups")
+        let directory = try TemporaryDirectory()
+        try moto.putMany(bucket: "backups", prefix: "orders-", count: 1_003)
+        let backup = try S3AdapterTests.backup(moto, directory: directory, object: .prefix("orders-"))
+        let source = try #require({ if case .s3(let source) = backup.source { source } else { nil } }())
+        let objects = try await S3Adapter().client(for: source).list(prefix: "orders-")
+        #expect(objects.count == 1_003)
+        let artifact = try await S3Adapter().locate(backup, window: nil, now: Date())
+        #expect(artifact?.path == "s3://backups/orders-1002")
+    }
+
+    @Test func anEndpointThatNeverAnswersTimesOut() async throws {
+        let silent = try SilentListener()
+        let directory = try TemporaryDirectory()
+        let id = try directory.write("id", "AKID")
+        let secret = try directory.write("secret", "secret")
+        var backup = BackupSpec(path: "s3://backups/k")
+        backup.source = .s3(
+            S3Source(
+                bucket: "backups", object: .key("k"), endpoint: "http://127.0.0.1:\(silent.port)", region: "us-east-1",
+                credentials: .files(accessKeyID: id, secretAccessKey: secret), pathStyle: true))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = try await #require(throws: InspectionError.self) {
+            try await S3Adapter(timeout: .seconds(1)).locate(backup, window: nil, now: Date())
+        }
+        #expect(clock.now - start < .seconds(10))
+        #expect(error.message.contains("timed out"), "\(error)")
+        #expect(FailureClassifier().classify(output: error.output ?? "")?.cause == .networkTimeout, "\(error)")
+    }
+}
+
+/// A TCP port on 127.0.0.1 that accepts connections (the kernel's backlog does) and never
+/// answers, closed when the test is done with it.
+final class SilentListener: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "could not listen on 127.0.0.1" }
+    }
+
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let descriptor = descriptor
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && listen(descriptor, 16) == 0
+                    && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else { throw SilentListener.Failure() }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
