@@ -167,3 +167,20 @@ final class SilentListener: Sendable {
         close(descriptor)
     }
 }
+
+extension S3ListingAndTimeoutTests {
+    @Test func anUnknownHostIsTargetDown() async throws {
+        let directory = try TemporaryDirectory()
+        let id = try directory.write("id", "AKID")
+        let secret = try directory.write("secret", "secret")
+        var backup = BackupSpec(path: "s3://backups/k")
+        backup.source = .s3(
+            S3Source(
+                bucket: "backups", object: .key("k"), endpoint: "http://backstop-no-such-host.invalid:9000", region: "us-east-1",
+                credentials: .files(accessKeyID: id, secretAccessKey: secret), pathStyle: true))
+        let error = try await #require(throws: InspectionError.self) {
+            try await S3Adapter(timeout: .seconds(5)).locate(backup, window: nil, now: Date())
+        }
+        #expect(FailureClassifier().classify(output: error.output ?? "")?.cause == .targetDown, "\(error) \(error.output ?? "")")
+    }
+}
