@@ -17,6 +17,7 @@ struct AssetParser {
         "restic": ResticConfigParser.parser,
         "borg": BorgConfigParser.parser,
         "pgbackrest": PgBackRestConfigParser.parser,
+        "s3": S3ConfigParser.parser,
     ]
 
     func parse(_ node: Node, scheduleNames: Set<String>) -> Asset? {

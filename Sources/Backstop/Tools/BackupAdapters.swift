@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BackstopCore
 import Foundation
 
@@ -12,14 +13,16 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
     /// Restores into throwaway PostgreSQL clusters (`restore.postgres`).
     package var postgres: PostgresRestore
 
+    /// `http` carries the S3 calls (by default one client for the process that never
+    /// decompresses or follows redirects, see ``S3Client/httpClient``).
     package init(
         timeZones: [String: TimeZone], runner: some ProcessRunning, postgres settings: PostgresSettings = PostgresSettings(),
-        timeout: Duration = .seconds(600)
+        timeout: Duration = .seconds(600), http: HTTPClient = S3Client.httpClient
     ) {
         files = FileArtifactInspector(timeZones: timeZones)
         restic = ResticAdapter(runner: runner, timeout: timeout)
         borg = BorgAdapter(runner: runner, timeout: timeout)
-        s3 = S3Adapter()
+        s3 = S3Adapter(timeZones: timeZones, http: http)
         let binaries = PostgresBinaries(settings: settings)
         pgbackrest = PgBackRestAdapter(runner: runner, binaries: binaries, timeout: timeout)
         postgres = PostgresRestore(runner: runner, binaries: binaries)

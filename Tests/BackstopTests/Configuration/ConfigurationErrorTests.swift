@@ -48,7 +48,7 @@ import Testing
             (15, "assets[2].name", "'bad name!' may only contain letters"),
             (15, "assets[2].schedule", "is required"),
             // An unknown type's other keys cannot be judged: only the type is reported.
-            (16, "assets[2].backup.type", "'tape' is not a supported backup type; supported: borg, files, restic"),
+            (16, "assets[2].backup.type", "'tape' is not a supported backup type; supported: borg, files, pgbackrest, restic, s3"),
             (17, "assets[2].restore.command", "must name a program"),
             (17, "assets[2].restore.timeout", "'soon' is not a duration"),
         ]

@@ -1,0 +1,130 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// One object as a listing or HEAD describes it.
+package struct S3Object: Sendable, Equatable {
+    package var key: String
+    package var size: Int64
+    package var lastModified: Date
+    /// `x-amz-checksum-sha256` (base64) when asked for and stored.
+    package var checksumSHA256: String?
+
+    package init(key: String, size: Int64, lastModified: Date, checksumSHA256: String? = nil) {
+        self.key = key
+        self.size = size
+        self.lastModified = lastModified
+        self.checksumSHA256 = checksumSHA256
+    }
+}
+
+/// One page of ListObjectsV2.
+package struct S3ListPage: Sendable, Equatable {
+    package var objects: [S3Object]
+    /// Set when the listing is truncated: the token for the next page.
+    package var continuationToken: String?
+}
+
+/// Reads S3's XML answers (ListBucketResult, Error) with Foundation's XMLParser.
+package enum S3XML {
+    /// A ListObjectsV2 answer.
+    package static func listPage(_ data: Data) throws(S3Error) -> S3ListPage {
+        let elements = try collect(data, records: "Contents")
+        var objects: [S3Object] = []
+        for record in elements.records {
+            guard let key = record["Key"], let size = record["Size"].flatMap({ Int64($0) }),
+                let modified = record["LastModified"].flatMap(parseISO8601)
+            else {
+                throw S3Error("the S3 listing has an entry without Key, Size or LastModified; is the endpoint an S3 API?")
+            }
+            objects.append(S3Object(key: key, size: size, lastModified: modified))
+        }
+        let truncated = elements.top["IsTruncated"] == "true"
+        let token = truncated ? elements.top["NextContinuationToken"] : nil
+        if truncated, token == nil {
+            throw S3Error("the S3 listing is truncated but gives no NextContinuationToken; the endpoint may not support ListObjectsV2")
+        }
+        return S3ListPage(objects: objects, continuationToken: token)
+    }
+
+    /// An `<Error><Code>…</Code><Message>…</Message></Error>` answer: code and message, or nil
+    /// when the body is not one.
+    package static func error(_ data: Data) -> (code: String, message: String?)? {
+        guard let elements = try? collect(data, records: nil), let code = elements.top["Code"] else { return nil }
+        return (code, elements.top["Message"])
+    }
+
+    /// `2026-11-22T02:30:00.000Z`, with or without fractional seconds.
+    package static func parseISO8601(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    /// `Sun, 22 Nov 2026 02:30:00 GMT` (the Last-Modified header).
+    package static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+
+    /// The text of the root's direct children (`top`) and of the children of each `records`
+    /// element.
+    private static func collect(_ data: Data, records: String?) throws(S3Error) -> (top: [String: String], records: [[String: String]]) {
+        let delegate = Collector(recordName: records)
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        guard parser.parse() else {
+            let detail = String(decoding: data.prefix(200), as: UTF8.self)
+            throw S3Error("the S3 endpoint answered with XML Backstop cannot read: \(detail)")
+        }
+        return (delegate.top, delegate.records)
+    }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        let recordName: String?
+        var top: [String: String] = [:]
+        var records: [[String: String]] = []
+        private var stack: [String] = []
+        private var text = ""
+        private var record: [String: String]?
+
+        init(recordName: String?) {
+            self.recordName = recordName
+        }
+
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            stack.append(elementName)
+            text = ""
+            if stack.count == 2, elementName == recordName { record = [:] }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            if stack.count == 2 {
+                if elementName == recordName, let record {
+                    records.append(record)
+                    self.record = nil
+                } else {
+                    top[elementName] = text
+                }
+            } else if stack.count == 3, record != nil {
+                record?[elementName] = text
+            }
+            stack.removeLast()
+            text = ""
+        }
+    }
+}
