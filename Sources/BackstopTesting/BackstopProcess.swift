@@ -82,6 +82,21 @@ package final class ChildProcess: Sendable {
         await lines.next { $0.contains(text) }
     }
 
+    /// As `waitForLine(containing:)`, giving up (nil) after `limit`, so a line that never comes
+    /// fails the test instead of hanging it.
+    package func waitForLine(containing text: String, within limit: Duration) async -> String? {
+        await withTaskGroup(of: String?.self) { group in
+            group.addTask { await self.waitForLine(containing: text) }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// SIGKILL: no shutdown code runs, as in a power cut or the OOM killer.
     package func kill() {
         _ = Glibc.kill(pid, SIGKILL)
@@ -92,6 +107,15 @@ package final class ChildProcess: Sendable {
     package func terminate() {
         _ = Glibc.kill(pid, SIGTERM)
         reap()
+    }
+
+    /// Waits until it exits on its own (its log closes); returns its exit status as `waitpid` gives it.
+    @discardableResult
+    package func waitForExit() async -> Int32 {
+        while await lines.next() != nil {}
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return status
     }
 
     private func reap() {

@@ -25,13 +25,16 @@ package struct BackstopServices: Sendable {
     package let clock: any WallClock
     package let logger: Logger
 
-    /// Opens the store, rebuilds metrics from it and wires the runner.
+    /// Opens the store, clears leftover restore tests, rebuilds metrics from the store and
+    /// wires the runner.
     /// `observer` sees every run after it is recorded (tests await runs through it).
     package static func make(
         configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
         observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) async throws(StoreError) -> BackstopServices {
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        // Restore tests a killed Backstop left behind must not run on, nor fill the disk.
+        await LeftoverRestores.clear(scratchRoot: configuration.scratchRoot, logger: logger)
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)

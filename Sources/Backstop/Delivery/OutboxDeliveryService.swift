@@ -130,14 +130,8 @@ package final class OutboxDeliveryService: Service, Sendable {
                 logger: logger)
             return
         }
-        try await store.markSending(message.id)
         let started = clock.now
-        let result: Result<ExternalReference?, SinkError>
-        do throws(SinkError) {
-            result = .success(try await sink.deliver(message, incident: incident))
-        } catch {
-            result = .failure(error)
-        }
+        let result = try await send(message, to: sink, incident: incident)
         let seconds = clock.now.timeIntervalSince(started)
         switch result {
         case .success(let reference):
@@ -163,6 +157,30 @@ package final class OutboxDeliveryService: Service, Sendable {
                 metadata: ["error": "\(error.message)", "attempt": "\(attempts)", "retry_at": "\(RFC3339.format(next))"])
             try await store.markRetry(
                 message.id, nextAttemptAt: next, error: error.message, inDoubt: message.inDoubt || error.mayHaveReached)
+        }
+    }
+
+    /// One attempt: the sink's checkpoint (first attempt only), then "sent" recorded with it
+    /// before the request, so a crash from there on leaves the message in doubt and the next
+    /// attempt knows what the sink noted.
+    private func send(
+        _ message: OutboxMessage, to sink: any IncidentSink, incident: Incident
+    ) async throws(StoreError) -> Result<ExternalReference?, SinkError> {
+        var message = message
+        var failure: SinkError?
+        if message.sinkNote == nil {
+            do throws(SinkError) {
+                message.sinkNote = try await sink.checkpoint(message, incident: incident)
+            } catch {
+                failure = error
+            }
+        }
+        try await store.markSending(message.id, note: message.sinkNote)
+        if let failure { return .failure(failure) }
+        do throws(SinkError) {
+            return .success(try await sink.deliver(message, incident: incident))
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// Verifies each schedule's window when it closes (window end plus grace). At start, a window
-/// that closed while Backstop was down and was never verified is verified at once.
+/// that closed while Backstop was down, or whose run shutdown aborted, is verified at once: an
+/// aborted run does not count as having verified its window.
 package struct SchedulerService: Service {
     package let services: BackstopServices
 

@@ -11,6 +11,15 @@ package protocol IncidentSink: Sendable {
     /// earlier delivery to this sink returned. Returns the incident's identity in the sink when
     /// this call created or found it.
     func deliver(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> ExternalReference?
+
+    /// Called before the first request for `message` goes out; what it returns is stored with
+    /// the message before that request ("create sent") and handed back in `message.sinkNote` on
+    /// every attempt, so a retry after a lost answer knows where to look. Nil: nothing to note.
+    func checkpoint(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> String?
+}
+
+extension IncidentSink {
+    package func checkpoint(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> String? { nil }
 }
 
 /// Why a delivery failed, and whether trying again can help.

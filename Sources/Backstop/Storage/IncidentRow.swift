@@ -48,7 +48,8 @@ enum OutboxRow {
         return OutboxMessage(
             id: row["id"], incidentID: row["incident_id"], target: target, action: action, payload: payload,
             createdAt: Date(timeIntervalSince1970: row["created_at"]), state: state, attempts: row["attempts"],
-            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), inDoubt: row["in_doubt"], lastError: row["last_error"])
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), inDoubt: row["in_doubt"], lastError: row["last_error"],
+            sinkNote: row["sink_note"])
     }
 
     static func insert(_ message: OutboxMessage, _ db: Database) throws {

@@ -86,7 +86,7 @@ enum MetricsQueries {
                   (SELECT window_start FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND window_start IS NOT NULL ORDER BY seq LIMIT 1) AS window_start,
                   (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail) AS expected,
                   (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state = 'missing') AS missing
-                FROM runs r WHERE r.seq IN (SELECT MAX(seq) FROM runs WHERE trigger_kind = 'schedule' GROUP BY trigger_detail)
+                FROM runs r WHERE r.seq IN (SELECT MAX(seq) FROM runs WHERE trigger_kind = 'schedule' AND status != 'aborted' GROUP BY trigger_detail)
                 """)
         {
             snapshot.windows[row["schedule"]] = .init(

@@ -157,6 +157,11 @@ enum RecordSchema {
                 try appendOnlyTriggers(db, table: table)
             }
         }
+        migrator.registerMigration("v5 outbox sink notes") { db in
+            // What a sink noted before its first request (Jira: where to look for an issue a
+            // lost answer created); kept across attempts, not part of the record.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
+        }
         return migrator
     }
 

@@ -162,9 +162,11 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
-    package func markSending(_ id: Int64) async throws(StoreError) {
+    package func markSending(_ id: Int64, note: String?) async throws(StoreError) {
         try await write { db in
-            try db.execute(sql: "UPDATE outbox SET in_doubt = 1, attempts = attempts + 1 WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE outbox SET in_doubt = 1, attempts = attempts + 1, sink_note = COALESCE(sink_note, ?) WHERE id = ?",
+                arguments: [note, id])
         }
     }
 

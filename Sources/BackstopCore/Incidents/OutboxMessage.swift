@@ -71,10 +71,14 @@ package struct OutboxMessage: Sendable, Equatable, Codable {
     /// check before creating again.
     package var inDoubt: Bool
     package var lastError: String?
+    /// What the sink noted before the first request went out (``IncidentSink`` `checkpoint`),
+    /// kept across attempts: Jira's is where to look for an issue whose create answer was lost.
+    package var sinkNote: String?
 
     package init(
         id: Int64 = 0, incidentID: String, target: SinkKind, action: OutboxAction, payload: OutboxPayload, createdAt: Date,
-        state: State = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil, inDoubt: Bool = false, lastError: String? = nil
+        state: State = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil, inDoubt: Bool = false, lastError: String? = nil,
+        sinkNote: String? = nil
     ) {
         self.id = id
         self.incidentID = incidentID
@@ -87,5 +91,6 @@ package struct OutboxMessage: Sendable, Equatable, Codable {
         self.nextAttemptAt = nextAttemptAt ?? createdAt
         self.inDoubt = inDoubt
         self.lastError = lastError
+        self.sinkNote = sinkNote
     }
 }

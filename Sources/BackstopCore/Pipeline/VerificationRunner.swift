@@ -62,6 +62,8 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
             let name = outcomes[index].asset
             if let test = restoreTests.first(where: { $0.asset == name }) {
                 outcomes[index].checks.append(test.check)
+            } else if Task.isCancelled, outcomes[index].artifact != nil {
+                outcomes[index].checks.append(.skipped(.restore, "no restore test finished: Backstop was shutting down"))
             } else if outcomes[index].artifact != nil {
                 let configured = assets.first { $0.name == name }?.restore != nil
                 outcomes[index].checks.append(
@@ -145,7 +147,8 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
                         lateness: { produced in schedules[asset.scheduleName]?.isLate(producedAt: produced) ?? false },
                         progress: { progress.hashed(bytes: $0) })
                     progress.finished(asset: asset.name)
-                    return (index, outcome)
+                    // A check cut short by shutdown says nothing about the backup: not recorded.
+                    return Task.isCancelled ? nil : (index, outcome)
                 }
             }
             for _ in 0..<concurrency { addNext() }
@@ -171,7 +174,10 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
             guard let asset = byName[name], let spec = asset.restore,
                 let artifact = outcomes.first(where: { $0.asset == name })?.artifact
             else { continue }
-            results.append(await tester.test(asset: asset, spec: spec, artifact: artifact))
+            let result = await tester.test(asset: asset, spec: spec, artifact: artifact)
+            // A restore killed by our own shutdown is neither passed nor failed: not recorded.
+            guard !Task.isCancelled else { break }
+            results.append(result)
         }
         return results
     }
@@ -179,19 +185,24 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
     // MARK: - Diagnosis
 
     /// Gives every failed backup its cause before the run is recorded, so the record and the
-    /// failure counters carry the cause from the start.
+    /// failure counters carry the cause from the start. Runs in a task of its own: a shutdown
+    /// must not cut the probes short and leave a real failure without its cause.
     private func diagnoseFailures(_ outcomes: inout [VerificationOutcome]) async {
         let byName = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let failed = outcomes.enumerated().filter { $0.element.state.isFailure }
-        let diagnoses = await withTaskGroup(of: (Int, Diagnosis)?.self) { group in
-            for (index, outcome) in failed {
-                guard let asset = byName[outcome.asset] else { continue }
-                group.addTask { (index, await diagnoser.diagnose(outcome, asset: asset)) }
+        guard !failed.isEmpty else { return }
+        let diagnoser = diagnoser
+        let diagnoses = await Task {
+            await withTaskGroup(of: (Int, Diagnosis)?.self) { group in
+                for (index, outcome) in failed {
+                    guard let asset = byName[outcome.asset] else { continue }
+                    group.addTask { (index, await diagnoser.diagnose(outcome, asset: asset)) }
+                }
+                var results: [(Int, Diagnosis)] = []
+                for await result in group { if let result { results.append(result) } }
+                return results
             }
-            var results: [(Int, Diagnosis)] = []
-            for await result in group { if let result { results.append(result) } }
-            return results
-        }
+        }.value
         for (index, diagnosis) in diagnoses { outcomes[index].diagnosis = diagnosis }
     }
 

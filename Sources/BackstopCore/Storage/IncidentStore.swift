@@ -40,7 +40,9 @@ package protocol IncidentStore: Sendable {
     func dueMessages(now: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
     /// Marks that a send is about to start: if the process dies before the outcome is written,
     /// the message is in doubt and the sink checks before creating again.
-    func markSending(_ id: Int64) async throws(StoreError)
+    /// Before the request: the message is in doubt from now on, and `note` (what the sink noted
+    /// before its first request) is kept unless an earlier attempt kept one.
+    func markSending(_ id: Int64, note: String?) async throws(StoreError)
     func markDelivered(_ id: Int64, reference: ExternalReference?, event: IncidentEvent) async throws(StoreError)
     func markRetry(_ id: Int64, nextAttemptAt: Date, error: String, inDoubt: Bool) async throws(StoreError)
     func markDead(_ id: Int64, error: String, event: IncidentEvent, fallback: OutboxMessage?) async throws(StoreError)

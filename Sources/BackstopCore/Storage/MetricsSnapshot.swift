@@ -66,7 +66,7 @@ package struct MetricsSnapshot: Sendable, Equatable {
         }
     }
 
-    /// The latest scheduled run of one schedule's window.
+    /// The latest scheduled run of one schedule that verified its window (aborted runs did not).
     package struct WindowLatest: Equatable, Sendable {
         package var windowStart: Date?
         package var lastRun: Date
@@ -126,6 +126,8 @@ package struct MetricsSnapshot: Sendable, Equatable {
             let ofSchedule = run.outcomes.filter { $0.schedule == schedule }
             let result = run.status == .aborted ? "aborted" : (ofSchedule.contains { $0.state.isFailure } ? "failed" : "healthy")
             windowRuns[ScheduleResult(schedule, result), default: 0] += 1
+            // An aborted run did not verify its window: the window stays unverified.
+            guard run.status != .aborted else { return }
             windows[schedule] = WindowLatest(
                 windowStart: ofSchedule.compactMap(\.window?.start).first,
                 lastRun: run.finishedAt,

@@ -51,4 +51,36 @@ import Testing
         await harness.clock.sleepers(atLeast: 1)
         #expect(try await restarted.store.recentRuns(limit: 10).count == 1)
     }
+
+    /// A scheduled run stopped by shutdown (recorded as aborted) did not verify its window: the
+    /// next start verifies that window again.
+    @Test func aWindowWhoseRunWasAbortedIsVerifiedAgainAtStart() async throws {
+        let harness = try Harness()
+        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        let fifo = harness.directory.file("started.fifo")
+        let mark = harness.directory.file("restored-once")
+        try Shell.run(["mkfifo", fifo])
+        // The first restore blocks until cancelled; the second one passes at once.
+        let restore = """
+            { command: ["sh", "-c", "[ -e \(mark) ] && exit 0; touch \(mark); echo started > \(fifo); sleep 300"], timeout: 10m }
+            """
+        let configuration = try harness.configuration(
+            assets: "  - { name: orders-db, schedule: nightly, backup: { path: backups/*.gz }, restore: \(restore) }")
+        let window = configuration.schedules["nightly"]?.lastClosedWindow(at: harness.clock.now)
+        let services = try await harness.services(configuration)
+        let aborted = Task { try await services.runner.run(VerificationRequest(trigger: .schedule("nightly"), window: window)) }
+        _ = await FIFO.read(fifo)
+        aborted.cancel()
+        #expect(try await aborted.value.status == .aborted)
+        _ = await harness.runs.next()
+
+        let restarted = try await harness.services(configuration)
+        let scheduler = Task { try await SchedulerService(services: restarted).run() }
+        defer { scheduler.cancel() }
+        let redone = try #require(await harness.runs.next())
+        #expect(redone.trigger == .schedule("nightly"))
+        #expect(redone.status == .healthy)
+        #expect(redone.outcome("orders-db")?.window?.start == window?.start)
+        #expect(redone.restoreTests.first?.status == .passed)
+    }
 }

@@ -107,7 +107,7 @@ import Testing
         }
         let issue = try #require(jira.issue("OPS-1"))
         #expect(issue.description == .string(SinkFixtures.report))
-        #expect(issue.comments.map(\.body) == ["Failed again at 03:00"])
+        #expect(issue.comments.map(\.body) == [.string("Failed again at 03:00\n\n`backstop-message:\(SinkFixtures.incidentID):2`")])
         #expect(issue.attachments.count == 1)
     }
 

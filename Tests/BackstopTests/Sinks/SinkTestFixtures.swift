@@ -42,10 +42,10 @@ enum SinkFixtures {
         Unclosed **bold and `code` and a_b_c stay text.
         """
 
-    static func incident(references: [SinkKind: ExternalReference] = [:]) -> Incident {
+    static func incident(id: String = incidentID, references: [SinkKind: ExternalReference] = [:]) -> Incident {
         let opened = Date(timeIntervalSince1970: 1_795_312_800)
         return Incident(
-            id: incidentID, dedupKey: dedupKey, asset: "orders-db", cause: .diskFull, schedule: "nightly", state: .open,
+            id: id, dedupKey: dedupKey, asset: "orders-db", cause: .diskFull, schedule: "nightly", state: .open,
             title: "Backup of orders-db failed: disk_full", summary: "The nightly backup of orders-db failed: the disk is full.",
             openedAt: opened, updatedAt: opened, lastRunID: "run_20261122_0415_abcdef", references: references)
     }

@@ -29,9 +29,44 @@ import Testing
         #expect(recorded.status == .aborted)
         let stored = try #require(try await services.store.run(id: recorded.id))
         #expect(stored.status == .aborted)
+        // Our own kill says nothing about the backup: no failed restore, no failure of unknown cause.
+        #expect(stored.restoreTests.isEmpty)
+        #expect(stored.outcome("orders-db")?.state == .healthy)
+        #expect(stored.outcome("orders-db")?.check(.restore)?.status == .skipped)
+        let text = String(decoding: services.metrics.exposition(), as: UTF8.self)
+        #expect(!text.contains("backstop_backup_failures_total{"), "\(text)")
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(ProcessProbe.isGone(pid))
         #expect(harness.scratchLeftovers.isEmpty)
+    }
+
+    /// SIGTERM to the real `backstop serve` while the scheduler verifies a window: the run is
+    /// recorded as aborted, and the next start verifies that window again.
+    @Test(.timeLimit(.minutes(3))) func aScheduledRunStoppedBySIGTERMIsRedoneAtTheNextStart() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
+            "build the executable first: swift build --build-tests")
+        let installation = try RealRestoreInstallation(
+            script: "[ -e {dir}/restored-once ] && exit 0; touch {dir}/restored-once; echo started > {fifo}; sleep 300")
+        let first = try BackstopProcess(arguments: installation.serve)
+        _ = await FIFO.read(installation.fifo)
+        first.terminate()
+        let store = try installation.store()
+        let aborted = try await store.recentRuns(limit: 10)
+        #expect(aborted.map(\.status) == [.aborted], "\(first.recentLines.joined(separator: "\n"))")
+
+        let second = try BackstopProcess(arguments: installation.serve)
+        let finished = await second.waitForLine(containing: "verification finished", within: .seconds(60))
+        #expect(finished != nil, "the window was not verified again")
+        second.terminate()
+        let runs = try await store.recentRuns(limit: 10)
+        #expect(runs.count == 2, "\(second.recentLines.joined(separator: "\n"))")
+        let latestID = try #require(runs.first).id
+        let latest = try #require(try await store.run(id: latestID))
+        #expect(latest.trigger == .schedule("daily"))
+        #expect(latest.status == .healthy)
+        #expect(latest.outcome("orders-db")?.window?.start == installation.window.start)
+        #expect(latest.restoreTests.first?.status == .passed)
     }
 }
 

@@ -66,4 +66,12 @@ package struct ADFDocument: Sendable, Equatable, Codable {
         // Jira refuses a document without content blocks in some places; an empty paragraph is valid.
         self.content = content.isEmpty ? [.paragraph([])] : content
     }
+
+    /// Every text node's text, in order (marks and structure dropped).
+    var text: String { content.map(\.allText).joined(separator: "\n") }
+}
+
+extension ADFNode {
+    /// This node's text and its children's, in order.
+    fileprivate var allText: String { (text ?? "") + (content ?? []).map(\.allText).joined() }
 }

@@ -50,8 +50,8 @@ struct JiraAPI: Sendable {
     /// The issue with its status, labels and attachments; nil when Jira says it does not exist.
     func issue(_ keyOrID: String) async throws(SinkError) -> JiraIssueSummary? {
         do throws(SinkError) {
-            let response = try await http.expectSuccess(
-                .GET, url(issuePath(keyOrID) + "?fields=status,labels,attachment"), headers: headers, service: Self.service)
+            let query = "?fields=status,labels,attachment&properties=\(JiraIncidentProperty.key)"
+            let response = try await http.expectSuccess(.GET, url(issuePath(keyOrID) + query), headers: headers, service: Self.service)
             return try response.decode(JiraIssueSummary.self, service: Self.service)
         } catch  where error.reason == .notFound {
             return nil
@@ -65,6 +65,14 @@ struct JiraAPI: Sendable {
             fields: ["status", "labels", "attachment"], maxResults: 10,
             reconcileIssues: reconcile.isEmpty ? nil : reconcile.compactMap { Int($0) })
         return try await send(.POST, "/search/jql", json: request).decode(JiraSearchResult.self, service: Self.service).issues
+    }
+
+    /// The key of the newest issue of the configured project the search index has, if any.
+    func newestIssueKey() async throws(SinkError) -> String? {
+        let request = JiraSearchRequest(
+            jql: "project = \(Self.quoted(configuration.project)) ORDER BY created DESC", fields: ["status"], maxResults: 1,
+            reconcileIssues: nil)
+        return try await send(.POST, "/search/jql", json: request).decode(JiraSearchResult.self, service: Self.service).issues.first?.key
     }
 
     func comment(on keyOrID: String, body: JiraRichText) async throws(SinkError) {

@@ -3,10 +3,11 @@ import Foundation
 
 /// Files incidents as Jira issues (Cloud or Data Center, REST v3 or v2).
 ///
-/// Jira has no idempotency keys, so every issue carries a label with the incident id: before
-/// creating, the sink searches for it whenever an earlier attempt may have created the issue.
-/// The search index lags behind writes, so that search is repeated a few times before the sink
-/// concludes there is nothing to find.
+/// Jira has no idempotency keys, so creation is made idempotent by construction: every issue
+/// carries the incident id as a label and as the issue property `backstop.incident`, and
+/// before the first create request the outbox records the project's newest issue key (the
+/// checkpoint). A retry after a lost answer reads the issues numbered after it one by one
+/// through `GET /issue/{key}`, which, unlike search, is exact and never lags.
 package struct JiraSink: IncidentSink {
     package var configuration: JiraConfiguration
     package var http: SinkHTTPClient
@@ -57,7 +58,12 @@ package struct JiraSink: IncidentSink {
         var existing: JiraIssueSummary?
         if let known { existing = try await api.issue(known.id) }
         if existing == nil, message.inDoubt || known == nil {
-            existing = try await find(incident, reconcile: known.map { [$0.id] } ?? [], patient: message.inDoubt)
+            // A hit in the (lagging) index is certain; a miss is not, hence the exact probe.
+            let patient = message.inDoubt && message.sinkNote == nil
+            existing = try await find(incident, reconcile: known.map { [$0.id] } ?? [], patient: patient)
+            if existing == nil, message.inDoubt, let note = message.sinkNote {
+                existing = try await issueCreated(after: note, for: incident)
+            }
         }
         let id: String
         let key: String
@@ -74,7 +80,8 @@ package struct JiraSink: IncidentSink {
                     summary: Self.summary(payload.title, fallback: "Backstop incident \(incident.id)"),
                     description: JiraRichText(
                         markdown: JiraDescription.markdown(payload.markdown, attachment: filename), api: configuration.api),
-                    labels: JiraLabels.all(for: incident, payload: payload)))
+                    labels: JiraLabels.all(for: incident, payload: payload)),
+                properties: [JiraIncidentProperty(value: .init(incident: incident.id))])
             let issue = try await api.createIssue(request)
             (id, key, created) = (issue.id, issue.key, true)
         }
@@ -129,16 +136,23 @@ package struct JiraSink: IncidentSink {
 
     // MARK: Comments and transitions
 
-    /// Comments have no idempotency key in Jira: after an attempt that may have posted this
-    /// one (`inDoubt`), an identical comment already on the issue is taken to be it.
+    /// Comments have no idempotency key in Jira, so each carries its own marker (incident and
+    /// outbox message id) on its last line: after an attempt that may have posted it
+    /// (`inDoubt`), a comment on the issue holding the marker is it, and nothing is posted again.
     private func comment(on issue: ExternalReference, _ message: OutboxMessage) async throws(SinkError) {
         let markdown = message.payload.markdown
         // Jira refuses empty comments; an action without words needs none.
         guard !markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let keyOrID = issue.key ?? issue.id
-        let body = JiraRichText(markdown: markdown, api: configuration.api)
-        if message.inDoubt, try await api.comments(of: keyOrID).contains(body) { return }
+        let marker = Self.commentMarker(message)
+        let body = JiraRichText(markdown: markdown + "\n\n`\(marker)`", api: configuration.api)
+        if message.inDoubt, try await api.comments(of: keyOrID).contains(where: { $0.text.contains(marker) }) { return }
         try await api.comment(on: keyOrID, body: body)
+    }
+
+    /// `backstop-message:<incident>:<outbox message id>`: unique to one comment of one incident.
+    static func commentMarker(_ message: OutboxMessage) -> String {
+        "backstop-message:\(message.incidentID):\(message.id)"
     }
 
     /// Moves the issue through the transition named `name` (or leading to a status of that

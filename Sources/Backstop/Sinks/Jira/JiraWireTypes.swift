@@ -18,6 +18,14 @@ enum JiraRichText: Sendable, Equatable, Codable {
         self = api >= 3 ? .document(MarkdownToADF.document(markdown)) : .plain(markdown)
     }
 
+    /// The words, without formatting: where a comment's marker is looked for.
+    var text: String {
+        switch self {
+        case .document(let document): document.text
+        case .plain(let text): text
+        }
+    }
+
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -37,6 +45,21 @@ struct JiraCreateIssueRequest: Encodable {
     }
 
     var fields: Fields
+    /// Issue properties set with the issue: the incident's own, read back exactly by key.
+    var properties: [JiraIncidentProperty]
+}
+
+/// The issue property `backstop.incident`: `{"incident": "<id>"}`, written when the issue is
+/// created, so an issue is known to be the incident's from the issue alone.
+struct JiraIncidentProperty: Codable {
+    struct Value: Codable, Equatable {
+        var incident: String
+    }
+
+    static let key = "backstop.incident"
+
+    var key: String = Self.key
+    var value: Value
 }
 
 struct JiraKeyReference: Encodable {
@@ -77,9 +100,24 @@ struct JiraIssueSummary: Decodable {
         var attachment: [JiraAttachmentSummary]?
     }
 
+    struct Properties: Decodable {
+        var incident: JiraIncidentProperty.Value?
+
+        private enum CodingKeys: String, CodingKey {
+            case incident = "backstop.incident"
+        }
+    }
+
     var id: String
     var key: String
     var fields: Fields?
+    /// Present when asked for with `properties=backstop.incident`.
+    var properties: Properties?
+
+    /// Whether this issue was created for `incidentID` (its property, else its label says so).
+    func belongs(to incidentID: String) -> Bool {
+        properties?.incident?.incident == incidentID || fields?.labels?.contains(JiraLabels.incident(incidentID)) == true
+    }
 }
 
 /// `GET /issue/{key}?fields=comment`: the comments already on an issue.

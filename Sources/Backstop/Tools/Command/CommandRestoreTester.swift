@@ -34,25 +34,34 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
-        func outcome(_ status: RestoreOutcome.Status, _ evidence: Evidence) -> RestoreOutcome {
-            return RestoreOutcome(
+        let outcome = { (status: RestoreOutcome.Status, evidence: Evidence) -> RestoreOutcome in
+            RestoreOutcome(
                 asset: asset.name, artifactPath: artifact.path, startedAt: started,
                 durationSeconds: (clock.now - begin).seconds, status: status,
                 evidence: evidence)
         }
-
         let scratch: String
         do {
             scratch = try makeScratch(for: asset.name)
         } catch {
             return outcome(.failed, Evidence("cannot create a scratch directory under \(scratchRoot): \(error.localizedDescription)"))
         }
-        defer { removeScratch(scratch) }
+        let result = await test(asset: asset, spec: spec, artifact: artifact, scratch: scratch, outcome: outcome)
+        // Whatever the commands left running (daemonized, `setsid`, a killed group's orphans)
+        // goes before the scratch directory does.
+        await removeScratch(scratch)
+        return result
+    }
 
-        let environment: [String: String]
+    private func test(
+        asset: Asset, spec: RestoreSpec, artifact: Artifact, scratch: String,
+        outcome: (RestoreOutcome.Status, Evidence) -> RestoreOutcome
+    ) async -> RestoreOutcome {
+        var environment: [String: String]
         let artifactPath: String
         do {
             environment = try planning.environment(for: asset.backup)
+            environment[RestoreProcesses.variable] = scratch
             artifactPath = try await planning.stage(artifact, backup: asset.backup, scratch: scratch) ?? artifact.path
         } catch {
             return outcome(.failed, Evidence("could not prepare the restore: \(error.message)", excerpt: error.output))
@@ -101,13 +110,17 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
     }
 
     private func makeScratch(for asset: String) throws -> String {
-        let safe = asset.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
-        let path = "\(scratchRoot)/\(String(safe))-\(UUID().uuidString.prefix(8).lowercased())"
+        let root = scratchRoot.hasSuffix("/") ? String(scratchRoot.dropLast()) : scratchRoot
+        let path = "\(root)/\(ScratchDirectoryName.make(asset: asset).text)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
-    private func removeScratch(_ path: String) {
+    private func removeScratch(_ path: String) async {
+        let killed = await RestoreProcesses.killAll(startedIn: path)
+        if killed > 0 {
+            logger.warning("killed processes the restore test left running", metadata: ["count": "\(killed)", "path": "\(path)"])
+        }
         do {
             // Restores may leave read-only directories behind; make them (and only them) writable.
             ScratchCleanup.makeDirectoriesWritable(under: path)

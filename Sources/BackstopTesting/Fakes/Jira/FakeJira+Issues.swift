@@ -1,3 +1,4 @@
+import BackstopCore
 import Foundation
 import Hummingbird
 
@@ -49,7 +50,8 @@ extension FakeJira {
                 summary: summary,
                 description: fields["description"].flatMap { $0 == .null ? nil : $0 },
                 labels: fields["labels"]?.array?.compactMap(\.string) ?? [], status: status, statusCategory: category, created: Date(),
-                searchesUntilIndexed: searchLag)
+                properties: Self.properties(body["properties"]), searchesUntilIndexed: searchLag,
+                indexedAt: Date().addingTimeInterval(searchDelay.seconds))
             state.nextIssueID += 1
             state.issues.append(issue)
             return issue
@@ -68,8 +70,16 @@ extension FakeJira {
         case .failure(let error):
             return error.response
         case .success(let issue):
-            let selection = JiraFieldSelection(call.request.uri.queryParameters.getAll("fields").map { String($0) }, defaultAll: true)
-            return FakeHTTP.json(.ok, issue.json(baseURL: call.baseURL, version: call.version, fields: selection))
+            let parameters = call.request.uri.queryParameters
+            let selection = JiraFieldSelection(parameters.getAll("fields").map { String($0) }, defaultAll: true)
+            var json = issue.json(baseURL: call.baseURL, version: call.version, fields: selection)
+            // `properties=a,b`: the issue properties asked for, by key, as Jira answers them.
+            let asked = parameters.getAll("properties").flatMap { $0.split(separator: ",") }.map(String.init)
+            if !asked.isEmpty, case .object(var object) = json {
+                object["properties"] = .object(issue.properties.filter { asked.contains($0.key) || asked.contains("*all") })
+                json = .object(object)
+            }
+            return FakeHTTP.json(.ok, json)
         }
     }
 
@@ -103,6 +113,15 @@ extension FakeJira {
             json["created"] = .string(JiraRichText.timestamp(Date()))
             return FakeHTTP.json(.created, .object(json))
         }
+    }
+
+    /// `properties: [{key, value}]` of a create request, by key.
+    static func properties(_ value: JSONValue?) -> [String: JSONValue] {
+        var properties: [String: JSONValue] = [:]
+        for property in value?.array ?? [] {
+            if let key = property["key"]?.string, let value = property["value"] { properties[key] = value }
+        }
+        return properties
     }
 
     /// Rich text must be Atlassian Document Format in v3 and a string in v2.

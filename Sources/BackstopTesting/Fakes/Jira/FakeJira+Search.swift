@@ -1,7 +1,9 @@
+import Foundation
 import Hummingbird
 
 /// JQL search (`/rest/api/3/search/jql`), eventually consistent like Jira's: an issue reaches
-/// the index only after `searchLag` later searches (or ``FakeJira/indexAll()``), unless its id is
+/// the index only after `searchLag` later searches and `searchDelay` (or
+/// ``FakeJira/indexAll()``), unless its id is
 /// passed in `reconcileIssues`, which Jira documents for read-after-write consistency.
 extension FakeJira {
     struct SearchRequest {
@@ -50,9 +52,11 @@ extension FakeJira {
             return Self.errors(.badRequest, messages: ["The nextPageToken is invalid."])
         }
         let pageSize = min(max(request.maxResults, 1), 5_000)
+        let now = Date()
         let visible = state.withLock { state -> [JiraIssue] in
             let found = state.issues.filter { issue in
-                (issue.searchesUntilIndexed == 0 || request.reconcileIssues.contains(issue.id)) && query.matches(issue)
+                let indexed = issue.searchesUntilIndexed == 0 && issue.indexedAt <= now
+                return (indexed || request.reconcileIssues.contains(issue.id)) && query.matches(issue)
             }
             // Every search brings the index one step closer to the issues it has not seen yet.
             for index in state.issues.indices where state.issues[index].searchesUntilIndexed > 0 {

@@ -25,6 +25,9 @@ package final class FakeJira: Sendable {
     package let workflow: [JiraTransition]
     package let initialStatus: String
     package let searchLag: Int
+    /// How long after its creation an issue is missing from search at least (Jira Cloud's index
+    /// lags by seconds under load).
+    package let searchDelay: Duration
     package let maximumAttachmentBytes: Int
     let service: FakeService
     let contract: OpenAPISchemaValidator
@@ -37,11 +40,12 @@ package final class FakeJira: Sendable {
     ///   - workflow: the transitions every issue offers.
     ///   - initialStatus: the status of a new issue.
     ///   - searchLag: how many later search calls miss a new issue before the index has it.
+    ///   - searchDelay: how long search misses a new issue, whatever the number of searches.
     ///   - maximumAttachmentBytes: larger uploads are refused with 413.
     package init(
         authentication: JiraAuthentication, projects: Set<String> = ["OPS"], issueTypes: Set<String> = ["Task", "Bug", "Incident"],
         workflow: [JiraTransition] = JiraTransition.defaultWorkflow, initialStatus: String = "To Do", searchLag: Int = 1,
-        maximumAttachmentBytes: Int = 10 * 1_024 * 1_024
+        searchDelay: Duration = .zero, maximumAttachmentBytes: Int = 10 * 1_024 * 1_024
     ) throws {
         self.authentication = authentication
         self.projects = projects
@@ -49,6 +53,7 @@ package final class FakeJira: Sendable {
         self.workflow = workflow
         self.initialStatus = initialStatus
         self.searchLag = searchLag
+        self.searchDelay = searchDelay
         self.maximumAttachmentBytes = maximumAttachmentBytes
         contract = try OpenAPISchemaValidator.contract(Self.contractFile)
         service = FakeService(respondToFault: Self.faultResponse)
@@ -72,7 +77,10 @@ package final class FakeJira: Sendable {
     /// Makes every issue searchable now, as if the index had caught up.
     package func indexAll() {
         state.withLock { state in
-            for index in state.issues.indices { state.issues[index].searchesUntilIndexed = 0 }
+            for index in state.issues.indices {
+                state.issues[index].searchesUntilIndexed = 0
+                state.issues[index].indexedAt = .distantPast
+            }
         }
     }
 

@@ -84,6 +84,10 @@ package struct JiraIssue: Sendable {
     package var attachments: [JiraAttachment] = []
     package var transitions: [JiraTransitionRecord] = []
     package var created: Date
+    /// Issue properties (entity properties) by key, as set at create.
+    package var properties: [String: JSONValue] = [:]
     /// Search calls still to come before the search index has this issue.
     var searchesUntilIndexed: Int
+    /// When the search index has this issue at the earliest (creation plus the fake's time lag).
+    var indexedAt: Date
 }
