@@ -12,6 +12,9 @@ struct ThrowawayCluster: Sendable {
     let scratch: String
 
     var dataDirectory: String { "\(scratch)/pgdata" }
+    /// The restore test's marker: the postmaster and its children carry it, so whatever
+    /// outlives the test (or a killed Backstop) is found and killed with its scratch.
+    var environment: [String: String] { [RestoreProcesses.variable: scratch] }
     var logFile: String { "\(scratch)/postgresql.log" }
     /// The socket directory: scratch itself. Unix socket paths are limited to 107 bytes.
     var socketDirectory: String { scratch }
@@ -50,7 +53,7 @@ struct ThrowawayCluster: Sendable {
     func stop() async {
         guard FileManager.default.fileExists(atPath: "\(dataDirectory)/postmaster.pid") else { return }
         let argv = binaries.asServerUser + ["\(binDirectory)/pg_ctl", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"]
-        _ = try? await runner.run(argv, workingDirectory: scratch, environment: [:], timeout: .seconds(40), outputLimit: 64 << 10)
+        _ = try? await runner.run(argv, workingDirectory: scratch, environment: environment, timeout: .seconds(40), outputLimit: 64 << 10)
         // pg_ctl could not stop it: end the postmaster directly, so nothing outlives the test.
         if let text = try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8),
             let pid = text.split(separator: "\n").first.flatMap({ Int32($0) }), pid > 0
@@ -65,7 +68,7 @@ struct ThrowawayCluster: Sendable {
         let result: ProcessResult
         do {
             result = try await runner.run(
-                binaries.asServerUser + argv, workingDirectory: scratch, environment: [:], timeout: timeout, outputLimit: 64 << 10)
+                binaries.asServerUser + argv, workingDirectory: scratch, environment: environment, timeout: timeout, outputLimit: 64 << 10)
         } catch {
             throw InspectionError("could not run \((argv[0] as NSString).lastPathComponent): \(error.reason)")
         }
@@ -83,7 +86,7 @@ struct ThrowawayCluster: Sendable {
         let argv = ["\(binDirectory)/\(program)", "-h", socketDirectory, "-p", "5432", "-U", "postgres"] + arguments
         let result: ProcessResult
         do {
-            result = try await runner.run(argv, workingDirectory: scratch, environment: [:], timeout: timeout, outputLimit: 1 << 20)
+            result = try await runner.run(argv, workingDirectory: scratch, environment: environment, timeout: timeout, outputLimit: 1 << 20)
         } catch {
             throw InspectionError("could not run \(program): \(error.reason)")
         }
