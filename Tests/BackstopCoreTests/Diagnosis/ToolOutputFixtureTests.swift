@@ -82,14 +82,17 @@ import Testing
             if diagnosis.cause != .unknown { confidence[right, default: []].append(diagnosis.confidence) }
             if !right {
                 misses.append(
-                    "\(fixture.set) \(fixture.path): expected \(fixture.cause.rawValue), got \(diagnosis.cause.rawValue) (\(diagnosis.rule))")
+                    "\(fixture.set) \(fixture.path): expected \(fixture.cause.rawValue), got \(diagnosis.cause.rawValue) (\(diagnosis.rule))"
+                )
             }
         }
         let mean = { (values: [Double]) in values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         let calibration = String(
             format: "mean confidence: right %.2f (n=%d), wrong %.2f (n=%d)", mean(confidence[true] ?? []), confidence[true]?.count ?? 0,
             mean(confidence[false] ?? []), confidence[false]?.count ?? 0)
-        print([tally.table, calibration, Self.matrix(confusion)].joined(separator: "\n") + "\n" + misses.map { "  miss: \($0)" }.joined(separator: "\n"))
+        print(
+            [tally.table, calibration, Self.matrix(confusion)].joined(separator: "\n") + "\n"
+                + misses.map { "  miss: \($0)" }.joined(separator: "\n"))
         for cause in FailureCause.allCases {
             #expect(tally.rate("cause \(cause.rawValue)") >= 0.7, "\(cause.rawValue)")
         }
@@ -100,7 +103,9 @@ import Testing
     static func matrix(_ confusion: [FailureCause: [FailureCause: Int]]) -> String {
         let causes = FailureCause.allCases
         let cell = { (text: String) in String(repeating: " ", count: max(0, 5 - text.count)) + text }
-        var out = "confusion (rows expected, columns got; " + causes.enumerated().map { "\($0.offset)=\($0.element.rawValue)" }.joined(separator: " ") + ")\n"
+        var out =
+            "confusion (rows expected, columns got; "
+            + causes.enumerated().map { "\($0.offset)=\($0.element.rawValue)" }.joined(separator: " ") + ")\n"
         out += "    " + causes.indices.map { cell(String($0)) }.joined() + "\n"
         for (index, expected) in causes.enumerated() {
             out += cell(String(index)).dropFirst() + causes.map { cell(confusion[expected]?[$0].map(String.init) ?? ".") }.joined() + "\n"
