@@ -2,50 +2,88 @@ import Foundation
 
 /// Classifies tool output into one ``FailureCause`` with the lines that decided it.
 ///
-/// Every line is checked against every rule; the first rule in table order that matches any
-/// line decides (user rules from the configuration come before the built-in table). Lines that
-/// only report success ("Backup successful" printed by a wrapper after a failure) match nothing
-/// and so cannot hide the failure above them.
+/// The output is normalised once (``TextNormalizer``). Each line then casts one vote: its
+/// strongest match, the more specific cause winning on the line itself (``DiagnosisRules/precedence``).
+/// The strongest tier of votes decides when it names one cause; when it names several, a cause
+/// named by the exit code wins, then an earliest root cause over later consequences (target down,
+/// network), then one backed by at least twice as many distinct lines; otherwise the
+/// classifier abstains with `unknown` and names the candidates. Weak (follow-on) lines never decide.
+/// User rules from the configuration are checked first and decide when they match. Lines that
+/// only report success match nothing and so cannot hide the failure above them.
 package struct FailureClassifier: Sendable {
-    package var rules: [DiagnosisRule]
+    package var userRules: [DiagnosisRule]
+    package var builtIn: [DiagnosisRule]
     /// Evidence lines kept per diagnosis.
     package var evidenceLimit = 5
 
+    package var rules: [DiagnosisRule] { userRules + builtIn }
+
     package init(userRules: [DiagnosisRule] = []) {
-        rules = userRules + DiagnosisRules.builtIn
+        self.userRules = userRules
+        builtIn = DiagnosisRules.builtIn
     }
 
-    /// The diagnosis for `output`, or nil when no rule and no exit code says anything.
+    /// Causes that often follow another failure (a server that died of a full disk is down).
+    static let consequences: Set<FailureCause> = [.targetDown, .networkTimeout]
+
+    struct Vote {
+        var rule: DiagnosisRule
+        var text: String
+        var source: Int
+    }
+
+    /// The diagnosis for `output`: a cause, `unknown` with the conflicting candidates when the
+    /// evidence conflicts or is only weak, or nil when no rule and no exit code says anything.
     package func classify(output: String, exitCode: Int? = nil, tool: String? = nil) -> Diagnosis? {
-        let lines = Self.lines(of: output)
-        var decided: (rule: DiagnosisRule, lines: [String])?
-        var otherCauses = Set<FailureCause>()
-        for rule in rules {
-            let matching = lines.filter(rule.matches)
-            guard !matching.isEmpty else { continue }
-            if let decided {
-                // Only other lines pointing elsewhere make the verdict less certain; the deciding
-                // line also matching a more generic rule ("lock timeout" is a timeout) does not.
-                let elsewhere = matching.contains { !decided.lines.contains($0) }
-                if rule.cause != decided.rule.cause && elsewhere { otherCauses.insert(rule.cause) }
-            } else {
-                decided = (rule, matching)
+        let text = TextNormalizer.normalize(output)
+        for rule in userRules {
+            let sources = text.logical.filter { rule.matches($0.text) }.map(\.source)
+            if !sources.isEmpty {
+                return Diagnosis(cause: rule.cause, confidence: rule.confidence, evidence: evidence(sources, in: text), rule: rule.id)
             }
         }
-        let hint = exitCode.flatMap { ExitCodeHints.hint(tool: tool, exitCode: $0) }
-        guard let decided else {
-            guard let hint, let exitCode else { return nil }
-            return Diagnosis(
-                cause: hint.cause, confidence: 0.6, evidence: ["exit code \(exitCode): \(hint.meaning)"], rule: "exit-code")
+        let votes = text.logical.compactMap { line in vote(line) }
+        let hint = exitCode.flatMap { code in ExitCodeHints.hint(tool: tool, exitCode: code).map { (code, $0.cause, $0.meaning) } }
+        let hintLine = hint.map { "exit code \($0.0): \($0.2)" }
+        guard let tier = votes.map(\.rule.strength).max(), tier > .weak else {
+            if let hint, let hintLine {
+                return Diagnosis(cause: hint.1, confidence: 0.6, evidence: [hintLine], rule: "exit-code")
+            }
+            return votes.isEmpty ? nil : abstain(votes, in: text, reason: "only follow-on lines, no reason given:")
         }
-        var confidence = decided.rule.confidence + 0.02 * Double(min(decided.lines.count - 1, 5))
-        if !otherCauses.isEmpty { confidence *= 0.85 }
-        if let hint, hint.cause == decided.rule.cause { confidence += 0.05 }
-        var evidence = Array(Self.unique(decided.lines).prefix(evidenceLimit))
-        if let hint, let exitCode, hint.cause == decided.rule.cause { evidence.append("exit code \(exitCode): \(hint.meaning)") }
+        let top = votes.filter { $0.rule.strength == tier }
+        // Distinct lines per cause: a retry loop printing one error forty times is one witness.
+        var support: [FailureCause: Set<String>] = [:]
+        for vote in top { support[vote.rule.cause, default: []].insert(vote.text) }
+        let ranked = support.sorted { ($0.value.count, rank($0.key)) > ($1.value.count, rank($1.key)) }
+        var decided = ranked[0].key
+        var confidence: Double
+        if ranked.count == 1 {
+            let contested = votes.contains { $0.rule.cause != decided && $0.rule.strength >= .generic }
+            confidence = (tier == .specific ? 0.9 : 0.7) - (contested ? 0.1 : 0) + 0.02 * Double(min(ranked[0].value.count - 1, 3))
+        } else if let hint, support[hint.1] != nil {
+            decided = hint.1
+            confidence = 0.6
+        } else if let root = top.first?.rule.cause, !Self.consequences.contains(root),
+            support.keys.allSatisfy({ $0 == root || Self.consequences.contains($0) })
+        {
+            // The earliest root cause wins over what it caused: a full disk stops the server, and
+            // then the dump cannot connect to it.
+            decided = root
+            confidence = 0.65
+        } else if ranked[0].value.count >= 2 * ranked[1].value.count {
+            confidence = 0.6
+        } else {
+            return abstain(top, in: text, reason: "conflicting evidence:")
+        }
+        let deciding = top.filter { $0.rule.cause == decided }
+        var lines = evidence(deciding.map(\.source), in: text)
+        if let hint, let hintLine, hint.1 == decided {
+            confidence += 0.05
+            lines.append(hintLine)
+        }
         return Diagnosis(
-            cause: decided.rule.cause, confidence: min(0.99, (confidence * 100).rounded() / 100), evidence: evidence,
-            rule: decided.rule.id)
+            cause: decided, confidence: min(0.99, (confidence * 100).rounded() / 100), evidence: lines, rule: deciding[0].rule.id)
     }
 
     /// Like ``classify(output:exitCode:tool:)`` but always answers: `unknown` with the last lines.
@@ -58,11 +96,45 @@ package struct FailureClassifier: Sendable {
     }
 
     static func lines(of output: String) -> [String] {
-        output.split(whereSeparator: \.isNewline).suffix(5_000).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        TextNormalizer.normalize(output).physical
     }
 
-    private static func unique(_ lines: [String]) -> [String] {
-        var seen = Set<String>()
-        return lines.filter { seen.insert($0).inserted }.map { $0.count > 400 ? String($0.prefix(400)) + "…" : $0 }
+    /// A line's one vote: its strongest match; on a tie, the more specific cause.
+    private func vote(_ line: TextNormalizer.Line) -> Vote? {
+        var best: DiagnosisRule?
+        for rule in builtIn where rule.matches(line.text) {
+            guard let current = best else {
+                best = rule
+                continue
+            }
+            if rule.strength > current.strength || (rule.strength == current.strength && rank(rule.cause) > rank(current.cause)) {
+                best = rule
+            }
+        }
+        // A neutral line (cause `unknown`) is claimed by a rule that knows it names no cause.
+        guard let best, best.cause != .unknown else { return nil }
+        return Vote(rule: best, text: line.text, source: line.source)
     }
+
+    /// Higher is more specific (earlier in ``DiagnosisRules/precedence``).
+    private func rank(_ cause: FailureCause) -> Int {
+        DiagnosisRules.precedence.count - (DiagnosisRules.precedence.firstIndex(of: cause) ?? DiagnosisRules.precedence.count)
+    }
+
+    /// `unknown`, naming each candidate cause with the first line that pointed at it.
+    private func abstain(_ votes: [Vote], in text: TextNormalizer.Output, reason: String) -> Diagnosis {
+        var seen = Set<FailureCause>()
+        var lines = [reason]
+        for vote in votes where seen.insert(vote.rule.cause).inserted {
+            lines.append("\(vote.rule.cause.rawValue)? \(Self.clip(text.physical[vote.source]))")
+        }
+        return Diagnosis(cause: .unknown, confidence: 0.3, evidence: lines, rule: "abstain")
+    }
+
+    private func evidence(_ sources: [Int], in text: TextNormalizer.Output) -> [String] {
+        var seen = Set<Int>()
+        return sources.filter { seen.insert($0).inserted }.prefix(evidenceLimit).map { Self.clip(text.physical[$0]) }
+    }
+
+    private static func clip(_ line: String) -> String { line.count > 400 ? String(line.prefix(400)) + "…" : line }
 }

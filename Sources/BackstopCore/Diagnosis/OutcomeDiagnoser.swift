@@ -21,23 +21,28 @@ package struct OutcomeDiagnoser: Sendable {
     private func decide(_ outcome: VerificationOutcome, tool: String?, findings: [ProbeFinding]) -> Diagnosis {
         let report = outcome.toolReport
         let toolCheck = outcome.check(.toolStatus)
+        // When the tool's output is conflicting or only shows follow-on lines, the classifier
+        // abstains; the other sources below may still decide, and if none does, the abstention
+        // (with its candidates) is the answer.
+        var abstained: Diagnosis?
         if let output = toolCheck?.evidence.excerpt ?? report?.output, !output.isEmpty,
             let diagnosis = classifier.classify(output: output, exitCode: report?.exitCode, tool: tool)
         {
-            return diagnosis
+            guard diagnosis.cause == .unknown else { return diagnosis }
+            abstained = diagnosis
         }
         if let restore = outcome.check(.restore), restore.status == .failed {
             let text = [restore.evidence.message, restore.evidence.excerpt ?? ""].joined(separator: "\n")
-            if let diagnosis = classifier.classify(output: text) { return diagnosis }
+            if let diagnosis = classifier.classify(output: text), diagnosis.cause != .unknown { return diagnosis }
         }
         for check in outcome.failedChecks where check.kind != .restore {
             // A tool's own words (restic's, borg's, an S3 error) come first when it printed any.
             if let excerpt = check.evidence.excerpt, check.kind != .toolStatus,
-                let diagnosis = classifier.classify(output: excerpt, tool: tool)
+                let diagnosis = classifier.classify(output: excerpt, tool: tool), diagnosis.cause != .unknown
             {
                 return diagnosis
             }
-            if let diagnosis = classifier.classify(output: check.evidence.message) { return diagnosis }
+            if let diagnosis = classifier.classify(output: check.evidence.message), diagnosis.cause != .unknown { return diagnosis }
         }
         if let checksum = outcome.check(.checksum), checksum.status == .failed, checksum.evidence.actual != nil {
             return Diagnosis(
@@ -57,6 +62,7 @@ package struct OutcomeDiagnoser: Sendable {
         if let code = report?.exitCode, code != 0, let hint = ExitCodeHints.hint(tool: tool, exitCode: code) {
             return Diagnosis(cause: hint.cause, confidence: 0.6, evidence: ["exit code \(code): \(hint.meaning)"], rule: "exit-code")
         }
+        if let abstained { return abstained }
         var evidence = outcome.failedChecks.map { "\($0.kind.rawValue): \($0.evidence.message)" }
         if outcome.state == .missing && (toolCheck?.status ?? .skipped) == .skipped {
             evidence.append("no artifact and no report from the backup tool: check that the backup job is scheduled and ran")

@@ -153,10 +153,11 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
             roles: roles, focus: since, evidence: text, from: since.addingTimeInterval(-correlation.paddingBefore.seconds),
             to: clock.now)
         let diagnosis: Diagnosis
-        if let fromAlert = classifier.classify(output: text.joined(separator: "\n")) {
+        // An abstention (cause unknown) from the alert text lets the logs and the last verification speak.
+        if let fromAlert = classifier.classify(output: text.joined(separator: "\n")), fromAlert.cause != .unknown {
             diagnosis = fromAlert
         } else if let fromLogs = classifier.classify(
-            output: logs.services.flatMap { $0.lines.map(\.text) }.joined(separator: "\n"))
+            output: logs.services.flatMap { $0.lines.map(\.text) }.joined(separator: "\n")), fromLogs.cause != .unknown
         {
             diagnosis = Diagnosis(
                 cause: fromLogs.cause, confidence: fromLogs.confidence * 0.9,
