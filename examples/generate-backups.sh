@@ -15,7 +15,7 @@ hourly=$(date -u -d "$(date -u +%Y-%m-%dT%H):07:00Z" +%s)
 if (( hourly > now_s )); then hourly=$((hourly - 3600)); fi
 nightly_at=$(date -u -d "@$nightly" +%Y-%m-%dT%H:%M:%SZ)
 
-rm -rf "$root" && mkdir -p "$root"/{orders,users,billing,media,analytics,search}
+rm -rf "$root" && mkdir -p "$root"/{orders,users,billing,media,analytics,search,ledger}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 stamp=$(date -u -d "@$nightly" +%Y-%m-%d)
 users_stamp=$(date -u -d "@$hourly" +%Y-%m-%d)
@@ -58,6 +58,17 @@ cat > "$root/analytics/status.json" <<JSON
 JSON
 
 # search-index: nothing at all (a backup that never ran).
+
+# ledger-db: a plain-format pg_dump, restored into a throwaway PostgreSQL cluster and checked with
+# SQL when PostgreSQL's server binaries are installed (missing_dependency otherwise).
+{
+  echo "-- PostgreSQL database dump of ledger"
+  echo "CREATE TABLE entries (id integer PRIMARY KEY, amount numeric NOT NULL, booked_at timestamptz NOT NULL);"
+  echo "COPY entries (id, amount, booked_at) FROM stdin;"
+  for i in $(seq 1 400); do printf '%d\t%d.50\t%s\n' "$i" "$i" "$nightly_at"; done
+  echo '\.'
+} > "$root/ledger/ledger-$stamp.sql"
+(cd "$root/ledger" && sha256sum "ledger-$stamp.sql" > "ledger-$stamp.sql.sha256")
 
 # app-data (restic) and home (borg): real repositories made with the real tools, when this host
 # has them. Without them those two assets show missing_dependency on the board, which is what

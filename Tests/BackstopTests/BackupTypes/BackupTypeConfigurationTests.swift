@@ -97,7 +97,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("type: kopia\nrepository: /x", "backup.type: 'kopia' is not a supported backup type; supported: borg, files, restic"),
+        (
+            "type: kopia\nrepository: /x",
+            "backup.type: 'kopia' is not a supported backup type; supported: borg, files, pgbackrest, restic, s3"
+        ),
         ("type: restic\nrepository: /x", "backup.password_file: is required (or password_command)"),
         ("type: restic\nrepository: /x\npassword_file: /no/such/file", "backup.password_file: cannot read '/no/such/file'"),
         (

