@@ -5,7 +5,9 @@ import Foundation
 import Testing
 
 /// The scenarios every backup type passes with its real tool: the same states, causes,
-/// evidence, restore tests, metrics and exactly one incident as `files` assets get.
+/// evidence, restore tests, metrics and exactly one incident as `files` assets get. `s3` runs
+/// the same scenarios against moto in `S3VerificationTests` (its objects carry the real upload
+/// time, and an object store has no lock); `pgbackrest` in `PgBackRestTests`.
 @Suite(.serialized) struct BackupTypeConformanceTests {
     static let types = ["restic", "borg"]
 

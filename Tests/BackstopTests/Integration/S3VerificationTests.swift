@@ -98,6 +98,24 @@ import Testing
         #expect(exposition.contains(#"backstop_backup_up{asset="orders-dump""#))
     }
 
+    @Test func anObjectMuchSmallerThanItsHistoryFailsItsSize() async throws {
+        let setup = try await Setup()
+        let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
+        try setup.upload(key, rows: 20_000)
+        let assets = setup.asset(extra: "size: { max_change: 50% }")
+        let (first, _) = try await setup.run(assets)
+        #expect(first.outcome("orders-dump")?.state == .healthy)
+        // The backup job rewrote tonight's object with a fraction of the data.
+        try setup.upload(key, rows: 200)
+        setup.harness.clock.advance(by: 60)
+        let (second, services) = try await setup.run(assets)
+        let outcome = try #require(second.outcome("orders-dump"))
+        #expect(outcome.state == .failed)
+        #expect(outcome.check(.size)?.evidence.message.contains("against the median") == true, "\(outcome.checks)")
+        await services.triage.triage(second)
+        #expect(try await services.store.incidents(limit: 10, openOnly: true).count == 1)
+    }
+
     @Test func theChecksumStoredWithTheObjectIsCompared() async throws {
         let setup = try await Setup()
         let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
