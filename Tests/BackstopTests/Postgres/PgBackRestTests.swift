@@ -41,16 +41,22 @@ import Testing
 
     @Test func aHealthyBackupRestoresRecoversAndAnswersTheQueries() async throws {
         let fixture = try await PgBackRestFixture.start()
-        let label = try fixture.backup()
+        try fixture.backup()
         try fixture.archiveMoreWAL(2)
-        let (outcome, incidents) = try await verify(fixture, assets: Self.asset(fixture, validate: Self.healthyQueries))
+        // The newest backup is an incremental one on top of the full: rows added in between
+        // must come back (2,000 + 2 × 10 + 500), which only a restore of the whole chain gives.
+        try fixture.addOrders(500)
+        let label = try fixture.backup(type: "incr")
+        #expect(label.hasSuffix("I"))
+        let queries = Self.healthyQueries + ["SELECT count(*) = 2520 FROM orders"]
+        let (outcome, incidents) = try await verify(fixture, assets: Self.asset(fixture, validate: queries))
         #expect(outcome.state == .healthy, "\(outcome.failedChecks.map(\.evidence))")
         #expect(outcome.artifact?.reference == label)
         #expect(outcome.check(.checksum)?.evidence.message.contains("without errors") == true)
         #expect(outcome.check(.walArchive)?.status == .passed)
         let restore = try #require(outcome.check(.restore))
         #expect(restore.status == .passed)
-        #expect(restore.evidence.message.contains("passed 2 validation queries"))
+        #expect(restore.evidence.message.contains("passed 3 validation queries"))
         #expect(restore.evidence.message.contains("recovered in"))
         #expect(incidents.isEmpty)
     }
