@@ -146,10 +146,10 @@ package struct PostgresRestore: Sendable {
 }
 
 /// Reading what a validation query returned.
-enum SQLValidation {
+package enum SQLValidation {
     /// nil when the output is one row whose first column is true or a non-zero number;
     /// otherwise what is wrong with it, for the evidence.
-    static func problem(with output: String) -> String? {
+    package static func problem(with output: String) -> String? {
         let rows = output.split(separator: "\n", omittingEmptySubsequences: true)
         guard rows.count == 1, let row = rows.first else { return "returned \(rows.count) rows, expected exactly one" }
         let first = String(row.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
