@@ -1,39 +1,41 @@
 import BackstopCore
 import Foundation
-import Prometheus
 
-/// Incident, recovery and outbox metrics: rebuilt from the store after every triage and
-/// delivery, so they agree with the ledger and survive restarts. Sink call counters count this
-/// process's calls (Prometheus' `rate()` handles their reset on restart).
+/// Incident, recovery, outbox and intake values. Ledger counts are rebuilt from the store after
+/// every triage and delivery, so they agree with the ledger and survive restarts. Sink call
+/// counters and rejected notifications count this process's calls (Prometheus' `rate()`
+/// handles their reset on restart).
+struct IncidentCounts {
+    var opened: [String: Int] = [:]
+    var recoveryAttempts: [IncidentMetricsSnapshot.RecoveryKey: Int] = [:]
+    var resolutions = HistogramCounts(bounds: MetricNames.incidentResolutionBuckets)
+    var lastResolutionSeq: Int64 = 0
+    var open = 0
+    var meanTimeToResolve = 0.0
+    var outbox = OutboxStatus()
+    var notifications = ["firing": 0, "resolved": 0, "rejected": 0]
+    var deliveries: [String: Int] = [:]
+    /// By sink and reason.
+    var deliveryFailures: [[String]: Int] = [:]
+}
+
 extension BackstopMetrics {
     /// Reads the ledger's counts and the outbox's state from the store.
     package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
-        let after = state.withLock { $0.lastResolutionSeq }
+        let after = state.withLock { $0.incidents.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
         state.withLock { state in
-            let old = state.incidents
-            for (cause, count) in next.opened {
-                counter(MetricNames.incidentsOpened, ["cause": cause, "sink": incidentSink]).increment(
-                    by: Int64(count - (old.opened[cause] ?? 0)))
+            // Counts only grow; merging keeps a series that a racing older read lacks.
+            state.incidents.opened.merge(next.opened) { $1 }
+            state.incidents.recoveryAttempts.merge(next.recoveryAttempts) { $1 }
+            for resolution in next.resolutions where resolution.seq > state.incidents.lastResolutionSeq {
+                state.incidents.resolutions.record(resolution.seconds)
+                state.incidents.lastResolutionSeq = resolution.seq
             }
-            for (key, count) in next.recoveryAttempts {
-                counter(MetricNames.recoveryAttempts, ["cause": key.cause, "result": key.result])
-                    .increment(by: Int64(count - (old.recoveryAttempts[key] ?? 0)))
-            }
-            let histogram = resolutionHistogram()
-            for resolution in next.resolutions where resolution.seq > state.lastResolutionSeq {
-                histogram.record(resolution.seconds)
-                state.lastResolutionSeq = resolution.seq
-            }
-            gauge(MetricNames.incidentsOpen, [:]).set(Double(next.open))
-            gauge(MetricNames.meanTimeToResolve, [:]).set(next.meanTimeToResolve ?? 0)
-            gauge(MetricNames.outboxPending, [:]).set(Double(next.outbox.pending))
-            gauge(MetricNames.outboxOldestAge, [:]).set(next.outbox.oldestPendingAge)
-            gauge(MetricNames.outboxDead, [:]).set(Double(next.outbox.dead))
-            var kept = next
-            kept.resolutions = []
-            state.incidents = kept
-            state.exposition = render()
+            state.incidents.open = next.open
+            state.incidents.meanTimeToResolve = next.meanTimeToResolve ?? 0
+            state.incidents.outbox = next.outbox
+            rerenderIncidents(&state)
         }
     }
 
@@ -41,51 +43,66 @@ extension BackstopMetrics {
     package func recordDelivery(_ outcome: DeliveryOutcome) {
         state.withLock { state in
             if let failure = outcome.failure {
-                counter(MetricNames.sinkFailures, ["sink": outcome.sink.rawValue, "reason": failure.rawValue]).increment()
+                state.incidents.deliveryFailures[[outcome.sink.rawValue, failure.rawValue], default: 0] += 1
             } else {
-                counter(MetricNames.sinkDeliveries, ["sink": outcome.sink.rawValue]).increment()
+                state.incidents.deliveries[outcome.sink.rawValue, default: 0] += 1
             }
-            state.exposition = render()
+            rerenderIncidents(&state)
         }
     }
 
-    func preCreateIncidentSeries() {
-        for name in [
-            MetricNames.incidentsOpen, MetricNames.meanTimeToResolve, MetricNames.outboxPending, MetricNames.outboxOldestAge,
-            MetricNames.outboxDead,
-        ] {
-            gauge(name, [:]).set(0.0)
-        }
-        for status in ["firing", "resolved", "rejected"] {
-            counter(MetricNames.alertmanagerNotifications, ["status": status]).increment(by: Int64(0))
-        }
-        _ = resolutionHistogram()
-    }
-
-    private func resolutionHistogram() -> ValueHistogram {
-        registry.makeValueHistogram(
-            descriptor: Self.descriptor(MetricNames.incidentResolution), labels: [], buckets: MetricNames.incidentResolutionBuckets)
-    }
-}
-
-/// Alertmanager intake.
-extension BackstopMetrics {
     /// Accepted notifications from the record (at start); rejected ones were never recorded and
     /// are counted by this process only.
     package func loadNotifications(_ counts: [String: Int]) {
         state.withLock { state in
-            for status in ["firing", "resolved"] {
-                let counter = counter(MetricNames.alertmanagerNotifications, ["status": status])
-                counter.increment(by: Int64(counts[status] ?? 0))
-            }
-            state.exposition = render()
+            for status in ["firing", "resolved"] { state.incidents.notifications[status, default: 0] += counts[status] ?? 0 }
+            rerenderNotifications(&state)
         }
     }
 
     package func recordNotification(status: String) {
         state.withLock { state in
-            counter(MetricNames.alertmanagerNotifications, ["status": status]).increment()
-            state.exposition = render()
+            state.incidents.notifications[status, default: 0] += 1
+            rerenderNotifications(&state)
         }
+    }
+
+    func rerenderIncidents(_ state: inout State) {
+        let counts = state.incidents
+        var writer = ExpositionWriter()
+        writer.begin(MetricNames.incidentsOpened, .counter)
+        writer.sortedSamples(counts.opened.map { ([("cause", $0.key), ("sink", incidentSink)], .int($0.value)) })
+        writer.end()
+        writer.begin(MetricNames.recoveryAttempts, .counter)
+        writer.sortedSamples(counts.recoveryAttempts.map { ([("cause", $0.key.cause), ("result", $0.key.result)], .int($0.value)) })
+        writer.end()
+        writer.begin(MetricNames.incidentResolution, .histogram)
+        writer.histogram(counts.resolutions)
+        writer.end()
+        for (metric, value) in [
+            (MetricNames.incidentsOpen, Double(counts.open)), (MetricNames.meanTimeToResolve, counts.meanTimeToResolve),
+            (MetricNames.outboxPending, Double(counts.outbox.pending)), (MetricNames.outboxOldestAge, counts.outbox.oldestPendingAge),
+            (MetricNames.outboxDead, Double(counts.outbox.dead)),
+        ] {
+            writer.begin(metric, .gauge)
+            writer.sample([], .double(value))
+            writer.end()
+        }
+        writer.begin(MetricNames.sinkDeliveries, .counter)
+        writer.sortedSamples(counts.deliveries.map { ([("sink", $0.key)], .int($0.value)) })
+        writer.end()
+        writer.begin(MetricNames.sinkFailures, .counter)
+        writer.sortedSamples(counts.deliveryFailures.map { ([("reason", $0.key[1]), ("sink", $0.key[0])], .int($0.value)) })
+        writer.end()
+        state.cache.replace(writer.families)
+    }
+
+    /// Only the intake family: notifications arrive thousands a second in a storm.
+    func rerenderNotifications(_ state: inout State) {
+        var writer = ExpositionWriter()
+        writer.begin(MetricNames.alertmanagerNotifications, .counter)
+        writer.sortedSamples(state.incidents.notifications.map { ([("status", $0.key)], .int($0.value)) })
+        writer.end()
+        state.cache.replace(writer.families)
     }
 }

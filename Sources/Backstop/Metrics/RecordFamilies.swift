@@ -1,0 +1,135 @@
+import BackstopCore
+
+/// Renders the families that come from the record (per asset, per schedule) straight from a
+/// ``MetricsSnapshot``, as node_exporter renders from state: one pass over the assets in sample
+/// order, no registry and no sorting of rendered lines.
+///
+/// Which series exist is part of the contract with alerts and dashboards: configured assets
+/// have their counters at 0 from the start (so `rate()` and `increase()` work from the first
+/// failure); counters of assets no longer configured stay (counters never vanish while the
+/// record has them); the per-asset gauges exist only for configured assets that were verified.
+struct RecordFamilies {
+    /// Configured assets and the checks that exist for their backup type.
+    let configured: [String: Set<CheckKind>]
+    let schedules: [String]
+
+    init(assets: [Asset], schedules: [String]) {
+        var configured: [String: Set<CheckKind>] = [:]
+        for asset in assets {
+            configured[asset.name] = Set(CheckKind.allCases.filter { $0.applies(to: asset.backup.source) })
+        }
+        self.configured = configured
+        self.schedules = schedules
+    }
+
+    /// Checks in sample order (by their label value).
+    private static let checkOrder: [CheckKind] = {
+        let byValue = Dictionary(uniqueKeysWithValues: CheckKind.allCases.map { ($0.rawValue, $0) })
+        return LabelOrder.sorted(byValue.keys).compactMap { byValue[$0] }
+    }()
+
+    func render(_ snapshot: MetricsSnapshot, restoreDurations: HistogramCounts, into writer: inout ExpositionWriter) {
+        var checksOf: [String: [CheckKind: MetricsSnapshot.Counts]] = [:]
+        for (key, counts) in snapshot.checks { checksOf[key.asset, default: [:]][key.check] = counts }
+        var causesOf: [String: [String: Int]] = [:]
+        for (key, count) in snapshot.backupFailures { causesOf[key.asset, default: [:]][key.cause] = count }
+        var names = Set(configured.keys)
+        names.formUnion(checksOf.keys)
+        names.formUnion(causesOf.keys)
+        names.formUnion(snapshot.restoreTests.keys)
+        let assets = LabelOrder.sorted(names)
+        // Gauges describe the current configuration: only configured assets that were verified.
+        let verified = assets.compactMap { name in
+            snapshot.assets[name].flatMap { configured[name] != nil ? (name, $0) : nil }
+        }
+
+        func gauge(
+            _ metric: (String, String), _ rows: [(String, MetricsSnapshot.AssetLatest)], _ value: (MetricsSnapshot.AssetLatest) -> Double?
+        ) {
+            writer.begin(metric, .gauge)
+            for (asset, latest) in rows {
+                if let value = value(latest) { writer.sample([("asset", asset)], .double(value)) }
+            }
+            writer.end()
+        }
+
+        writer.begin(MetricNames.backupFailures, .counter)
+        for asset in assets {
+            guard let causes = causesOf[asset] else { continue }
+            for cause in LabelOrder.sorted(causes.keys) {
+                writer.sample([("asset", asset), ("cause", cause)], .int(causes[cause] ?? 0))
+            }
+        }
+        writer.end()
+        gauge(MetricNames.lastSuccess, verified) { $0.lastSuccess?.timeIntervalSince1970 }
+        gauge(MetricNames.lastVerification, verified) { $0.lastVerification.timeIntervalSince1970 }
+        gauge(MetricNames.sizeBytes, verified) { $0.sizeBytes.map(Double.init) }
+        writer.begin(MetricNames.backupUp, .gauge)
+        for (asset, latest) in verified {
+            writer.sample([("asset", asset), ("schedule", latest.schedule)], .double(latest.up ? 1 : 0))
+        }
+        writer.end()
+
+        let countParts: [((String, String), KeyPath<MetricsSnapshot.Counts, Int>)] = [
+            (MetricNames.checkFailures, \.failures), (MetricNames.checks, \.total),
+        ]
+        for (metric, value) in countParts {
+            writer.begin(metric, .counter)
+            for asset in assets {
+                let counts = checksOf[asset] ?? [:]
+                let applicable = configured[asset] ?? []
+                for check in Self.checkOrder where applicable.contains(check) || counts[check] != nil {
+                    writer.sample([("asset", asset), ("check", check.rawValue)], .int(counts[check]?[keyPath: value] ?? 0))
+                }
+            }
+            writer.end()
+        }
+        writer.begin(MetricNames.checksumBytes, .counter)
+        writer.sample([], .int(Int(snapshot.checksumBytes)))
+        writer.end()
+        writer.begin(MetricNames.checksumFailures, .counter)
+        for asset in assets {
+            let checksum = checksOf[asset]?[.checksum]
+            guard configured[asset] != nil || checksum != nil else { continue }
+            writer.sample([("asset", asset)], .int(checksum?.failures ?? 0))
+        }
+        writer.end()
+
+        writer.begin(MetricNames.restoreDuration, .histogram)
+        writer.histogram(restoreDurations)
+        writer.end()
+        gauge(MetricNames.restoreLastDuration, verified) { $0.lastRestoreDuration }
+        let restoreParts: [((String, String), KeyPath<MetricsSnapshot.Counts, Int>)] = [
+            (MetricNames.restoreTestFailures, \.failures), (MetricNames.restoreTests, \.total),
+        ]
+        for (metric, value) in restoreParts {
+            writer.begin(metric, .counter)
+            for asset in assets where configured[asset] != nil || snapshot.restoreTests[asset] != nil {
+                writer.sample([("asset", asset)], .int(snapshot.restoreTests[asset]?[keyPath: value] ?? 0))
+            }
+            writer.end()
+        }
+        renderWindows(snapshot, into: &writer)
+    }
+
+    private func renderWindows(_ snapshot: MetricsSnapshot, into writer: inout ExpositionWriter) {
+        let windows = LabelOrder.sorted(snapshot.windows.keys).compactMap { name in snapshot.windows[name].map { (name, $0) } }
+        let parts: [((String, String), (MetricsSnapshot.WindowLatest) -> Double)] = [
+            (MetricNames.windowExpected, { Double($0.expected) }),
+            (MetricNames.windowLastRun, { $0.lastRun.timeIntervalSince1970 }),
+            (MetricNames.windowMissing, { Double($0.missing) }),
+        ]
+        for (metric, value) in parts {
+            writer.begin(metric, .gauge)
+            for (schedule, window) in windows { writer.sample([("schedule", schedule)], .double(value(window))) }
+            writer.end()
+        }
+        var runs = snapshot.windowRuns
+        for schedule in schedules {
+            for result in ["healthy", "failed"] { runs[MetricsSnapshot.ScheduleResult(schedule, result), default: 0] += 0 }
+        }
+        writer.begin(MetricNames.windowRuns, .counter)
+        writer.sortedSamples(runs.map { ([("result", $0.key.result), ("schedule", $0.key.schedule)], .int($0.value)) })
+        writer.end()
+    }
+}
