@@ -23,7 +23,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         }
         print(
             "\(options.config) is valid: \(configuration.assets.count) assets on \(configuration.schedules.count) schedules, store \(configuration.sqlitePath)"
-                + (configuration.web.map { "; web configuration: \($0.tls == nil ? "plain HTTP" : "TLS"), \($0.basicAuthUsers.count) basic-auth users" } ?? "")
+                + (configuration.web.map {
+                    "; web configuration: \($0.tls == nil ? "plain HTTP" : "TLS"), \($0.basicAuthUsers.count) basic-auth users"
+                } ?? "")
         )
     }
 }

@@ -13,7 +13,9 @@ package enum WebConfigurationLoader {
         } catch {
             throw ConfigurationError(
                 file: path,
-                problems: [.init(line: nil, column: nil, keyPath: "", message: "cannot read the web configuration: \(error.localizedDescription)")])
+                problems: [
+                    .init(line: nil, column: nil, keyPath: "", message: "cannot read the web configuration: \(error.localizedDescription)")
+                ])
         }
         let text = try ConfigurationLoader.decodeUTF8(data, file: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -25,7 +27,8 @@ package enum WebConfigurationLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigurationError(file: file, problems: [.init(line: nil, column: nil, keyPath: "", message: "not valid YAML: \(error)")])
+            throw ConfigurationError(
+                file: file, problems: [.init(line: nil, column: nil, keyPath: "", message: "not valid YAML: \(error)")])
         }
         let reader = ConfigReader(file: file)
         let configuration = WebConfigurationParser(reader: reader, baseDirectory: baseDirectory).parse(root)
@@ -152,7 +155,8 @@ struct WebConfigurationParser {
             guard let normalized = Self.bcryptHash(hash) else {
                 reader.report(
                     value, path,
-                    #"is not a bcrypt hash ($2y$, $2b$ or $2a$, cost 04–31, 60 characters); make one with `htpasswd -nBC 10 "" | tr -d ':\n'`"#)
+                    #"is not a bcrypt hash ($2y$, $2b$ or $2a$, cost 04–31, 60 characters); make one with `htpasswd -nBC 10 "" | tr -d ':\n'`"#
+                )
                 continue
             }
             users[name] = normalized

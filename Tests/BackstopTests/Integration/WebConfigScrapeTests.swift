@@ -102,7 +102,8 @@ import Testing
         try await client.shutdown()
     }
 
-    static func get(_ url: String, client: HTTPClient, user: String?, password: String?) async throws -> (status: Int, challenges: [String]) {
+    static func get(_ url: String, client: HTTPClient, user: String?, password: String?) async throws -> (status: Int, challenges: [String])
+    {
         var request = HTTPClientRequest(url: url)
         if let user, let password {
             request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())

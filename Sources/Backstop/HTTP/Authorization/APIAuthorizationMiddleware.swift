@@ -59,7 +59,8 @@ struct APIAuthorizationMiddleware<Context: RequestContext>: RouterMiddleware {
     private func authorize(_ header: String?, _ role: APIRole, request: Request, webhookRoute: Bool) async throws {
         if let basicAuth, BasicAuthVerifier.isBasic(header), let user = await basicAuth.user(authorization: header) {
             guard APIRole.read.grants(role) else {
-                logger.info("refused a basic-auth user on a route beyond read", metadata: ["user": "\(user)", "path": "\(request.uri.path)"])
+                logger.info(
+                    "refused a basic-auth user on a route beyond read", metadata: ["user": "\(user)", "path": "\(request.uri.path)"])
                 throw HTTPError(
                     .forbidden,
                     message: "the basic-auth user '\(user)' of the web configuration has role read; this route needs \(role.rawValue) "
