@@ -1,5 +1,6 @@
 import BackstopCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -8,8 +9,9 @@ import ServiceLifecycle
 ///
 /// `runBackgroundServices: false` leaves only the HTTP routes, for tests that drive triage and
 /// delivery step by step (HummingbirdTesting runs an application's services in every mode).
+/// `server` is plain HTTP/1.1, or TLS from the web configuration (`serve` builds it).
 package func buildApplication(
-    services: BackstopServices, runScheduler: Bool = true, runBackgroundServices: Bool = true
+    services: BackstopServices, runScheduler: Bool = true, runBackgroundServices: Bool = true, server: HTTPServerBuilder = .http1()
 ) -> some ApplicationProtocol {
     let processor = EventProcessor(services: services)
     let router = Router()
@@ -19,6 +21,7 @@ package func buildApplication(
         APIAuthorizationMiddleware(
             access: services.configuration.api,
             webhook: services.configuration.webhook.map { WebhookAuthenticator(expected: $0.credentials) },
+            basicAuth: services.configuration.web.map { BasicAuthVerifier(users: $0.basicAuthUsers) },
             logger: services.logger, rejectedAlert: { metrics.recordNotification(status: "rejected") }))
     MetricsController(metrics: services.metrics).addRoutes(to: router)
     HealthController(services: services).addRoutes(to: router)
@@ -41,6 +44,7 @@ package func buildApplication(
     }
     return Application(
         router: router,
+        server: server,
         configuration: .init(
             address: .hostname(services.configuration.listenHost, port: services.configuration.listenPort), serverName: "backstop"),
         services: background,

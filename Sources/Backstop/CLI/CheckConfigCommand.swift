@@ -9,8 +9,13 @@ struct CheckConfigCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp("Also validate this exporter-toolkit web configuration, as serve would load it.", valueName: "file"))
+    var webConfigFile: String?
+
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(webConfigFile: webConfigFile)
         // A missing tool does not make the file invalid, but every run of that asset would
         // fail with missing_dependency: say so now.
         for missing in ToolAvailability.missingTools(for: configuration.assets) {
@@ -18,6 +23,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         }
         print(
             "\(options.config) is valid: \(configuration.assets.count) assets on \(configuration.schedules.count) schedules, store \(configuration.sqlitePath)"
+                + (configuration.web.map {
+                    "; web configuration: \($0.tls == nil ? "plain HTTP" : "TLS"), \($0.basicAuthUsers.count) basic-auth users"
+                } ?? "")
         )
     }
 }

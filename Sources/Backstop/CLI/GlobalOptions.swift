@@ -29,9 +29,12 @@ package struct GlobalOptions: ParsableArguments {
     }
 
     /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
-    package func loadConfiguration() throws -> Configuration {
+    /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`.
+    package func loadConfiguration(webConfigFile: String? = nil) throws -> Configuration {
         do {
-            return try ConfigurationLoader.load(path: config)
+            var web: WebConfiguration?
+            if let webConfigFile { web = try WebConfigurationLoader.load(path: webConfigFile) }
+            return try ConfigurationLoader.load(path: config, web: web)
         } catch {
             printError(error.description)
             throw ExitCode(2)

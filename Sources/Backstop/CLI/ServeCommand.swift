@@ -1,5 +1,7 @@
 import ArgumentParser
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 
@@ -15,11 +17,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Listen address, overriding the configuration's listen.", valueName: "host:port"))
     var listen: String?
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Prometheus exporter-toolkit web configuration (TLS, basic-auth users), replacing the configuration's web_config_file.",
+            valueName: "file"))
+    var webConfigFile: String?
+
     @Flag(help: "Record and log retries and incident deliveries as what would be done, without running or sending them.")
     var dryRun = false
 
     func run() async throws {
-        var configuration = try options.loadConfiguration()
+        var configuration = try options.loadConfiguration(webConfigFile: webConfigFile)
         if dryRun { configuration.dryRun = true }
         if let listen {
             guard let address = ListenAddress.parse(listen) else {
@@ -28,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.listenHost = address.host
             configuration.listenPort = address.port
         }
-        if let problem = configuration.api.listenProblem(host: configuration.listenHost) {
+        if let problem = configuration.api.listenProblem(host: configuration.listenHost, web: configuration.web) {
             throw ValidationError("--listen: \(problem)")
         }
         let logger = options.makeLogger()
@@ -37,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
             "starting backstop",
             metadata: [
                 "version": "\(BackstopVersion.version)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
+                "tls": "\(configuration.web?.tls != nil)",
                 "assets": "\(configuration.assets.count)", "store": "\(configuration.sqlitePath)",
                 "incidents": "\(configuration.incidents.sink?.rawValue ?? "ledger only")", "dry_run": "\(configuration.dryRun)",
             ])
@@ -46,14 +56,24 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["asset": "\(missing.asset)", "tool": "\(missing.tool)"])
         }
         logAccess(configuration, logger: logger)
-        let app = buildApplication(services: services)
+        let server = try configuration.web?.tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: $0.serverConfiguration) }
+        let app = buildApplication(services: services, server: server ?? .http1())
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     /// Says at start who may call the API; names tokens and roles, never the tokens themselves.
     private func logAccess(_ configuration: Configuration, logger: Logger) {
         let listen = "\(configuration.listenHost):\(configuration.listenPort)"
-        if !configuration.api.tokens.isEmpty {
+        if let web = configuration.web, web.authenticatesClients {
+            // User names only: the hashes stay out of the log.
+            logger.info(
+                "the HTTP API requires credentials: basic-auth users (role read) or client certificates, and api.tokens",
+                metadata: [
+                    "basic_auth_users": "\(web.basicAuthUsers.keys.sorted().joined(separator: ", "))",
+                    "client_auth": "\(web.tls?.clientAuth.rawValue ?? WebTLS.ClientAuth.none.rawValue)",
+                    "tokens": "\(configuration.api.tokens.map(\.description).joined(separator: ", "))",
+                ])
+        } else if !configuration.api.tokens.isEmpty {
             logger.info(
                 "the HTTP API requires bearer tokens",
                 metadata: ["tokens": "\(configuration.api.tokens.map(\.description).joined(separator: ", "))"])

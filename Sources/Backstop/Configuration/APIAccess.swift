@@ -49,11 +49,12 @@ package struct APIAccess: Sendable, Equatable {
         return match
     }
 
-    /// Why serving on `host` is not allowed, or nil when it is.
-    package func listenProblem(host: String) -> String? {
-        guard tokens.isEmpty, !insecureOpen, !ListenAddress.isLoopback(host) else { return nil }
+    /// Why serving on `host` is not allowed, or nil when it is. Basic-auth users or verified
+    /// client certificates from the web configuration count as authentication.
+    package func listenProblem(host: String, web: WebConfiguration? = nil) -> String? {
+        guard tokens.isEmpty, !insecureOpen, !ListenAddress.isLoopback(host), web?.authenticatesClients != true else { return nil }
         return "'\(host)' is not a loopback address and `api.tokens` is empty, so anyone who can reach the port could "
-            + "post events and read reports; add api.tokens (see docs/CONFIGURATION.md), listen on 127.0.0.1, "
-            + "or set api.insecure_open: true"
+            + "post events and read reports; add api.tokens or basic_auth_users in a --web.config.file (see docs/CONFIGURATION.md), "
+            + "listen on 127.0.0.1, or set api.insecure_open: true"
     }
 }

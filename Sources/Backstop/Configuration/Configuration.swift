@@ -45,6 +45,9 @@ package struct Configuration: Sendable {
     package var webhook: WebhookConfiguration?
     /// Who may call the HTTP API (`api:`).
     package var api = APIAccess()
+    /// TLS and basic-auth users from the exporter-toolkit web configuration (`web_config_file:`
+    /// or `serve --web.config.file`); nil serves plain HTTP with `api:` alone.
+    package var web: WebConfiguration?
     /// PostgreSQL binaries and user for restores into throwaway clusters.
     package var postgres = PostgresSettings()
     /// Record and log every mutating action (retry commands, sink calls) instead of doing it.

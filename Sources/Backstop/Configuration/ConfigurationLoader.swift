@@ -4,7 +4,8 @@ import Yams
 
 /// Reads and validates a configuration file, reporting every problem at once.
 package enum ConfigurationLoader {
-    package static func load(path: String) throws(ConfigurationError) -> Configuration {
+    /// `web`, from `serve --web.config.file`, replaces the file's `web_config_file:`.
+    package static func load(path: String, web: WebConfiguration? = nil) throws(ConfigurationError) -> Configuration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -15,10 +16,12 @@ package enum ConfigurationLoader {
         }
         let text = try decodeUTF8(data, file: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, baseDirectory: directory)
+        return try parse(text, file: path, baseDirectory: directory, web: web)
     }
 
-    package static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigurationError) -> Configuration {
+    package static func parse(
+        _ text: String, file: String, baseDirectory: String, web: WebConfiguration? = nil
+    ) throws(ConfigurationError) -> Configuration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -26,7 +29,7 @@ package enum ConfigurationLoader {
             throw ConfigurationError(file: file, problems: [Self.yamlProblem(error)])
         }
         let reader = ConfigReader(file: file)
-        let configuration = ConfigurationParser(reader: reader, baseDirectory: baseDirectory).parse(root)
+        let configuration = ConfigurationParser(reader: reader, baseDirectory: baseDirectory, web: web).parse(root)
         guard reader.problems.isEmpty, let configuration else {
             throw ConfigurationError(file: file, problems: reader.problems)
         }

@@ -6,10 +6,12 @@ import Yams
 struct ConfigurationParser {
     let reader: ConfigReader
     let baseDirectory: String
+    /// The web configuration `serve --web.config.file` gave, which replaces `web_config_file:`.
+    var web: WebConfiguration?
 
     static let topLevelKeys = [
         "listen", "storage", "verification", "schedules", "restore_tests", "assets", "diagnosis", "logs", "runbooks", "recovery",
-        "incidents", "dry_run", "webhook", "digest", "api", "postgres",
+        "incidents", "dry_run", "webhook", "digest", "api", "postgres", "web_config_file",
     ]
 
     func parse(_ root: Node?) -> Configuration? {
@@ -44,7 +46,8 @@ struct ConfigurationParser {
         if let node = top["digest"] { DigestParser(reader: reader, resolve: resolve).parse(node, into: &configuration) }
         if let node = top["webhook"] { WebhookParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
         if let node = top["api"] { APIParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }
-        if let problem = configuration.api.listenProblem(host: configuration.listenHost) {
+        configuration.web = web ?? top["web_config_file"].flatMap(parseWebConfigFile)
+        if let problem = configuration.api.listenProblem(host: configuration.listenHost, web: configuration.web) {
             reader.report(top["listen"] ?? root, "listen", problem)
         }
         if let node = top["postgres"] {
@@ -66,6 +69,18 @@ struct ConfigurationParser {
     }
 
     // MARK: - Sections
+
+    /// `web_config_file:`: the exporter-toolkit file's own problems are listed under this key.
+    private func parseWebConfigFile(_ node: Node) -> WebConfiguration? {
+        guard let file = reader.nonEmptyString(node, "web_config_file") else { return nil }
+        let path = resolve(file)
+        do {
+            return try WebConfigurationLoader.load(path: path)
+        } catch {
+            reader.report(node, "web_config_file", "is not a valid web configuration: \(error.description)")
+            return nil
+        }
+    }
 
     private func parseListen(_ node: Node, into configuration: inout Configuration) {
         guard let text = reader.nonEmptyString(node, "listen") else { return }

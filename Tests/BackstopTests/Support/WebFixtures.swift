@@ -1,0 +1,32 @@
+import BackstopTesting
+import Foundation
+import HummingbirdBcrypt
+
+/// Certificates, keys and bcrypt hashes for the web-configuration tests, made by the tools an
+/// operator would use.
+enum WebFixtures {
+    /// A self-signed P-256 certificate for 127.0.0.1 (`<name>.crt`, `<name>.key` in `directory`).
+    @discardableResult
+    static func selfSigned(in directory: TemporaryDirectory, name: String = "server") throws -> (certificate: String, key: String) {
+        let certificate = directory.file("\(name).crt")
+        let key = directory.file("\(name).key")
+        _ = try Shell.run([
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+        ])
+        return (certificate, key)
+    }
+
+    /// A bcrypt hash of `password` as `htpasswd -nbB` writes it (`$2y$`). Neither htpasswd nor
+    /// Python's bcrypt is on every test machine, so Hummingbird's bcrypt makes it when htpasswd
+    /// is missing; `$2y$` and its `$2b$` are the same algorithm.
+    static func bcrypt(_ password: String, user: String = "prometheus") throws -> String {
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd") {
+            let line = try Shell.run(["/usr/bin/htpasswd", "-nbB", "-C", "4", user, password])
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        return "$2y" + Bcrypt.hash(password, cost: 4).dropFirst(3)
+    }
+}
