@@ -23,8 +23,16 @@ package struct BackstopCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping failures to Backstop's exit codes (usage errors exit 2, not 64).
     package static func runMain(arguments: [String]? = nil) async -> Int32 {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if let problem = CommandLineHints.problem(in: given, subcommands: subcommandNames) {
+            printError("Error: \(problem)")
+            return 2
+        }
+        // Errors of a subcommand print that subcommand's usage, not the top-level one.
+        var parsed: (any ParsableCommand.Type)?
         do {
             var command = try parseAsRoot(arguments)
+            parsed = type(of: command)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -32,15 +40,21 @@ package struct BackstopCommand: AsyncParsableCommand {
             }
             return 0
         } catch {
-            let code = exitCode(for: error)
+            let messages = parsed ?? Self.self
+            let code = messages.exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                print(messages.fullMessage(for: error))
                 return 0
             }
             if let exit = error as? ExitCode { return exit.rawValue }
-            let message = fullMessage(for: error)
+            let message = messages.fullMessage(for: error)
             if !message.isEmpty { printError(message) }
             return code == .validationFailure ? 2 : code.rawValue
         }
+    }
+
+    /// The names subcommands are called by, for "did you mean" hints.
+    package static var subcommandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName }
     }
 }

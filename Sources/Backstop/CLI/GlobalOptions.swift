@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackstopCore
+import Foundation
 import Logging
 
 /// Flags every subcommand shares.
@@ -31,6 +32,12 @@ package struct GlobalOptions: ParsableArguments {
     /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
     /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`.
     package func loadConfiguration(webConfigFile: String? = nil) throws -> Configuration {
+        guard FileManager.default.fileExists(atPath: config) else {
+            let tried = URL(fileURLWithPath: config).standardizedFileURL.path
+            let isDefault = config == "backstop.yml" ? " (the default: backstop.yml in the current directory)" : ""
+            printError("Error: no configuration at \(tried)\(isDefault); pass --config FILE, e.g. --config /etc/backstop/backstop.yml")
+            throw ExitCode(2)
+        }
         do {
             var web: WebConfiguration?
             if let webConfigFile { web = try WebConfigurationLoader.load(path: webConfigFile) }
