@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func aToolThatIsNotInstalledIsAMissingDependency() async throws {
-        let invocation = ToolInvocation(runner: ProcessRunner(), tool: "backstop-no-such-backup-tool", timeout: .seconds(10))
+        let invocation = ToolInvocation(runner: ProcessRunner(), tool: "backstop-no-such-backup-tool", timeout: .seconds(300))
         let error = try await #require(throws: InspectionError.self) { _ = try await invocation.output(["snapshots"], environment: [:]) }
         #expect(error.message.contains("backstop-no-such-backup-tool is not installed"))
         let diagnosis = FailureClassifier().classify(output: error.output ?? "")
@@ -53,7 +53,9 @@ import Testing
     }
 
     @Test func theToolGetsItsEnvironmentAndNotArgv() async throws {
-        let invocation = ToolInvocation(runner: ProcessRunner(), tool: "sh", timeout: .seconds(10))
+        // A generous timeout: under the whole suite on 2 cores, other tests' blocking helpers can
+        // hold the cooperative threads that read the child's output for many seconds.
+        let invocation = ToolInvocation(runner: ProcessRunner(), tool: "sh", timeout: .seconds(300))
         let output = try await invocation.output(
             ["-c", "printf %s \"$RESTIC_PASSWORD_FILE\""], environment: ["RESTIC_PASSWORD_FILE": "/etc/p"])
         #expect(output == "/etc/p")
