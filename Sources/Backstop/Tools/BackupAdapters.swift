@@ -89,7 +89,8 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
     }
 
     package func restoreIntoPostgres(
-        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String,
+        environment: [String: String], timeout: Duration
     ) async -> PostgresRestore.Result {
         var set: PostgresRestore.PgBackRestSet?
         if case .pgbackrest(let source) = backup.source, let label = artifact.reference {
@@ -99,7 +100,8 @@ package struct BackupAdapters: ArtifactInspector, RestorePlanning {
             let entry = info?.backup.first { $0.label == label }
             set = PostgresRestore.PgBackRestSet(source: source, label: label, majorVersion: entry.flatMap { info?.majorVersion(of: $0) })
         }
-        return await postgres.run(spec: spec, artifactPath: artifactPath, pgbackrest: set, scratch: scratch, timeout: timeout)
+        return await postgres.run(
+            spec: spec, artifactPath: artifactPath, pgbackrest: set, scratch: scratch, environment: environment, timeout: timeout)
     }
 }
 
@@ -110,9 +112,12 @@ package protocol RestorePlanning: Sendable {
     func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]?
     func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String]
     /// `restore.postgres`: the artifact (a dump at `artifactPath`, or a pgBackRest backup)
-    /// restored into a throwaway cluster in `scratch` and validated with SQL.
+    /// restored into a throwaway cluster in `scratch` and validated with SQL. `environment`
+    /// carries the restore test's marker, so the cluster's processes are found like any
+    /// restore command's.
     func restoreIntoPostgres(
-        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String,
+        environment: [String: String], timeout: Duration
     ) async -> PostgresRestore.Result
 }
 
@@ -123,9 +128,10 @@ package struct FileRestorePlanning: RestorePlanning {
     package func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]? { nil }
     package func environment(for backup: BackupSpec) throws(InspectionError) -> [String: String] { [:] }
     package func restoreIntoPostgres(
-        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String, timeout: Duration
+        _ spec: PostgresRestoreSpec, artifact: Artifact, artifactPath: String, backup: BackupSpec, scratch: String,
+        environment: [String: String], timeout: Duration
     ) async -> PostgresRestore.Result {
         await PostgresRestore(runner: ProcessRunner(), binaries: PostgresBinaries(settings: PostgresSettings()))
-            .run(spec: spec, artifactPath: artifactPath, pgbackrest: nil, scratch: scratch, timeout: timeout)
+            .run(spec: spec, artifactPath: artifactPath, pgbackrest: nil, scratch: scratch, environment: environment, timeout: timeout)
     }
 }

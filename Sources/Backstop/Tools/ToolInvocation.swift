@@ -74,3 +74,24 @@ package actor RunScopedCache<Value: Sendable> {
         return try await task.value.get()
     }
 }
+
+extension RunScopedCache where Value == CheckResult {
+    /// A repository's integrity check (`restic check`, `borg check`), run once per `key` per run
+    /// and shared by the repository's assets. A failing check is a failed `checksum` check with
+    /// the tool's own words as evidence; it never throws.
+    package func repositoryCheck(
+        key: String, invocation: ToolInvocation, arguments: [String], environment: [String: String],
+        meaning: @escaping @Sendable (Int32) -> String?, passed: String
+    ) async -> CheckResult {
+        let name = "\(invocation.tool) check"
+        let result = try? await value(for: key) { () throws(InspectionError) in
+            do throws(InspectionError) {
+                _ = try await invocation.output(arguments, environment: environment, meaning: meaning)
+                return .passed(.checksum, passed)
+            } catch {
+                return .failed(.checksum, "\(name) failed: \(error.message)", expected: "no errors", excerpt: error.output)
+            }
+        }
+        return result ?? .failed(.checksum, "\(name) did not run")
+    }
+}

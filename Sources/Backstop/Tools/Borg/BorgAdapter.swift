@@ -60,16 +60,9 @@ package struct BorgAdapter: BackupAdapter {
             return .failed(.checksum, "borg check could not start: \(error.message)")
         }
         let arguments = source.verifyData ? ["check", "--verify-data"] : ["check", "--repository-only"]
-        let invocation = invocation
-        let result = try? await checks.value(for: Self.key(source) + arguments[1]) { () throws(InspectionError) in
-            do throws(InspectionError) {
-                _ = try await invocation.output(arguments, environment: environment, meaning: Self.meaning)
-                return .passed(.checksum, "borg \(arguments.joined(separator: " ")) found no errors")
-            } catch {
-                return .failed(.checksum, "borg check failed: \(error.message)", expected: "no errors", excerpt: error.output)
-            }
-        }
-        return result ?? .failed(.checksum, "borg check did not run")
+        return await checks.repositoryCheck(
+            key: Self.key(source) + arguments[1], invocation: invocation, arguments: arguments, environment: environment,
+            meaning: Self.meaning, passed: "borg \(arguments.joined(separator: " ")) found no errors")
     }
 
     package func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]? {

@@ -68,7 +68,8 @@ package struct CommandRestoreTester<Runner: ProcessRunning>: RestoreTester {
         }
         if let postgres = spec.postgres {
             let result = await planning.restoreIntoPostgres(
-                postgres, artifact: artifact, artifactPath: artifactPath, backup: asset.backup, scratch: scratch, timeout: spec.timeout)
+                postgres, artifact: artifact, artifactPath: artifactPath, backup: asset.backup, scratch: scratch,
+                environment: environment, timeout: spec.timeout)
             return outcome(result.status, result.evidence)
         }
         let restore = spec.command.isEmpty ? planning.defaultRestore(artifact, backup: asset.backup, scratch: scratch) ?? [] : spec.command

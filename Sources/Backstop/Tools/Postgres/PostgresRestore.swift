@@ -29,7 +29,8 @@ package struct PostgresRestore: Sendable {
     }
 
     package func run(
-        spec: PostgresRestoreSpec, artifactPath: String, pgbackrest: PgBackRestSet?, scratch: String, timeout: Duration
+        spec: PostgresRestoreSpec, artifactPath: String, pgbackrest: PgBackRestSet?, scratch: String,
+        environment: [String: String], timeout: Duration
     ) async -> Result {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -49,7 +50,8 @@ package struct PostgresRestore: Sendable {
         } catch {
             return Result(status: .failed, evidence: Evidence(error.message, excerpt: error.output))
         }
-        let cluster = ThrowawayCluster(runner: runner, binaries: binaries, binDirectory: binDirectory, scratch: scratch)
+        let cluster = ThrowawayCluster(
+            runner: runner, binaries: binaries, binDirectory: binDirectory, scratch: scratch, environment: environment)
         do throws(InspectionError) {
             try cluster.checkSocketPath()
             if let set = pgbackrest {

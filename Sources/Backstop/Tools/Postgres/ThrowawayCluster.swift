@@ -12,9 +12,9 @@ struct ThrowawayCluster: Sendable {
     let scratch: String
 
     var dataDirectory: String { "\(scratch)/pgdata" }
-    /// The restore test's marker: the postmaster and its children carry it, so whatever
-    /// outlives the test (or a killed Backstop) is found and killed with its scratch.
-    var environment: [String: String] { [RestoreProcesses.variable: scratch] }
+    /// The restore test's environment with its marker: the postmaster and its children carry
+    /// it, so whatever outlives the test (or a killed Backstop) is found and killed with its scratch.
+    let environment: [String: String]
     var logFile: String { "\(scratch)/postgresql.log" }
     /// The socket directory: scratch itself. Unix socket paths are limited to 107 bytes.
     var socketDirectory: String { scratch }

@@ -62,19 +62,10 @@ package struct ResticAdapter: BackupAdapter {
         } catch {
             return .failed(.checksum, "restic check could not start: \(error.message)")
         }
-        let invocation = invocation
-        let key = Self.key(source) + (subset ?? "")
-        let result = try? await checks.value(for: key) { () throws(InspectionError) in
-            do throws(InspectionError) {
-                _ = try await invocation.output(
-                    ["check"] + (subset.map { [$0] } ?? []), environment: environment, meaning: ResticExitCodes.meaning)
-                let scope = subset.map { " (\($0.replacingOccurrences(of: "--", with: "")))" } ?? " (structure only)"
-                return .passed(.checksum, "restic check found no errors in the repository\(scope)")
-            } catch {
-                return .failed(.checksum, "restic check failed: \(error.message)", expected: "no errors", excerpt: error.output)
-            }
-        }
-        return result ?? .failed(.checksum, "restic check did not run")
+        let scope = subset.map { " (\($0.replacingOccurrences(of: "--", with: "")))" } ?? " (structure only)"
+        return await checks.repositoryCheck(
+            key: Self.key(source) + (subset ?? ""), invocation: invocation, arguments: ["check"] + (subset.map { [$0] } ?? []),
+            environment: environment, meaning: ResticExitCodes.meaning, passed: "restic check found no errors in the repository\(scope)")
     }
 
     package func defaultRestore(_ artifact: Artifact, backup: BackupSpec, scratch: String) -> [String]? {
