@@ -30,8 +30,9 @@ package struct GlobalOptions: ParsableArguments {
     }
 
     /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
-    /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`.
-    package func loadConfiguration(webConfigFile: String? = nil) throws -> Configuration {
+    /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`;
+    /// read-only commands pass `secrets: .ifReadable` so they run without the sinks' credentials.
+    package func loadConfiguration(webConfigFile: String? = nil, secrets: SecretsMode = .required) throws -> Configuration {
         guard FileManager.default.fileExists(atPath: config) else {
             let tried = URL(fileURLWithPath: config).standardizedFileURL.path
             let isDefault = config == "backstop.yml" ? " (the default: backstop.yml in the current directory)" : ""
@@ -41,7 +42,7 @@ package struct GlobalOptions: ParsableArguments {
         do {
             var web: WebConfiguration?
             if let webConfigFile { web = try WebConfigurationLoader.load(path: webConfigFile) }
-            return try ConfigurationLoader.load(path: config, web: web)
+            return try ConfigurationLoader.load(path: config, web: web, secrets: secrets)
         } catch {
             printError(error.description)
             throw ExitCode(2)

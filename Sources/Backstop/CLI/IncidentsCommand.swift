@@ -23,7 +23,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         var format: OutputFormat = .text
 
         func run() async throws {
-            let configuration = try options.loadConfiguration()
+            let configuration = try options.loadConfiguration(secrets: .ifReadable)
             let store = try SQLiteRunStore(path: configuration.sqlitePath)
             let incidents = try await store.incidents(limit: limit, openOnly: !all)
             switch format {
@@ -52,7 +52,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         var format: OutputFormat = .text
 
         func run() async throws {
-            let configuration = try options.loadConfiguration()
+            let configuration = try options.loadConfiguration(secrets: .ifReadable)
             let store = try SQLiteRunStore(path: configuration.sqlitePath)
             guard let detail = try await IncidentDetail.load(id: id, store: store, policy: configuration.incidents) else {
                 printError("no incident with id '\(id)'; `backstop incidents list --all` shows them")

@@ -18,7 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
     var format: ReportFormat = .md
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(secrets: .ifReadable)
         let services = try await BackstopServices.make(configuration: configuration, logger: options.makeLogger())
         var id = runID
         if id == "latest" {

@@ -15,7 +15,7 @@ struct RunsCommand: AsyncParsableCommand {
     var format: OutputFormat = .text
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(secrets: .ifReadable)
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         let runs = try await store.recentRuns(limit: limit)
         switch format {

@@ -26,7 +26,7 @@ struct TrendsCommand: AsyncParsableCommand {
         guard let period = Units.duration(window), period > .zero else {
             throw ValidationError("--window \(window) is not a duration; write e.g. 30d, 7d or 12h")
         }
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(secrets: .ifReadable)
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         let end = Date()
         let start = end.addingTimeInterval(-period.seconds)

@@ -5,10 +5,12 @@ import Yams
 /// line, column and key path. Unknown keys are problems too (strict decoding, as Prometheus does).
 final class ConfigReader {
     let file: String
+    let secrets: SecretsMode
     private(set) var problems: [ConfigurationError.Problem] = []
 
-    init(file: String) {
+    init(file: String, secrets: SecretsMode = .required) {
         self.file = file
+        self.secrets = secrets
     }
 
     func report(_ node: Node?, _ path: String, _ message: String) {

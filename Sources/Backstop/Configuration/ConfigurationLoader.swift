@@ -5,7 +5,10 @@ import Yams
 /// Reads and validates a configuration file, reporting every problem at once.
 package enum ConfigurationLoader {
     /// `web`, from `serve --web.config.file`, replaces the file's `web_config_file:`.
-    package static func load(path: String, web: WebConfiguration? = nil) throws(ConfigurationError) -> Configuration {
+    /// `secrets: .ifReadable` is for read-only commands, which need no credentials.
+    package static func load(
+        path: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required
+    ) throws(ConfigurationError) -> Configuration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -16,11 +19,11 @@ package enum ConfigurationLoader {
         }
         let text = try decodeUTF8(data, file: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, baseDirectory: directory, web: web)
+        return try parse(text, file: path, baseDirectory: directory, web: web, secrets: secrets)
     }
 
     package static func parse(
-        _ text: String, file: String, baseDirectory: String, web: WebConfiguration? = nil
+        _ text: String, file: String, baseDirectory: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required
     ) throws(ConfigurationError) -> Configuration {
         let root: Node?
         do {
@@ -28,7 +31,7 @@ package enum ConfigurationLoader {
         } catch {
             throw ConfigurationError(file: file, problems: [Self.yamlProblem(error)])
         }
-        let reader = ConfigReader(file: file)
+        let reader = ConfigReader(file: file, secrets: secrets)
         let configuration = ConfigurationParser(reader: reader, baseDirectory: baseDirectory, web: web).parse(root)
         guard reader.problems.isEmpty, let configuration else {
             throw ConfigurationError(file: file, problems: reader.problems)

@@ -7,6 +7,14 @@ package enum HTTPCredentials: Sendable, Equatable {
     case bearer(Secret)
     case basic(username: String, password: Secret)
 
+    /// False when a read-only command loaded the configuration without this credential.
+    package var isAvailable: Bool {
+        switch self {
+        case .bearer(let token): token.isAvailable
+        case .basic(_, let password): password.isAvailable
+        }
+    }
+
     /// The `Authorization` header value.
     package var authorizationHeader: String {
         switch self {

@@ -97,7 +97,7 @@ struct IncidentsParser {
         guard let fields = reader.mapping(node, path, allowed: ["url", "routing_key_file", "routing_key_env"]),
             let key = reader.secret(fields, "routing_key", path: path, baseDirectory: baseDirectory, required: true, parent: node)
         else { return nil }
-        guard key.value.count == 32 else {
+        guard !key.isAvailable || key.value.count == 32 else {
             reader.report(
                 fields["routing_key_file"] ?? fields["routing_key_env"], "\(path).routing_key_file",
                 "the routing key must be 32 characters (an Events API v2 integration key), found \(key.value.count)")

@@ -7,10 +7,34 @@ package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebug
     /// The credential itself. Only HTTP clients building a request header read it.
     package let value: String
 
-    package init(_ value: String) { self.value = value }
+    /// False for a credential a read-only command did not need to read (see `SecretsMode`).
+    package let isAvailable: Bool
+
+    package init(_ value: String) {
+        self.value = value
+        self.isAvailable = true
+    }
+
+    private init(unavailable: Void) {
+        self.value = ""
+        self.isAvailable = false
+    }
+
+    /// Stands in for a credential that could not be read while loading for a read-only command.
+    package static let unavailable = Secret(unavailable: ())
 
     package var description: String { "<redacted>" }
     package var debugDescription: String { "<redacted>" }
+}
+
+/// Whether loading a configuration must read every credential it names.
+package enum SecretsMode: Sendable {
+    /// `serve`, `verify`, `check-config`: a credential that cannot be read is a problem to report.
+    case required
+    /// Read-only commands (`runs`, `report`, `incidents list`, `trends`) only read the record, so an
+    /// operator's shell need not hold the trackers' or the webhook's secrets: a credential that
+    /// cannot be read becomes `Secret.unavailable`. Mistakes in the keys are still reported.
+    case ifReadable
 }
 
 extension ConfigReader {
@@ -27,6 +51,7 @@ extension ConfigReader {
         if let fileNode, let file = nonEmptyString(fileNode, "\(path).\(name)_file") {
             let resolved = PathResolver.resolve(file, against: baseDirectory)
             guard let data = FileManager.default.contents(atPath: resolved) else {
+                if secrets == .ifReadable { return .unavailable }
                 report(
                     fileNode, "\(path).\(name)_file", "cannot read '\(resolved)'; check that it exists and that Backstop's user may read it"
                 )
@@ -34,6 +59,7 @@ extension ConfigReader {
             }
             let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else {
+                if secrets == .ifReadable { return .unavailable }
                 report(
                     fileNode, "\(path).\(name)_file",
                     "'\(resolved)' is empty; put the \(name.replacingOccurrences(of: "_", with: " ")) in it")
@@ -43,12 +69,14 @@ extension ConfigReader {
         }
         if let envNode, let variable = nonEmptyString(envNode, "\(path).\(name)_env") {
             guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                if secrets == .ifReadable { return .unavailable }
                 report(envNode, "\(path).\(name)_env", "environment variable \(variable) is not set or empty")
                 return nil
             }
             return Secret(value)
         }
         if required {
+            if secrets == .ifReadable { return .unavailable }
             report(
                 parent, "\(path).\(name)_file",
                 "is required (or \(name)_env): the file holding the \(name.replacingOccurrences(of: "_", with: " "))")

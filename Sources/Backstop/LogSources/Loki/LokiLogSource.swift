@@ -102,7 +102,12 @@ package struct LokiLogSource: LogSource {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "application/json")
         if let tenant { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
-        if let credentials { request.headers.add(name: "Authorization", value: credentials.authorizationHeader) }
+        if let credentials {
+            guard credentials.isAvailable else {
+                throw LogSourceError("\(name): its credentials could not be read by this user; run the command as Backstop's user")
+            }
+            request.headers.add(name: "Authorization", value: credentials.authorizationHeader)
+        }
         let body: ByteBuffer
         let status: HTTPResponseStatus
         do {
