@@ -17,6 +17,37 @@ enum WebFixtures {
         return (certificate, key)
     }
 
+    /// A certificate authority (`<name>.crt`, `<name>.key`) that signs client certificates.
+    static func certificateAuthority(in directory: TemporaryDirectory, name: String) throws -> (certificate: String, key: String) {
+        let certificate = directory.file("\(name).crt")
+        let key = directory.file("\(name).key")
+        _ = try Shell.run([
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=\(name)", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+            "-keyout", key, "-out", certificate,
+        ])
+        return (certificate, key)
+    }
+
+    /// A client certificate for `name` signed by `authority` (`<name>.crt`, `<name>.key`).
+    static func clientCertificate(
+        in directory: TemporaryDirectory, name: String, authority: (certificate: String, key: String)
+    ) throws -> (certificate: String, key: String) {
+        let certificate = directory.file("\(name).crt")
+        let key = directory.file("\(name).key")
+        let request = directory.file("\(name).csr")
+        let extensions = try directory.write("\(name).ext", "extendedKeyUsage=clientAuth\n")
+        _ = try Shell.run([
+            "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=\(name)",
+            "-keyout", key, "-out", request,
+        ])
+        _ = try Shell.run([
+            "openssl", "x509", "-req", "-in", request, "-CA", authority.certificate, "-CAkey", authority.key, "-CAcreateserial",
+            "-days", "2", "-extfile", extensions, "-out", certificate,
+        ])
+        return (certificate, key)
+    }
+
     /// A bcrypt hash of `password` as `htpasswd -nbB` writes it (`$2y$`). Neither htpasswd nor
     /// Python's bcrypt is on every test machine, so Hummingbird's bcrypt makes it when htpasswd
     /// is missing; `$2y$` and its `$2b$` are the same algorithm.
