@@ -15,14 +15,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var webConfigFile: String?
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(webConfigFile: webConfigFile)
+        let configuration = try options.loadConfiguration(webConfigFile: webConfigFile, allowsPostgresStore: true)
         // A missing tool does not make the file invalid, but every run of that asset would
         // fail with missing_dependency: say so now.
         for missing in ToolAvailability.missingTools(for: configuration.assets) {
             FileHandle.standardError.write(Data("warning: \(missing.message); its verification will fail with missing_dependency\n".utf8))
         }
         print(
-            "\(options.config) is valid: \(configuration.assets.count) assets on \(configuration.schedules.count) schedules, store \(configuration.sqlitePath)"
+            "\(options.config) is valid: \(configuration.assets.count) assets on \(configuration.schedules.count) schedules, store \(configuration.postgresStore?.description ?? configuration.sqlitePath)"
                 + (configuration.web.map {
                     "; web configuration: \($0.tls == nil ? "plain HTTP" : "TLS"), \($0.basicAuthUsers.count) basic-auth users"
                 } ?? "")

@@ -32,21 +32,31 @@ package struct GlobalOptions: ParsableArguments {
     /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
     /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`;
     /// read-only commands pass `secrets: .ifReadable` so they run without the sinks' credentials.
-    package func loadConfiguration(webConfigFile: String? = nil, secrets: SecretsMode = .required) throws -> Configuration {
+    /// Only commands passing `allowsPostgresStore` (check-config, verify-record) accept
+    /// `storage.postgres` until the PostgreSQL store is wired in; the others stop with exit 2.
+    package func loadConfiguration(
+        webConfigFile: String? = nil, secrets: SecretsMode = .required, allowsPostgresStore: Bool = false
+    ) throws -> Configuration {
         guard FileManager.default.fileExists(atPath: config) else {
             let tried = URL(fileURLWithPath: config).standardizedFileURL.path
             let isDefault = config == "backstop.yml" ? " (the default: backstop.yml in the current directory)" : ""
             printError("Error: no configuration at \(tried)\(isDefault); pass --config FILE, e.g. --config /etc/backstop/backstop.yml")
             throw ExitCode(2)
         }
+        let configuration: Configuration
         do {
             var web: WebConfiguration?
             if let webConfigFile { web = try WebConfigurationLoader.load(path: webConfigFile) }
-            return try ConfigurationLoader.load(path: config, web: web, secrets: secrets)
+            configuration = try ConfigurationLoader.load(path: config, web: web, secrets: secrets)
         } catch {
             printError(error.description)
             throw ExitCode(2)
         }
+        if configuration.postgresStore != nil, !allowsPostgresStore {
+            printError(PostgresStoreAvailability.notYetAvailable(config: config))
+            throw ExitCode(2)
+        }
+        return configuration
     }
 }
 

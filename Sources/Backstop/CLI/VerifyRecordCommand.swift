@@ -25,8 +25,14 @@ struct VerifyRecordCommand: AsyncParsableCommand {
             path = store
             (rows, breaks) = try SQLiteRunStore.verifyChains(readOnlyAt: store)
         } else {
-            path = try options.loadConfiguration().sqlitePath
-            (rows, breaks) = try await SQLiteRunStore(path: path).verifyChains()
+            let configuration = try options.loadConfiguration(allowsPostgresStore: true)
+            if let postgres = configuration.postgresStore {
+                path = postgres.description
+                (rows, breaks) = try await PostgresRecordVerifier.verify(postgres, logger: options.makeLogger())
+            } else {
+                path = configuration.sqlitePath
+                (rows, breaks) = try await SQLiteRunStore(path: path).verifyChains()
+            }
         }
         if breaks.isEmpty {
             print("record intact: \(rows) rows in \(path), every hash chain verified")

@@ -12,6 +12,8 @@ package struct Configuration: Sendable {
     package var listenHost = "127.0.0.1"
     package var listenPort = Configuration.defaultPort
     package var sqlitePath: String
+    /// `storage.postgres:`, set instead of `storage.sqlite` (then `sqlitePath` is empty).
+    package var postgresStore: PostgresStoreConfiguration?
     /// Assets verified (and hashed) at once.
     package var verifyConcurrency = 2
     package var schedules: [String: Schedule]

@@ -21,13 +21,14 @@ struct ConfigurationParser {
         }
         guard let top = reader.mapping(root, "", allowed: Self.topLevelKeys) else { return nil }
 
-        let sqlitePath = parseStorage(top["storage"], parent: root)
+        let storage = parseStorage(top["storage"], parent: root)
         let schedules = parseSchedules(reader.require(top["schedules"], in: root, "schedules", "at least one schedule"))
         let assets = parseAssets(reader.require(top["assets"], in: root, "assets", "the list of assets to verify"), schedules: schedules)
 
         var configuration = Configuration(
-            sqlitePath: sqlitePath ?? "", schedules: Dictionary(uniqueKeysWithValues: schedules.map { ($0.name, $0) }),
+            sqlitePath: storage.sqlite ?? "", schedules: Dictionary(uniqueKeysWithValues: schedules.map { ($0.name, $0) }),
             assets: assets)
+        configuration.postgresStore = storage.postgres
         if let listen = top["listen"] { parseListen(listen, into: &configuration) }
         if let verification = reader.mapping(top["verification"], "verification", allowed: ["concurrency"]) {
             if let value = reader.int(verification["concurrency"], "verification.concurrency", atLeast: 1) {
@@ -95,12 +96,25 @@ struct ConfigurationParser {
         configuration.listenPort = address.port
     }
 
-    private func parseStorage(_ node: Node?, parent: Node) -> String? {
-        guard let node else { return resolve("backstop.db") }
-        guard let storage = reader.mapping(node, "storage", allowed: ["sqlite"]) else { return nil }
+    /// `storage:` holds exactly one of `sqlite` (a file) and `postgres` (a shared database).
+    private func parseStorage(_ node: Node?, parent: Node) -> (sqlite: String?, postgres: PostgresStoreConfiguration?) {
+        guard let node else { return (resolve("backstop.db"), nil) }
+        guard let storage = reader.mapping(node, "storage", allowed: ["sqlite", "postgres"]) else { return (nil, nil) }
+        if let postgres = storage["postgres"] {
+            if storage["sqlite"] != nil {
+                reader.report(storage["sqlite"], "storage", "give either storage.sqlite or storage.postgres, not both")
+            }
+            return (nil, PostgresStoreParser(reader: reader, baseDirectory: baseDirectory).parse(postgres))
+        }
+        return (parseSQLitePath(storage, node: node), nil)
+    }
+
+    private func parseSQLitePath(_ storage: [String: Node], node: Node) -> String? {
         guard
             let path = reader.nonEmptyString(
-                reader.require(storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path"), "storage.sqlite")
+                reader.require(
+                    storage["sqlite"], in: node, "storage.sqlite", "the SQLite file path (or storage.postgres for a shared PostgreSQL)"),
+                "storage.sqlite")
         else { return nil }
         let resolved = resolve(path)
         var isDirectory: ObjCBool = false

@@ -1,0 +1,123 @@
+import Logging
+import PostgresNIO
+
+/// The record's hash chains on PostgreSQL, computed exactly as on SQLite (``RecordValue``).
+/// Appends to one table are serialised by a table lock held to the end of the transaction, so
+/// with several replicas writing, each row's `prev_hash` is the hash of the row committed
+/// before it and `seq` follows the chain.
+package enum PostgresHashChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// The record tables and their data columns in hashing order, the same as SQLite's.
+    package static var tables: [(name: String, columns: [String])] { RecordSchema.recordTables }
+
+    /// Appends a row to `table`; call it inside a transaction (the lock lasts until its end).
+    /// Refuses text holding NUL, which PostgreSQL's TEXT cannot store exactly.
+    package static func append(
+        _ connection: PostgresConnection, table: String, values: [RecordValue], logger: Logger
+    ) async throws(PostgresStoreError) {
+        let columns = RecordSchema.columns(of: table)
+        guard !columns.isEmpty, columns.count == values.count else {
+            throw PostgresStoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
+        }
+        for (column, value) in zip(columns, values) {
+            if case .text(let text) = value, text.utf8.contains(0) {
+                throw PostgresStoreError("\(table).\(column) holds a NUL character, which PostgreSQL's text cannot store exactly")
+            }
+            if case .blob = value {
+                throw PostgresStoreError("internal: \(table).\(column) is a blob, which the PostgreSQL record has no column for")
+            }
+        }
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+            var previous = genesis
+            let last = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
+            for try await hash in last.decode(String.self) { previous = hash }
+            var binds = PostgresBindings(capacity: values.count + 2)
+            for value in values { bind(value, into: &binds) }
+            binds.append(previous)
+            binds.append(RecordValue.digest(previous: previous, values: values))
+            let placeholders = (1...(values.count + 2)).map { "$\($0)" }.joined(separator: ", ")
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))",
+                    binds: binds), logger: logger)
+        } catch {
+            throw PostgresStoreError("appending to \(table)", underlying: error)
+        }
+    }
+
+    /// Recomputes every record table's chain; returns the rows read and each table's first break.
+    package static func verify(_ connection: PostgresConnection, logger: Logger) async throws(PostgresStoreError) -> (
+        rows: Int, breaks: [ChainBreak]
+    ) {
+        var rows = 0
+        var breaks: [ChainBreak] = []
+        for (table, _) in RecordSchema.recordTables {
+            let (count, broken) = try await verify(connection, table: table, logger: logger)
+            rows += count
+            if let broken { breaks.append(broken) }
+        }
+        return (rows, breaks)
+    }
+
+    /// Recomputes one table's chain; the first break, or nil when intact.
+    package static func verify(
+        _ connection: PostgresConnection, table: String, logger: Logger
+    ) async throws(PostgresStoreError) -> (rows: Int, break: ChainBreak?) {
+        let columns = RecordSchema.columns(of: table)
+        var previous = genesis
+        var count = 0
+        do {
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT seq, \(columns.joined(separator: ", ")), prev_hash, hash FROM \(table) ORDER BY seq"),
+                logger: logger)
+            for try await row in rows {
+                count += 1
+                let cells = Array(row)
+                let seq = try cells[0].decode(Int64.self)
+                let storedPrevious = try cells[cells.count - 2].decode(String.self)
+                let stored = try cells[cells.count - 1].decode(String.self)
+                let values = try cells[1..<(cells.count - 2)].map(value(of:))
+                if storedPrevious != previous {
+                    return (
+                        count,
+                        ChainBreak(
+                            table: table, seq: seq,
+                            problem: "prev_hash does not match the hash of the row before it (a row was removed or reordered)")
+                    )
+                }
+                if RecordValue.digest(previous: previous, values: values) != stored {
+                    return (count, ChainBreak(table: table, seq: seq, problem: "content does not match its hash (the row was modified)"))
+                }
+                previous = stored
+            }
+        } catch {
+            throw PostgresStoreError("verifying \(table)", underlying: error)
+        }
+        return (count, nil)
+    }
+
+    private static func bind(_ value: RecordValue, into binds: inout PostgresBindings) {
+        switch value {
+        case .null: binds.appendNull()
+        case .integer(let number): binds.append(number)
+        case .real(let number): binds.append(number)
+        case .text(let text): binds.append(text)
+        case .blob: binds.appendNull()  // refused before binding
+        }
+    }
+
+    /// A stored cell as the storage class it is hashed as, by its PostgreSQL type.
+    private static func value(of cell: PostgresCell) throws -> RecordValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int8, .int4, .int2: return .integer(try cell.decode(Int64.self))
+        case .float8, .float4: return .real(try cell.decode(Double.self))
+        case .text, .varchar: return .text(try cell.decode(String.self))
+        default:
+            throw PostgresStoreError("column \(cell.columnName) has type \(cell.dataType), which the record does not use")
+        }
+    }
+}
