@@ -7,7 +7,7 @@ import Testing
 @Suite struct ConfigurationErrorTests {
     static let broken = """
         listen: nonsense
-        storage: { sqlite: ./x.db, postgres: foo }
+        storage: { sqlite: ./x.db, mysql: foo }
         schedules:
           nightly: { cron: "0 2 * *", timezone: Mars/Olympus, window: 2 hours, grace: 15m }
           hourly: { cron: "0 * * * *", windw: 1h }
@@ -32,7 +32,7 @@ import Testing
         }
         let expected: [(line: Int, path: String, message: String)] = [
             (1, "listen", "'nonsense' is not HOST:PORT"),
-            (2, "storage.postgres", "unknown key"),
+            (2, "storage.mysql", "unknown key"),
             (4, "schedules.nightly.cron", "has 4 fields"),
             (4, "schedules.nightly.timezone", "'Mars/Olympus' is not a known time zone"),
             (4, "schedules.nightly.window", "'2 hours' is not a duration"),
