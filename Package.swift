@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackstopCoreTests",
-            dependencies: ["BackstopCore", "BackstopTesting"]
+            dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "BackstopTests",

@@ -4,16 +4,19 @@ import Hummingbird
 
 /// `GET /`: the status board, plain HTML that reads well at 3 a.m. and needs no JavaScript.
 struct StatusBoardController {
-    let services: BackstopServices
+    let record: any RunStore
+    let ledger: any IncidentStore
+    let assets: [Asset]
+    let clock: any WallClock
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/") { _, _ in
-            let outcomes = try await services.store.latestOutcomes()
-            let runs = try await services.store.recentRuns(limit: 15)
+            let outcomes = try await record.latestOutcomes()
+            let runs = try await record.recentRuns(limit: 15)
             let page = StatusBoardPage(
-                assets: services.configuration.assets, outcomes: outcomes, runs: runs,
-                incidents: try await services.store.incidents(limit: 50, openOnly: true),
-                deadLetters: try await services.store.deadLetters(limit: 20), now: services.clock.now)
+                assets: assets, outcomes: outcomes, runs: runs,
+                incidents: try await ledger.incidents(limit: 50, openOnly: true),
+                deadLetters: try await ledger.deadLetters(limit: 20), now: clock.now)
             return JSONResponse.text(page.render(), contentType: "text/html; charset=utf-8")
         }
     }

@@ -1,8 +1,9 @@
 import BackstopCore
 import Foundation
 
-/// Incident, recovery, outbox and intake values. Ledger counts are rebuilt from the store after
-/// every triage and delivery, so they agree with the ledger and survive restarts. Sink call
+/// Incident, recovery, outbox and intake values. Ledger counts are loaded from the store at start,
+/// so they survive restarts, then advanced by each change the incident desk publishes
+/// (``BackstopMetrics/consume(_:)``) and each delivery pass's outbox state. Sink call
 /// counters and rejected notifications count this process's calls (Prometheus' `rate()`
 /// handles their reset on restart).
 struct IncidentCounts {
@@ -10,6 +11,10 @@ struct IncidentCounts {
     var recoveryAttempts: [IncidentMetricsSnapshot.RecoveryKey: Int] = [:]
     var resolutions = HistogramCounts(bounds: MetricNames.incidentResolutionBuckets)
     var lastResolutionSeq: Int64 = 0
+    /// When each open incident last opened or reopened (a resolution lasts from then).
+    var openSince: [String: Date] = [:]
+    /// Resolutions of the last 30 days, for the mean time to resolve.
+    var recentResolutions: [(at: Date, seconds: Double)] = []
     var open = 0
     var meanTimeToResolve = 0.0
     var outbox = OutboxStatus()
@@ -20,7 +25,7 @@ struct IncidentCounts {
 }
 
 extension BackstopMetrics {
-    /// Reads the ledger's counts and the outbox's state from the store.
+    /// Reads the ledger's counts and the outbox's state from the store (at start).
     package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
         let after = state.withLock { $0.incidents.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
@@ -34,6 +39,8 @@ extension BackstopMetrics {
             }
             state.incidents.open = next.open
             state.incidents.meanTimeToResolve = next.meanTimeToResolve ?? 0
+            state.incidents.openSince = next.openSince
+            state.incidents.recentResolutions = next.recentResolutions
             state.incidents.outbox = next.outbox
             rerenderIncidents(&state)
         }

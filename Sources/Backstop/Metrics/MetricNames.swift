@@ -1,4 +1,4 @@
-/// Metric names and help texts, as agreed in DESIGN.md §4. Alerts and dashboards use these
+/// Metric names and help texts (docs/ARCHITECTURE.md, Metrics). Alerts and dashboards use these
 /// exact names; change them only together.
 enum MetricNames {
     static let buildInfo = ("backstop_build_info", "Backstop's version and revision; always 1.")
@@ -35,7 +35,7 @@ enum MetricNames {
     static let restoreDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200]
 }
 
-/// Incident, recovery and delivery metrics (DESIGN.md §4).
+/// Incident, recovery and delivery metrics (docs/ARCHITECTURE.md, Metrics).
 extension MetricNames {
     static let incidentsOpened = ("backstop_incidents_opened_total", "Incidents opened, by cause and the sink they go to.")
     static let incidentsOpen = ("backstop_incidents_open", "Incidents open now.")

@@ -19,6 +19,10 @@ package struct IncidentMetricsSnapshot: Sendable, Equatable {
     package var meanTimeToResolve: Double?
     package var recoveryAttempts: [RecoveryKey: Int] = [:]
     package var outbox = OutboxStatus()
+    /// When each open incident last opened or reopened.
+    package var openSince: [String: Date] = [:]
+    /// Resolutions of the last 30 days: when, and how long after the opening.
+    package var recentResolutions: [(at: Date, seconds: Double)] = []
 
     package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.opened == rhs.opened && lhs.open == rhs.open && lhs.resolutions.map(\.seq) == rhs.resolutions.map(\.seq)
@@ -53,6 +57,20 @@ extension SQLiteRunStore {
                 .compactMap { row in (row["seconds"] as Double?).map { (seq: row["seq"], seconds: max(0, $0)) } }
             snapshot.meanTimeToResolve = try Double.fetchOne(
                 db, sql: "SELECT AVG(seconds) FROM (\(durations) AND r.at >= ?)", arguments: [now.timeIntervalSince1970 - 30 * 86_400])
+            snapshot.recentResolutions = try Row.fetchAll(
+                db, sql: durations + " AND r.at >= ? ORDER BY r.seq", arguments: [now.timeIntervalSince1970 - 30 * 86_400]
+            ).compactMap { row in
+                (row["seconds"] as Double?).map { (at: Date(timeIntervalSince1970: row["at"]), seconds: $0) }
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.incident_id AS id, MAX(e.at) AS since FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+                    WHERE i.state = 'open' AND e.kind IN ('opened', 'reopened') GROUP BY e.incident_id
+                    """)
+            {
+                snapshot.openSince[row["id"]] = Date(timeIntervalSince1970: row["since"])
+            }
             for row in try Row.fetchAll(db, sql: "SELECT cause, result, COUNT(*) AS n FROM recovery_attempts GROUP BY cause, result") {
                 snapshot.recoveryAttempts[.init(cause: row["cause"], result: row["result"])] = row["n"]
             }
