@@ -25,6 +25,14 @@ package final class OutboxDeliveryService: Service, Sendable {
     package let afterPass: @Sendable (OutboxStatus) -> Void
     private let jitter: @Sendable () -> Double
     private let wake = WakeSignal()
+    /// Beyond the request timeout, for the tracker to commit what it answered too late.
+    static let settleMargin: Double = 1
+
+    /// How long after a send starts a later attempt may look up what it created, should this
+    /// process die during it (see ``IncidentStore/markSending(_:note:settledAt:)``).
+    package static func settleDelay(for sink: any IncidentSink, policy: DeliveryPolicy) -> Double {
+        sink.deduplicatesRepeats ? 0 : policy.timeout.seconds + settleMargin
+    }
 
     package init(
         store: any IncidentStore, sinks: [SinkKind: any IncidentSink], fallbackPager: SinkKind?, policy: DeliveryPolicy,
@@ -179,7 +187,8 @@ package final class OutboxDeliveryService: Service, Sendable {
                 failure = error
             }
         }
-        try await store.markSending(message.id, note: message.sinkNote)
+        try await store.markSending(
+            message.id, note: message.sinkNote, settledAt: clock.now.addingTimeInterval(Self.settleDelay(for: sink, policy: policy)))
         if let failure { return .failure(failure) }
         do throws(SinkError) {
             return .success(try await sink.deliver(message, incident: incident))

@@ -16,10 +16,16 @@ package protocol IncidentSink: Sendable {
     /// the message before that request ("create sent") and handed back in `message.sinkNote` on
     /// every attempt, so a retry after a lost answer knows where to look. Nil: nothing to note.
     func checkpoint(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> String?
+
+    /// Whether the service itself makes a repeated request harmless (PagerDuty's dedup key).
+    /// Other sinks look up what an in-doubt request created, so after a crash their next attempt
+    /// waits until a request of the dead process can no longer be in progress.
+    var deduplicatesRepeats: Bool { get }
 }
 
 extension IncidentSink {
     package func checkpoint(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> String? { nil }
+    package var deduplicatesRepeats: Bool { false }
 }
 
 /// Why a delivery failed, and whether trying again can help.

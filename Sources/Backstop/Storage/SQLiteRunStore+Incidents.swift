@@ -162,11 +162,14 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
-    package func markSending(_ id: Int64, note: String?) async throws(StoreError) {
+    package func markSending(_ id: Int64, note: String?, settledAt: Date) async throws(StoreError) {
         try await write { db in
             try db.execute(
-                sql: "UPDATE outbox SET in_doubt = 1, attempts = attempts + 1, sink_note = COALESCE(sink_note, ?) WHERE id = ?",
-                arguments: [note, id])
+                sql: """
+                    UPDATE outbox SET in_doubt = 1, attempts = attempts + 1, sink_note = COALESCE(sink_note, ?),
+                      next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ?
+                    """,
+                arguments: [note, settledAt.timeIntervalSince1970, id])
         }
     }
 

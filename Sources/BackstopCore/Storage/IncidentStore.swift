@@ -43,8 +43,11 @@ package protocol IncidentStore: Sendable {
     /// Marks that a send is about to start: if the process dies before the outcome is written,
     /// the message is in doubt and the sink checks before creating again.
     /// Before the request: the message is in doubt from now on, and `note` (what the sink noted
-    /// before its first request) is kept unless an earlier attempt kept one.
-    func markSending(_ id: Int64, note: String?) async throws(StoreError)
+    /// before its first request) is kept unless an earlier attempt kept one. Should the process
+    /// die during the request, the next attempt waits until `settledAt` (the send's start plus
+    /// the request timeout): a tracker may still be handling the dead process's request, and a
+    /// look-up before it has finished would miss what it is creating and send it again.
+    func markSending(_ id: Int64, note: String?, settledAt: Date) async throws(StoreError)
     func markDelivered(_ id: Int64, reference: ExternalReference?, event: IncidentEvent) async throws(StoreError)
     func markRetry(_ id: Int64, nextAttemptAt: Date, error: String, inDoubt: Bool) async throws(StoreError)
     func markDead(_ id: Int64, error: String, event: IncidentEvent, fallback: OutboxMessage?) async throws(StoreError)

@@ -138,6 +138,8 @@ import Testing
               report_base_url: http://backstop.test
               pagerduty: { url: "\(pagerDuty)", routing_key_file: ./pagerduty-key }
               jira: { url: "\(jira)", project: OPS, issue_type: Task, email: \(jiraEmail), token_file: ./jira-token }
+              # A killed request is looked up after the timeout (and a second): keep trials short.
+              delivery: { timeout: 3s }
             """)
     }
 }

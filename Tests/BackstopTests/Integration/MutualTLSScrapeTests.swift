@@ -18,38 +18,17 @@ import Testing
     }
 
     static func serve() async throws -> Served {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
-            "build the executable first: swift build --build-tests (scripts/test does)")
         let directory = try TemporaryDirectory()
-        let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
         let (serverCertificate, _) = try WebFixtures.selfSigned(in: directory)
         let authority = try WebFixtures.certificateAuthority(in: directory, name: "scrapers-ca")
-        let web = try directory.write(
-            "web.yml",
-            """
-            tls_server_config:
-              cert_file: server.crt
-              key_file: server.key
-              client_auth_type: RequireAndVerifyClientCert
-              client_ca_file: scrapers-ca.crt
-            """)
-        let port = try FreePort.find()
-        let config = try directory.write(
-            "backstop.yml",
-            """
-            \(ServeFixtures.preamble(port: port))
-            assets:
-              - name: orders-db
-                schedule: daily
-                backup: { path: backups/orders-db-*.tar.gz }
-                \(ServeFixtures.tarRestore)
-            """)
-        let backstop = try BackstopProcess(
-            arguments: ["serve", "--config", config, "--web.config.file", web, "--log-format", "text", "--log-level", "info"])
-        let listening = await backstop.waitForLine(containing: "Server started and listening", within: .seconds(60))
-        try #require(listening != nil, "backstop did not start:\n\(backstop.recentLines.joined(separator: "\n"))")
+        let (backstop, port) = try await WebFixtures.serve(
+            web: """
+                tls_server_config:
+                  cert_file: server.crt
+                  key_file: server.key
+                  client_auth_type: RequireAndVerifyClientCert
+                  client_ca_file: scrapers-ca.crt
+                """, in: directory)
         return Served(backstop: backstop, port: port, directory: directory, serverCertificate: serverCertificate, authority: authority)
     }
 

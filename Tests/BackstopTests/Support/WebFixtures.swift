@@ -1,6 +1,7 @@
 import BackstopTesting
 import Foundation
 import HummingbirdBcrypt
+import Testing
 
 /// Certificates, keys and bcrypt hashes for the web-configuration tests, made by the tools an
 /// operator would use.
@@ -15,6 +16,33 @@ enum WebFixtures {
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
         ])
         return (certificate, key)
+    }
+
+    /// A real `backstop serve --web.config.file` with `web` (YAML, paths relative to `directory`)
+    /// on a free loopback port, verifying one healthy tar.gz asset.
+    static func serve(web: String, in directory: TemporaryDirectory) async throws -> (backstop: BackstopProcess, port: Int) {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
+            "build the executable first: swift build --build-tests (scripts/test does)")
+        let fixtures = BackupFixtures(directory: directory)
+        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
+        let webFile = try directory.write("web.yml", web)
+        let port = try FreePort.find()
+        let config = try directory.write(
+            "backstop.yml",
+            """
+            \(ServeFixtures.preamble(port: port))
+            assets:
+              - name: orders-db
+                schedule: daily
+                backup: { path: backups/orders-db-*.tar.gz }
+                \(ServeFixtures.tarRestore)
+            """)
+        let backstop = try BackstopProcess(
+            arguments: ["serve", "--config", config, "--web.config.file", webFile, "--log-format", "text", "--log-level", "info"])
+        let listening = await backstop.waitForLine(containing: "Server started and listening", within: .seconds(60))
+        try #require(listening != nil, "backstop did not start:\n\(backstop.recentLines.joined(separator: "\n"))")
+        return (backstop, port)
     }
 
     /// A certificate authority (`<name>.crt`, `<name>.key`) that signs client certificates.

@@ -11,6 +11,8 @@ package struct PagerDutySink: IncidentSink {
     package var http: SinkHTTPClient
     /// Shown as the alert's `source`: where Backstop runs.
     package var source: String
+    /// Events with the same dedup key make one alert: a repeat after a crash needs no wait.
+    package var deduplicatesRepeats: Bool { true }
 
     package init(configuration: PagerDutyConfiguration, http: SinkHTTPClient, source: String = "backstop") {
         self.configuration = configuration
