@@ -121,11 +121,12 @@ package actor InMemoryIncidentStore: IncidentStore {
 
     package func dueMessages(now: Date, limit: Int) -> [OutboxMessage] { outbox.due(now: now, limit: limit) }
 
-    package func markSending(_ id: Int64, note: String?) {
+    package func markSending(_ id: Int64, note: String?, settledAt: Date) {
         outbox.update(id) { message in
             message.inDoubt = true
             message.attempts += 1
             message.sinkNote = message.sinkNote ?? note
+            message.nextAttemptAt = max(message.nextAttemptAt, settledAt)
         }
     }
 

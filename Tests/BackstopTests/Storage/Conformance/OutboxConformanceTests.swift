@@ -43,10 +43,14 @@ import Testing
         let stores = try await Self.queued(backend)
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
-        try await ledger.markSending(1, note: "look in project OPS")
-        try await ledger.markSending(1, note: "a later note is not kept")
+        let settled = Self.now.addingTimeInterval(35)
+        try await ledger.markSending(1, note: "look in project OPS", settledAt: settled)
+        try await ledger.markSending(1, note: "a later note is not kept", settledAt: Self.now)
         var message = try #require(try await ledger.outboxMessages(incidentID: "inc_1").first)
         #expect(message.inDoubt && message.attempts == 2 && message.sinkNote == "look in project OPS")
+        // Should this process die now, the next attempt waits until the tracker has settled.
+        #expect(message.nextAttemptAt == settled)
+        #expect(try await ledger.dueMessages(now: Self.now.addingTimeInterval(34), limit: 10).map(\.id) == [2, 4])
 
         let delivered = IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .delivered, text: "open delivered to tracker")
         try await ledger.markDelivered(1, reference: ExternalReference(id: "10001", key: "OPS-1"), event: delivered)
