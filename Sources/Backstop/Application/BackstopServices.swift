@@ -57,7 +57,7 @@ package struct BackstopServices: Sendable {
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
                 queue.enqueue(run)
-                await follower.catchUp(known: run)
+                await follower.recorded(run)
                 await observer(run)
             })
         let correlation = LogCorrelation(

@@ -27,6 +27,13 @@ package actor RunFollower {
         self.logger = logger
     }
 
+    /// This process recorded `run`: brings it (and any run appended before it) into the metrics.
+    /// In a task of its own, because a run aborted by shutdown is recorded from a cancelled
+    /// task, and the store refuses to read for one.
+    package nonisolated func recorded(_ run: VerificationRun) async {
+        _ = await Task { await self.catchUp(known: run) }.value
+    }
+
     /// Applies every run appended since the last catch-up. `known` is a run this process has
     /// just recorded and queued for triage itself: it is used as is rather than read back.
     /// Returns false when the record could not be read; the next catch-up starts where this stopped.
