@@ -22,6 +22,8 @@ package struct BackstopServices: Sendable {
     package let delivery: OutboxDeliveryService
     /// Turns accepted Alertmanager notifications into incidents.
     package let alerts: AlertIntakeService
+    /// Brings what other processes append to the record into this one (`serve` runs it).
+    package let watcher: RecordWatcher
     package let clock: any WallClock
     package let logger: Logger
 
@@ -38,8 +40,10 @@ package struct BackstopServices: Sendable {
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
-        metrics.load(try await store.metricsSnapshot())
+        let (snapshot, marks) = try await store.metricsSnapshotWithMarks()
+        metrics.load(snapshot)
         let queue = TriageQueue()
+        let follower = RunFollower(store: store, metrics: metrics, queue: queue, appliedThrough: marks.runs, logger: logger)
         let inspector = BackupAdapters(
             timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
@@ -52,8 +56,8 @@ package struct BackstopServices: Sendable {
                 classifier: FailureClassifier(userRules: configuration.diagnosisRules), probe: configuration.probes ? TargetProbe() : nil),
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
-                metrics.record(run)
                 queue.enqueue(run)
+                await follower.recorded(run)
                 await observer(run)
             })
         let correlation = LogCorrelation(
@@ -96,7 +100,10 @@ package struct BackstopServices: Sendable {
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
             triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery,
-            alerts: AlertIntakeService(triage: alertTriage, store: store, logger: logger), clock: clock, logger: logger)
+            alerts: AlertIntakeService(triage: alertTriage, store: store, logger: logger),
+            watcher: RecordWatcher(
+                store: store, follower: follower, metrics: metrics, delivery: delivery, clock: clock, logger: logger, start: marks),
+            clock: clock, logger: logger)
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.

@@ -35,7 +35,8 @@ package func buildApplication(
     }
     DigestsController(services: services, writer: digestWriter).addRoutes(to: router)
 
-    var background: [any Service] = runBackgroundServices ? [processor, services.triage, services.alerts, services.delivery] : []
+    var background: [any Service] =
+        runBackgroundServices ? [processor, services.triage, services.alerts, services.delivery, services.watcher] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {
