@@ -100,6 +100,10 @@ try:
         driver.get(url + page)
         no_horizontal_overflow(page)
     driver.get(url + "/")
+    # Reflowed, not squeezed: the table's caption and the first asset row use the width.
+    for selector in ("#assets caption", "#assets tbody tr.asset-row"):
+        width = driver.find_element(By.CSS_SELECTOR, selector).size["width"]
+        expect(width >= 300, f"at 400 px, {selector} is only {width} px wide")
     driver.save_screenshot(str(shots / "board-400px.png"))
     if links:
         driver.get(url + "/")

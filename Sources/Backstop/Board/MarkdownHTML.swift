@@ -20,7 +20,9 @@ enum MarkdownHTML {
     /// `>` in it, and raw HTML inside was escaped by the `.html` modifier), so the last `">` ends
     /// the target; a target with a quote is dropped.
     static func safeLink(_ html: String) -> String {
-        guard html.hasPrefix("<a href=\""), let close = html.range(of: "\">", options: .backwards), html.hasSuffix("</a>") else { return escape(html) }
+        guard html.hasPrefix("<a href=\""), let close = html.range(of: "\">", options: .backwards), html.hasSuffix("</a>") else {
+            return escape(html)
+        }
         let target = String(html[html.index(html.startIndex, offsetBy: 9)..<close.lowerBound])
         let text = String(html[close.upperBound..<html.index(html.endIndex, offsetBy: -4)])
         guard SafeURL.isWebOrRelative(target), !target.contains("\"") else { return text }

@@ -78,7 +78,9 @@ struct StatusBoardView: Sendable {
             now: RFC3339.format(now), total: assets.count, matched: selection.matched, page: selection.page, pages: selection.pages,
             previous: selection.page > 1 ? "/" + filter.query(page: selection.page - 1) : nil,
             next: selection.page < selection.pages ? "/" + filter.query(page: selection.page + 1) : nil, filter: filter,
-            stateOptions: BoardFilter.states.map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: filter.state == $0) },
+            stateOptions: BoardFilter.states.map {
+                Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: filter.state == $0)
+            },
             scheduleOptions: schedules.map { Option(value: $0, label: $0, selected: filter.schedule == $0) },
             kindOptions: AssetKind.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filter.kind == $0) },
             rows: selection.rows.map { row(asset: $0.asset, status: $0.status, detail: details[$0.asset.name], now: now) },
@@ -87,7 +89,8 @@ struct StatusBoardView: Sendable {
             mttrChart: mttr(resolutions), incidents: incidents.map { IncidentRowView($0, now: now) }, hasIncidents: !incidents.isEmpty,
             deadLetters: deadLetters.map {
                 DeadLetterRow(
-                    incident: $0.incidentID, href: PagePath.incident($0.incidentID), sink: $0.target.displayName, action: $0.action.rawValue,
+                    incident: $0.incidentID, href: PagePath.incident($0.incidentID), sink: $0.target.displayName,
+                    action: $0.action.rawValue,
                     attempts: $0.attempts, lastError: $0.lastError ?? "")
             }, hasDeadLetters: !deadLetters.isEmpty, runs: runs.map { RunRowView($0, now: now) })
         for asset in assets {
@@ -105,7 +108,8 @@ struct StatusBoardView: Sendable {
         AssetRow(
             name: asset.name, href: PagePath.asset(asset.name), style: StateStyle(status?.state),
             cause: status?.state.isFailure == true ? (status?.cause?.rawValue ?? "unknown") : "",
-            failingSince: detail?.failingSince.map { TimeView($0, now: now) }, lastHealthy: detail?.lastHealthyAt.map { TimeView($0, now: now) },
+            failingSince: detail?.failingSince.map { TimeView($0, now: now) },
+            lastHealthy: detail?.lastHealthyAt.map { TimeView($0, now: now) },
             lastRestore: detail?.lastRestoreSeconds.map(TimeView.duration) ?? "not tested", cells: HistoryCell.strip(detail?.windows ?? []),
             schedule: asset.scheduleName, kind: asset.kind.rawValue)
     }
@@ -118,7 +122,10 @@ struct StatusBoardView: Sendable {
         }
         let values = perDay.keys.sorted().map { day in
             let seconds = perDay[day] ?? []
-            return (at: Date(timeIntervalSince1970: day), value: seconds.reduce(0, +) / Double(max(seconds.count, 1)), css: "", href: String?.none)
+            return (
+                at: Date(timeIntervalSince1970: day), value: seconds.reduce(0, +) / Double(max(seconds.count, 1)), css: "",
+                href: String?.none
+            )
         }
         return LineChartView(caption: "Mean time to resolve incidents, per day of resolution", values: values, format: TimeView.duration)
     }

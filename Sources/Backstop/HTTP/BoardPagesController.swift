@@ -14,7 +14,8 @@ struct BoardPagesController {
                 throw HTTPError(.notFound, message: "no configured asset named '\(name)'")
             }
             let view = try await AssetPageView.load(
-                asset: asset, store: services.store, incidents: try await services.store.openIncidents(asset: name), now: services.clock.now)
+                asset: asset, store: services.store, incidents: try await services.store.openIncidents(asset: name), now: services.clock.now
+            )
             return try HTMLResponse.render(view, template: AssetPageTemplate.name)
         }
         router.get("/runs/:id") { _, context in

@@ -20,7 +20,8 @@ enum MetricNames {
         "backstop_asset_failures_total", "Failed or missing backups of the asset, any cause; 0 for every configured asset from the start."
     )
     static let causeFailures = (
-        "backstop_cause_failures_total", "Failed or missing backups of all assets, by diagnosed cause; 0 for every known cause from the start."
+        "backstop_cause_failures_total",
+        "Failed or missing backups of all assets, by diagnosed cause; 0 for every known cause from the start."
     )
     static let restoreTests = ("backstop_restore_tests_total", "Restore tests run for the asset.")
     static let restoreTestFailures = ("backstop_restore_test_failures_total", "Restore tests of the asset that failed or timed out.")

@@ -28,7 +28,8 @@ enum BoardFixtures {
         try IncidentFixtures.writeHealthy(harness, asset: "orders-db")
         try IncidentFixtures.writeTruncated(harness, asset: "users-db")
         _ = try harness.directory.write(
-            "logs/users-db-api.log", "2026-11-22T02:30:00Z INFO users-db-api: backup started\n2026-11-22T02:31:07Z ERROR users-db-api: \(hostileLine)\n")
+            "logs/users-db-api.log",
+            "2026-11-22T02:30:00Z INFO users-db-api: backup started\n2026-11-22T02:31:07Z ERROR users-db-api: \(hostileLine)\n")
         let configuration = try harness.configuration(
             assets: assets, extra: "logs:\n  sources:\n    - { type: file, path: \"./logs/{service}.log\" }")
         let services = try await harness.services(configuration)

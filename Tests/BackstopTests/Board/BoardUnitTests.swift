@@ -1,7 +1,8 @@
-@testable import Backstop
 import BackstopCore
 import Foundation
 import Testing
+
+@testable import Backstop
 
 @Suite struct MarkdownHTMLTests {
     @Test func rawHTMLInAReportIsShownAsText() {
@@ -34,7 +35,8 @@ import Testing
     static func assets(_ count: Int) -> [Asset] {
         (1...count).map { index in
             Asset(
-                name: String(format: "asset-%05d", index), kind: index % 2 == 0 ? .database : .volume, scheduleName: index % 3 == 0 ? "hourly" : "nightly",
+                name: String(format: "asset-%05d", index), kind: index % 2 == 0 ? .database : .volume,
+                scheduleName: index % 3 == 0 ? "hourly" : "nightly",
                 backup: BackupSpec(path: "backups/*"))
         }
     }
@@ -67,7 +69,9 @@ import Testing
         #expect(parsed == BoardFilter(state: "failed", schedule: "night ly", kind: .volume, text: "a&b", page: 4))
     }
 
-    static let ages: [(Double, String)] = [(30, "just now"), (300, "5 min ago"), (10_800, "3 h ago"), (172_800, "2 d ago"), (-600, "in 10 min")]
+    static let ages: [(Double, String)] = [
+        (30, "just now"), (300, "5 min ago"), (10_800, "3 h ago"), (172_800, "2 d ago"), (-600, "in 10 min"),
+    ]
 
     @Test(arguments: ages)
     func relativeTimes(secondsAgo: Double, expected: String) {

@@ -30,7 +30,8 @@ import Testing
         let state = try #require(try await services.store.latestStates()["orders-db"])
         #expect(state.state == .failed && state.cause == .corruptedArtifact)
 
-        let failures = try await services.store.failuresPerDay(from: healthyAt.addingTimeInterval(-86_400), to: harness.clock.now.addingTimeInterval(1))
+        let failures = try await services.store.failuresPerDay(
+            from: healthyAt.addingTimeInterval(-86_400), to: harness.clock.now.addingTimeInterval(1))
         #expect(failures.map(\.count).reduce(0, +) == 2 && failures.allSatisfy { $0.cause == "corrupted_artifact" })
         let restores = try await services.store.restoreHistory(asset: "orders-db", limit: 10)
         #expect(restores.count == 3 && restores.first?.passed == true && restores.last?.passed == false, "oldest first")

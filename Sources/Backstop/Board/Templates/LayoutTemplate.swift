@@ -48,7 +48,7 @@ enum LayoutTemplate {
         .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:1rem}
         @media (max-width: 640px){
           table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-          table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
+          table.cards,table.cards caption,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
           table.cards tr{border-bottom:2px solid var(--line);padding:.3rem 0}
           table.cards td,table.cards th{border:0;padding:.15rem 0}
           table.cards td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}
