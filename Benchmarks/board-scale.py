@@ -4,6 +4,8 @@ assets (each run corrupts a few more artifacts, so there are failures, causes an
 `backstop serve` on that record answers the board's pages under load from wrk: `/` (page 1,
 failing first), a filter by state, a name search, a deep page, and an asset page. Reported:
 latency p50/p99/max per URL (wrk, 2 connections, so p99 is the page time, not queueing).
+`serve` first verifies the windows the manual runs did not (catch-up); the load starts once the
+record has been still for 10 s, so the figures are the board's, not a verification's.
 
     Benchmarks/board-scale.py [--assets 10000] [--runs 3] [--binary PATH] [--duration 10]
 
@@ -93,7 +95,7 @@ def get(url):
 
 def measure(binary, config, work, port, duration, urls):
     log = open(os.path.join(work, "serve.log"), "w")
-    server = subprocess.Popen([binary, "serve", "--config", config, "--log-level", "warning"], stderr=log, stdout=log)
+    server = subprocess.Popen([binary, "serve", "--config", config, "--log-level", "info"], stderr=log, stdout=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 120
@@ -106,6 +108,14 @@ def measure(binary, config, work, port, duration, urls):
             if time.time() > deadline:
                 sys.exit("serve did not become ready in 120 s")
             time.sleep(0.1)
+        # Wait for the catch-up verification: until the newest run stays the same for 10 s.
+        newest, still_since = None, time.time()
+        while time.time() - still_since < 10:
+            runs = json.loads(get(base + "/api/v1/runs?limit=1")[1])
+            current = runs[0]["id"] if runs else None
+            if current != newest:
+                newest, still_since = current, time.time()
+            time.sleep(1)
         script = os.path.join(work, "board.lua")
         with open(script, "w") as f:
             f.write(LUA)
@@ -118,10 +128,15 @@ def measure(binary, config, work, port, duration, urls):
                                     capture_output=True, text=True, check=True)
             stats = json.loads(next(l for l in result.stdout.splitlines() if l.startswith("JSON "))[5:])
             rows.append((url, len(body), stats))
+            print(f"{url}: p50 {stats['p50_us'] / 1000:.1f} ms, p99 {stats['p99_us'] / 1000:.1f} ms", flush=True)
         return rows
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main():

@@ -25,7 +25,6 @@ struct AssetPageView: Sendable {
     static func load(
         asset: Asset, store: some StatusBoardStore & RunStore, incidents: [Incident], now: Date
     ) async throws(StoreError) -> AssetPageView {
-        let status = try await store.latestStates()[asset.name]
         let detail = try await store.boardDetails(assets: [asset.name], windows: StatusBoardView.windows)[asset.name]
         let restores = try await store.restoreHistory(asset: asset.name, limit: 200)
         let latest = try await store.latestOutcome(asset: asset.name)
@@ -35,7 +34,8 @@ struct AssetPageView: Sendable {
             format: TimeView.duration)
         let mine = incidents.filter { $0.asset == asset.name }
         return AssetPageView(
-            row: StatusBoardView.row(asset: asset, status: status, detail: detail, now: now), type: asset.backup.source.type,
+            row: StatusBoardView.row(asset: asset, state: latest?.state, cause: latest?.cause, detail: detail, now: now),
+            type: asset.backup.source.type,
             service: asset.service ?? "—", latest: latest.map { OutcomeView($0, now: now) },
             windowRows: (detail?.windows ?? []).map { window in
                 WindowRow(

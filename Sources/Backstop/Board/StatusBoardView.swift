@@ -62,18 +62,17 @@ struct StatusBoardView: Sendable {
     var hasDeadLetters: Bool
     var runs: [RunRowView]
 
-    /// Reads what the page needs: every asset's state (one query), then details for this page only.
+    /// Every asset's state and the charts come from `record` (cached); details only for this page.
     static func load(
-        assets: [Asset], schedules: [String], filter: BoardFilter, store: some StatusBoardStore,
+        assets: [Asset], schedules: [String], filter: BoardFilter, record: BoardRecord, store: some StatusBoardStore,
         incidents: [Incident], deadLetters: [OutboxMessage], runs: [RunSummary], now: Date
     ) async throws(StoreError) -> StatusBoardView {
-        let states = try await store.latestStates()
+        let states = record.states
         let selection = BoardSelection.select(assets: assets, states: states, filter: filter)
         let details = try await store.boardDetails(assets: selection.rows.map(\.asset.name), windows: windows)
-        let from = now.addingTimeInterval(-Double(chartDays - 1) * 86_400)
-        let dayStart = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
-        let failures = try await store.failuresPerDay(from: dayStart, to: now.addingTimeInterval(1))
-        let resolutions = try await store.resolutions(from: dayStart, to: now.addingTimeInterval(1))
+        let dayStart = record.dayStart
+        let failures = record.failures
+        let resolutions = record.resolutions
         var view = StatusBoardView(
             now: RFC3339.format(now), total: assets.count, matched: selection.matched, page: selection.page, pages: selection.pages,
             previous: selection.page > 1 ? "/" + filter.query(page: selection.page - 1) : nil,
@@ -83,7 +82,9 @@ struct StatusBoardView: Sendable {
             },
             scheduleOptions: schedules.map { Option(value: $0, label: $0, selected: filter.schedule == $0) },
             kindOptions: AssetKind.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filter.kind == $0) },
-            rows: selection.rows.map { row(asset: $0.asset, status: $0.status, detail: details[$0.asset.name], now: now) },
+            rows: selection.rows.map {
+                row(asset: $0.asset, state: $0.status?.state, cause: $0.status?.cause, detail: details[$0.asset.name], now: now)
+            },
             failuresChart: StackedBarChartView(
                 caption: "Failed and missing backups per day, by cause", failures: failures, from: dayStart, days: chartDays),
             mttrChart: mttr(resolutions), incidents: incidents.map { IncidentRowView($0, now: now) }, hasIncidents: !incidents.isEmpty,
@@ -104,10 +105,10 @@ struct StatusBoardView: Sendable {
         return view
     }
 
-    static func row(asset: Asset, status: AssetStatus?, detail: AssetBoardDetail?, now: Date) -> AssetRow {
+    static func row(asset: Asset, state: BackupState?, cause: FailureCause?, detail: AssetBoardDetail?, now: Date) -> AssetRow {
         AssetRow(
-            name: asset.name, href: PagePath.asset(asset.name), style: StateStyle(status?.state),
-            cause: status?.state.isFailure == true ? (status?.cause?.rawValue ?? "unknown") : "",
+            name: asset.name, href: PagePath.asset(asset.name), style: StateStyle(state),
+            cause: state?.isFailure == true ? (cause?.rawValue ?? "unknown") : "",
             failingSince: detail?.failingSince.map { TimeView($0, now: now) },
             lastHealthy: detail?.lastHealthyAt.map { TimeView($0, now: now) },
             lastRestore: detail?.lastRestoreSeconds.map(TimeView.duration) ?? "not tested", cells: HistoryCell.strip(detail?.windows ?? []),

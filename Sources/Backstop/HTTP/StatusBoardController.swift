@@ -8,6 +8,7 @@ struct StatusBoardController {
     let services: BackstopServices
 
     func addRoutes(to router: Router<some RequestContext>) {
+        let cache = BoardRecordCache()
         router.get("/") { request, _ in
             let filter: BoardFilter
             do {
@@ -16,11 +17,12 @@ struct StatusBoardController {
                 throw HTTPError(.badRequest, message: error.message)
             }
             let store = services.store
+            let now = services.clock.now
             let view = try await StatusBoardView.load(
                 assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(), filter: filter,
-                store: store, incidents: try await store.incidents(limit: 50, openOnly: true),
-                deadLetters: try await store.deadLetters(limit: 20), runs: try await store.recentRuns(limit: 15),
-                now: services.clock.now)
+                record: try await cache.record(store: store, now: now), store: store,
+                incidents: try await store.incidents(limit: 50, openOnly: true),
+                deadLetters: try await store.deadLetters(limit: 20), runs: try await store.recentRuns(limit: 15), now: now)
             return try HTMLResponse.render(view, template: BoardTemplate.name)
         }
     }

@@ -5,6 +5,15 @@ import GRDB
 /// The status board's queries. Shaped so a board of 10,000 assets costs one indexed pass for
 /// every asset's state and a handful of indexed lookups per asset shown on the page.
 extension SQLiteRunStore: StatusBoardStore {
+    package func boardVersion() async throws(StoreError) -> [Int64] {
+        try await read { db in
+            [
+                try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM runs") ?? 0,
+                try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM incident_events") ?? 0,
+            ]
+        }
+    }
+
     package func latestStates() async throws(StoreError) -> [String: AssetStatus] {
         try await read { db in
             var states: [String: AssetStatus] = [:]

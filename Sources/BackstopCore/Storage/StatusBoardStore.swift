@@ -4,6 +4,10 @@ import Foundation
 /// from ``RunStore`` so the board's queries (shaped for one page of 10,000 assets) do not widen
 /// the store that verification writes through.
 package protocol StatusBoardStore: Sendable {
+    /// Changes whenever a run or an incident event is appended (cheap: two indexed MAX lookups),
+    /// so the board reuses what it read until the record moves on.
+    func boardVersion() async throws(StoreError) -> [Int64]
+
     /// Every asset's latest outcome, reduced to what filtering and sorting need (one row each).
     func latestStates() async throws(StoreError) -> [String: AssetStatus]
 

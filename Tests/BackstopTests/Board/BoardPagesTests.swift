@@ -110,4 +110,26 @@ import Testing
             }
         }
     }
+
+    @Test func theBoardShowsANewRunOnceItIsRecorded() async throws {
+        let harness = try Harness()
+        try IncidentFixtures.writeHealthy(harness, asset: "orders-db")
+        let services = try await harness.services(try harness.configuration(assets: IncidentFixtures.asset("orders-db")))
+        _ = try await services.runner.run(VerificationRequest(trigger: .manual))
+        let app = buildApplication(services: services, runScheduler: false)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#"<strong class="healthy">1</strong> healthy"#))
+            }
+            // The board keeps what it read over the whole record until the record moves on.
+            harness.clock.advance(by: 60)
+            try IncidentFixtures.writeTruncated(harness, asset: "orders-db")
+            _ = try await services.runner.run(VerificationRequest(trigger: .manual))
+            try await client.execute(uri: "/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains(#"<strong class="failed">1</strong> failed"#))
+                #expect(html.contains(#"<td class="cause" data-label="Cause">corrupted_artifact</td>"#))
+            }
+        }
+    }
 }
