@@ -108,13 +108,13 @@ def measure(binary, config, work, port, duration, urls):
             if time.time() > deadline:
                 sys.exit("serve did not become ready in 120 s")
             time.sleep(0.1)
-        # Wait for the catch-up verification: until the newest run stays the same for 10 s.
-        newest, still_since = None, time.time()
+        # Wait for the catch-up verification: every run started has finished, for 10 s.
+        still_since = time.time()
         while time.time() - still_since < 10:
-            runs = json.loads(get(base + "/api/v1/runs?limit=1")[1])
-            current = runs[0]["id"] if runs else None
-            if current != newest:
-                newest, still_since = current, time.time()
+            with open(os.path.join(work, "serve.log")) as f:
+                text = f.read()
+            if text.count("verification started") != text.count("verification finished"):
+                still_since = time.time()
             time.sleep(1)
         script = os.path.join(work, "board.lua")
         with open(script, "w") as f:

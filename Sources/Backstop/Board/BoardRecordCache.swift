@@ -9,6 +9,8 @@ struct BoardRecord: Sendable {
     var states: [String: AssetStatus]
     var failures: [DailyFailures]
     var resolutions: [ResolvedIncident]
+    /// The newest runs with their counts (each count reads every outcome of its run).
+    var runs: [RunSummary]
     /// Midnight UTC of the charts' first day.
     var dayStart: Date
 }
@@ -21,7 +23,7 @@ final class BoardRecordCache: Sendable {
 
     private let cached = Mutex<(key: Key, record: BoardRecord)?>(nil)
 
-    func record(store: some StatusBoardStore, now: Date) async throws(StoreError) -> BoardRecord {
+    func record(store: some StatusBoardStore & RunStore, now: Date) async throws(StoreError) -> BoardRecord {
         let day = Int((now.timeIntervalSince1970 / 86_400).rounded(.down))
         let key = Key(version: try await store.boardVersion(), day: day)
         if let hit = cached.withLock({ $0?.key == key ? $0?.record : nil }) { return hit }
@@ -29,7 +31,8 @@ final class BoardRecordCache: Sendable {
         let end = Date(timeIntervalSince1970: Double(day + 1) * 86_400)
         let record = BoardRecord(
             states: try await store.latestStates(), failures: try await store.failuresPerDay(from: dayStart, to: end),
-            resolutions: try await store.resolutions(from: dayStart, to: end), dayStart: dayStart)
+            resolutions: try await store.resolutions(from: dayStart, to: end), runs: try await store.recentRuns(limit: 15),
+            dayStart: dayStart)
         cached.withLock { $0 = (key, record) }
         return record
     }

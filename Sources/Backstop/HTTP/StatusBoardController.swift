@@ -18,11 +18,12 @@ struct StatusBoardController {
             }
             let store = services.store
             let now = services.clock.now
+            let record = try await cache.record(store: store, now: now)
             let view = try await StatusBoardView.load(
                 assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(), filter: filter,
-                record: try await cache.record(store: store, now: now), store: store,
+                record: record, store: store,
                 incidents: try await store.incidents(limit: 50, openOnly: true),
-                deadLetters: try await store.deadLetters(limit: 20), runs: try await store.recentRuns(limit: 15), now: now)
+                deadLetters: try await store.deadLetters(limit: 20), runs: record.runs, now: now)
             return try HTMLResponse.render(view, template: BoardTemplate.name)
         }
     }
