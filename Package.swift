@@ -38,7 +38,9 @@ let package = Package(
     targets: [
         .target(
             name: "BackstopCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            // The vocabulary's data; scripts/generate-vocabulary compiles it into Swift beside it.
+            exclude: ["Diagnosis/Vocabulary/Data"]
         ),
         .target(
             name: "Backstop",
