@@ -20,6 +20,8 @@ package struct BackstopServices: Sendable {
     package let delivery: OutboxDeliveryService
     /// Turns accepted Alertmanager notifications into incidents.
     package let alerts: DurableQueueWorker<NotificationHandler>
+    /// Brings what other processes append to the record into this one (`serve` runs it).
+    package let watcher: RecordWatcher
     package let clock: any WallClock
     package let logger: Logger
 
@@ -36,8 +38,10 @@ package struct BackstopServices: Sendable {
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
-        metrics.load(try await store.metricsSnapshot())
+        let (snapshot, marks) = try await store.metricsSnapshotWithMarks()
+        metrics.load(snapshot)
         let recordedRuns = WorkQueue<VerificationRun>()
+        let follower = RunFollower(store: store, metrics: metrics, queue: recordedRuns, appliedThrough: marks.runs, logger: logger)
         let inspector = BackupAdapters(
             timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
@@ -50,8 +54,8 @@ package struct BackstopServices: Sendable {
                 classifier: FailureClassifier(userRules: configuration.diagnosisRules), probe: configuration.probes ? TargetProbe() : nil),
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
-                metrics.record(run)
                 recordedRuns.enqueue(run)
+                await follower.recorded(run)
                 await observer(run)
             })
         let correlation = LogCorrelation(
@@ -90,6 +94,8 @@ package struct BackstopServices: Sendable {
                 name: "Alertmanager notifications",
                 handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
                 logger: logger),
+            watcher: RecordWatcher(
+                store: store, follower: follower, metrics: metrics, delivery: delivery, clock: clock, logger: logger, start: marks),
             clock: clock, logger: logger)
     }
 

@@ -38,15 +38,15 @@ package func buildApplication(
     ).addRoutes(to: router)
     RunsController(record: services.store, reporter: services.reporter).addRoutes(to: router)
     IncidentsController(ledger: services.store, policy: services.configuration.incidents).addRoutes(to: router)
-    StatusBoardController(
-        record: services.store, ledger: services.store, assets: services.configuration.assets, clock: services.clock
-    ).addRoutes(to: router)
+    StatusBoardController(services: services).addRoutes(to: router)
+    BoardPagesController(services: services).addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
         DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
     }
     DigestsController(digest: services.configuration.digest, clock: services.clock, writer: digestWriter).addRoutes(to: router)
 
-    var background: [any Service] = runBackgroundServices ? [services.events, services.triage, services.alerts, services.delivery] : []
+    var background: [any Service] =
+        runBackgroundServices ? [services.events, services.triage, services.alerts, services.delivery, services.watcher] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {

@@ -13,6 +13,9 @@ struct IncidentCounts {
     var lastResolutionSeq: Int64 = 0
     /// When each open incident last opened or reopened (a resolution lasts from then).
     var openSince: [String: Date] = [:]
+    /// Resolutions this process counted from the desk's changes and the record watcher has not
+    /// read back yet (it then skips them, so none is counted twice).
+    var observedResolutions: Set<String> = []
     /// Resolutions of the last 30 days, for the mean time to resolve.
     var recentResolutions: [(at: Date, seconds: Double)] = []
     var open = 0
@@ -25,7 +28,8 @@ struct IncidentCounts {
 }
 
 extension BackstopMetrics {
-    /// Reads the ledger's counts and the outbox's state from the store (at start).
+    /// Reads the ledger's counts and the outbox's state from the store: at start, and when the
+    /// record watcher sees the ledger grow (another process's change, or this one's read back).
     package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
         let after = state.withLock { $0.incidents.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
@@ -34,7 +38,9 @@ extension BackstopMetrics {
             state.incidents.opened.merge(next.opened) { $1 }
             state.incidents.recoveryAttempts.merge(next.recoveryAttempts) { $1 }
             for resolution in next.resolutions where resolution.seq > state.incidents.lastResolutionSeq {
-                state.incidents.resolutions.record(resolution.seconds)
+                if state.incidents.observedResolutions.remove(resolution.key) == nil {
+                    state.incidents.resolutions.record(resolution.seconds)
+                }
                 state.incidents.lastResolutionSeq = resolution.seq
             }
             state.incidents.open = next.open

@@ -40,6 +40,7 @@ extension IncidentCounts {
                 if let since = openSince.removeValue(forKey: event.incidentID) {
                     let seconds = event.at.timeIntervalSince(since)
                     resolutions.record(max(0, seconds))
+                    observedResolutions.insert(Self.resolutionKey(event.incidentID, at: event.at.timeIntervalSince1970))
                     recentResolutions.append((at: event.at, seconds: seconds))
                 }
             default:
@@ -59,4 +60,9 @@ extension IncidentCounts {
             meanTimeToResolve = recentResolutions.map(\.seconds).reduce(0, +) / Double(recentResolutions.count)
         }
     }
+}
+
+extension IncidentCounts {
+    /// Identifies one resolution, as the desk's change and the record both tell it.
+    static func resolutionKey(_ incidentID: String, at: Double) -> String { "\(incidentID)@\(at)" }
 }

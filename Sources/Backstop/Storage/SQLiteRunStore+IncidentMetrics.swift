@@ -14,7 +14,7 @@ package struct IncidentMetricsSnapshot: Sendable, Equatable {
     package var open = 0
     /// Open-to-resolved durations in seconds, oldest first, with the event sequence of each
     /// resolution (so only new ones are observed).
-    package var resolutions: [(seq: Int64, seconds: Double)] = []
+    package var resolutions: [(seq: Int64, seconds: Double, key: String)] = []
     /// Mean resolution time over the last 30 days; nil when nothing was resolved.
     package var meanTimeToResolve: Double?
     package var recoveryAttempts: [RecoveryKey: Int] = [:]
@@ -48,13 +48,17 @@ extension SQLiteRunStore {
             snapshot.open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incidents WHERE state = 'open'") ?? 0
             // A resolution lasts from the latest opening or reopening before it.
             let durations = """
-                SELECT r.seq AS seq, r.at AS at, r.at - (
+                SELECT r.seq AS seq, r.at AS at, r.incident_id AS incident_id, r.at - (
                     SELECT MAX(o.at) FROM incident_events o
                     WHERE o.incident_id = r.incident_id AND o.kind IN ('opened', 'reopened') AND o.seq < r.seq) AS seconds
                 FROM incident_events r WHERE r.kind = 'resolved'
                 """
             snapshot.resolutions = try Row.fetchAll(db, sql: durations + " AND r.seq > ? ORDER BY r.seq", arguments: [afterSeq])
-                .compactMap { row in (row["seconds"] as Double?).map { (seq: row["seq"], seconds: max(0, $0)) } }
+                .compactMap { row in
+                    (row["seconds"] as Double?).map {
+                        (seq: row["seq"], seconds: max(0, $0), key: IncidentCounts.resolutionKey(row["incident_id"], at: row["at"]))
+                    }
+                }
             snapshot.meanTimeToResolve = try Double.fetchOne(
                 db, sql: "SELECT AVG(seconds) FROM (\(durations) AND r.at >= ?)", arguments: [now.timeIntervalSince1970 - 30 * 86_400])
             snapshot.recentResolutions = try Row.fetchAll(
