@@ -1,5 +1,5 @@
-"""The record's disk going away: `data/` on a small tmpfs that is filled up (ENOSPC) or remounted
-read-only while `serve` runs, and given back before the last start. Mounting needs root
+"""The record's disk going away: `data/` on a small tmpfs that is filled up (ENOSPC) while `serve`
+runs, and given back before the last start. Mounting needs root
 (CAP_SYS_ADMIN); without it the fault is skipped and the trial line says so."""
 
 import os
@@ -21,9 +21,6 @@ class Disk:
         self.filler = os.path.join(path, ".chaos-filler")
 
     def fail(self, kind):
-        if kind == "readonly":
-            subprocess.run(["mount", "-o", "remount,ro", self.path], check=True, capture_output=True)
-            return
         chunk = b"\0" * (1 << 20)
         with open(self.filler, "wb") as handle:
             try:
@@ -41,7 +38,6 @@ class Disk:
             pass
 
     def restore(self):
-        subprocess.run(["mount", "-o", "remount,rw", self.path], check=False, capture_output=True)
         if os.path.exists(self.filler):
             os.remove(self.filler)
 
