@@ -13,7 +13,7 @@ from .workload import Workload
 from .workspace import HEALTHY, make_backups, write_config
 
 # How long a moment may take to come before the kill happens anyway (the trial says so).
-MOMENT_TIMEOUT = 20.0
+MOMENT_TIMEOUT = 10.0
 CONVERGE_TIMEOUT = 150.0
 
 
@@ -65,6 +65,10 @@ class Trial:
             if plan["outage"]:
                 fakes.outage(plan["outage"][0], "none")
             serve = Serve(self.backstop, config, self.file("serve.log"))
+            # Up first: it clears what the killed ones left (restores, scratch) while starting, and
+            # a SIGTERM before its handlers are installed would end it the default way.
+            if not serve.wait_for("Server started and listening", 1, 60):
+                violations.append("the last serve did not start listening within 60 s")
             expected = set(plan["broken"])
             if not workload.finish(timeout=60):
                 violations.append("the workload's events and notifications were not all acknowledged within 60 s")
