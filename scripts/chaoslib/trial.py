@@ -110,7 +110,9 @@ class Trial:
         elif moment == "triage":
             reached = serve.wait_for("incident open", n, MOMENT_TIMEOUT)
         elif moment == "delivery":
-            reached = wait_until(lambda: sum(fakes.state()["accepted"].values()) >= n, MOMENT_TIMEOUT, interval=0.01)
+            # The n-th request this process got accepted (the fakes count across processes).
+            before = sum(fakes.state()["accepted"].values())
+            reached = wait_until(lambda: sum(fakes.state()["accepted"].values()) >= before + n, MOMENT_TIMEOUT, interval=0.01)
         else:
             reached = serve.wait_for("verification started", 1, MOMENT_TIMEOUT)
         time.sleep(delay)
