@@ -105,10 +105,12 @@ class Serve:
         return status
 
 
-def restore_processes(scratch_root):
-    """Pids of processes whose environment marks them as a restore test under `scratch_root`."""
-    prefix = MARKER + os.path.realpath(scratch_root).encode() + b"/"
-    alt = MARKER + scratch_root.encode() + b"/"
+def restore_processes(scratch_root, owner=None):
+    """Pids of processes whose environment marks them as a restore test under `scratch_root`;
+    with `owner`, only that Backstop's (its pid starts the scratch directory's name)."""
+    name = f"backstop-{owner}-".encode() if owner is not None else b""
+    prefix = MARKER + os.path.realpath(scratch_root).encode() + b"/" + name
+    alt = MARKER + scratch_root.encode() + b"/" + name
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

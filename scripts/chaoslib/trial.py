@@ -106,7 +106,9 @@ class Trial:
         if moment == "verification":
             reached = serve.wait_for("verification started", 1, MOMENT_TIMEOUT)
         elif moment == "restore":
-            reached = wait_until(lambda: restore_processes(self.file("scratch")), MOMENT_TIMEOUT)
+            # This process's restores, not those a killed one left (they are there at its start).
+            pid = serve.process.pid
+            reached = wait_until(lambda: restore_processes(self.file("scratch"), owner=pid), MOMENT_TIMEOUT)
         elif moment == "triage":
             reached = serve.wait_for("incident open", n, MOMENT_TIMEOUT)
         elif moment == "delivery":
