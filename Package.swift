@@ -81,6 +81,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The sink fakes on loopback with fault injection, for scripts/chaos.
+        .executableTarget(
+            name: "backstop-fakes",
+            dependencies: ["BackstopTesting", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
+        .target(name: "BackstopFuzzing", dependencies: ["Backstop", "BackstopCore"]),
         .testTarget(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]
@@ -88,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "BackstopTests",
             dependencies: [
-                "Backstop", "BackstopCore", "BackstopTesting",
+                "Backstop", "BackstopCore", "BackstopFuzzing", "BackstopTesting",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -100,6 +107,14 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer executables, one per parser, only for `scripts/fuzz` (BACKSTOP_FUZZ=1, built with
+// `--sanitize fuzzer --sanitize address` into .build-fuzz): normal builds neither see nor rebuild them.
+if Context.environment["BACKSTOP_FUZZ"] == "1" {
+    for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines"] {
+        package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["BackstopFuzzing"], path: "Fuzz/Fuzz\(name)"))
+    }
+}
 
 for target in package.targets {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings

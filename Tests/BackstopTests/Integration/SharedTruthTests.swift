@@ -51,7 +51,7 @@ import Testing
                     metrics.contains(#"backstop_backup_up{asset="orders-db",schedule="daily"} 1"#) ? nil : "/metrics backup_up",
                     metrics.contains("\nbackstop_incidents_open 0") ? nil : "/metrics incidents_open",
                     metrics.contains(#"backstop_restore_tests_total{asset="orders-db"} 1"#) ? nil : "/metrics restore tests",
-                    board.contains(#"<td class="healthy">healthy"#) ? nil : "board",
+                    board.contains(#"<tr class="asset-row" data-state="healthy">"#) ? nil : "board",
                     try await Self.openIncidents(base) == 0 ? nil : "/api/v1/incidents",
                     pagerDuty.alert(dedupKey)?.status == .resolved ? nil : "PagerDuty resolution",
                 ].compactMap { $0 }
