@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -37,7 +39,9 @@ let package = Package(
     targets: [
         .target(
             name: "BackstopCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            // The vocabulary's data; scripts/generate-vocabulary compiles it into Swift beside it.
+            exclude: ["Diagnosis/Vocabulary/Data"]
         ),
         .target(
             name: "Backstop",
@@ -52,6 +56,8 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -77,14 +83,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The sink fakes on loopback with fault injection, for scripts/chaos.
+        .executableTarget(
+            name: "backstop-fakes",
+            dependencies: [
+                "BackstopTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
+        .target(name: "BackstopFuzzing", dependencies: ["Backstop", "BackstopCore"]),
         .testTarget(
             name: "BackstopCoreTests",
-            dependencies: ["BackstopCore", "BackstopTesting"]
+            dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "BackstopTests",
             dependencies: [
-                "Backstop", "BackstopCore", "BackstopTesting",
+                "Backstop", "BackstopCore", "BackstopFuzzing", "BackstopTesting",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -97,6 +113,14 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer executables, one per parser, only for `scripts/fuzz` (BACKSTOP_FUZZ=1, built with
+// `--sanitize fuzzer --sanitize address` into .build-fuzz): normal builds neither see nor rebuild them.
+if Context.environment["BACKSTOP_FUZZ"] == "1" {
+    for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines"] {
+        package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["BackstopFuzzing"], path: "Fuzz/Fuzz\(name)"))
+    }
+}
 
 for target in package.targets {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings

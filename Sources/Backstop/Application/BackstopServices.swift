@@ -3,10 +3,6 @@ import BackstopCore
 import Foundation
 import Logging
 
-/// The verification runner as wired for real use: every backup type's adapter, restore
-/// commands as processes, the record in SQLite.
-package typealias FileVerificationRunner = VerificationRunner<BackupAdapters, CommandRestoreTester<ProcessRunner>, SQLiteRunStore>
-
 /// Everything Backstop runs on, built once from the configuration. The only place real clients
 /// are constructed; `serve`, `verify` and the tests all go through here.
 package struct BackstopServices: Sendable {
@@ -16,12 +12,16 @@ package struct BackstopServices: Sendable {
     package let runner: FileVerificationRunner
     /// Composes incident reports (diagnosis, correlated logs, timeline) for recorded runs.
     package let reporter: RunReporter
-    /// Retries transient failures and turns the rest into incidents.
-    package let triage: TriageService
+    /// Verifies assets as their backup-completion events arrive.
+    package let events: DurableQueueWorker<CompletionEventHandler>
+    /// Retries transient failures of recorded runs and turns the rest into incidents.
+    package let triage: DurableQueueWorker<RecordedRunHandler>
     /// Sends incidents to PagerDuty, Jira and Linear.
     package let delivery: OutboxDeliveryService
     /// Turns accepted Alertmanager notifications into incidents.
-    package let alerts: AlertIntakeService
+    package let alerts: DurableQueueWorker<NotificationHandler>
+    /// Brings what other processes append to the record into this one (`serve` runs it).
+    package let watcher: RecordWatcher
     package let clock: any WallClock
     package let logger: Logger
 
@@ -38,8 +38,10 @@ package struct BackstopServices: Sendable {
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
-        metrics.load(try await store.metricsSnapshot())
-        let queue = TriageQueue()
+        let (snapshot, marks) = try await store.metricsSnapshotWithMarks()
+        metrics.load(snapshot)
+        let recordedRuns = WorkQueue<VerificationRun>()
+        let follower = RunFollower(store: store, metrics: metrics, queue: recordedRuns, appliedThrough: marks.runs, logger: logger)
         let inspector = BackupAdapters(
             timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
@@ -52,8 +54,8 @@ package struct BackstopServices: Sendable {
                 classifier: FailureClassifier(userRules: configuration.diagnosisRules), probe: configuration.probes ? TargetProbe() : nil),
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
-                metrics.record(run)
-                queue.enqueue(run)
+                recordedRuns.enqueue(run)
+                await follower.recorded(run)
                 await observer(run)
             })
         let correlation = LogCorrelation(
@@ -63,50 +65,44 @@ package struct BackstopServices: Sendable {
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
         let delivery = OutboxDeliveryService(
-            store: store, sinks: makeSinks(configuration), policy: configuration.delivery, clock: clock, dryRun: configuration.dryRun,
-            logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store, now: clock.now) }
-        )
-        let render: @Sendable (IncidentReport) -> (markdown: String, json: String) = { report in
-            (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
-        }
-        let ledgerLock = AsyncSemaphore(permits: 1)
+            store: store, sinks: makeSinks(configuration), fallbackPager: SinkRegistry.fallbackPager, policy: configuration.delivery,
+            clock: clock, dryRun: configuration.dryRun, logger: logger, observe: { metrics.recordDelivery($0) },
+            afterPass: { metrics.loadOutbox($0) })
+        // Both paths end at the desk; what it commits goes to delivery and metrics as a value.
+        let desk = IncidentDesk(
+            ledger: IncidentLedger(policy: configuration.incidents), store: store, reporter: reporter, runbooks: configuration.runbooks,
+            assetLabel: (configuration.webhook?.mapping ?? AlertMapping()).assetLabel, clock: clock, logger: logger,
+            consumers: [metrics, delivery])
         let triage = FailureTriage(
-            assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
-            reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
-            reverify: { asset, window async throws(StoreError) in
-                let run = try await runner.run(VerificationRequest(trigger: .retry(asset), assets: [asset], window: window))
-                return run.outcomes.first { $0.asset == asset }
-            },
-            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
-            didCommit: { _ in
-                await metrics.loadIncidents(from: store, now: clock.now)
-                delivery.notify()
-            })
+            assets: configuration.assets, recovery: configuration.recovery, dryRun: configuration.dryRun, store: store,
+            retrier: CommandBackupRetrier(runner: ProcessRunner()), verifier: runner, clock: clock, logger: logger)
         let alertTriage = AlertTriage(
-            assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(),
-            ledger: IncidentLedger(policy: configuration.incidents), correlation: correlation,
-            classifier: FailureClassifier(userRules: configuration.diagnosisRules), runbooks: configuration.runbooks, store: store,
-            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
-            didCommit: { _ in
-                await metrics.loadIncidents(from: store, now: clock.now)
-                delivery.notify()
-            })
+            assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(), correlation: correlation,
+            classifier: FailureClassifier(userRules: configuration.diagnosisRules), store: store, clock: clock)
         await metrics.loadIncidents(from: store, now: clock.now)
         metrics.loadNotifications(try await store.notificationCounts())
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
-            triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery,
-            alerts: AlertIntakeService(triage: alertTriage, store: store, logger: logger), clock: clock, logger: logger)
+            events: DurableQueueWorker(
+                name: "completion events", handler: CompletionEventHandler(record: store, runner: runner), logger: logger),
+            triage: DurableQueueWorker(
+                name: "recorded runs", handler: RecordedRunHandler(record: store, ledger: store, triage: triage, desk: desk),
+                queue: recordedRuns,
+                logger: logger),
+            delivery: delivery,
+            alerts: DurableQueueWorker(
+                name: "Alertmanager notifications",
+                handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
+                logger: logger),
+            watcher: RecordWatcher(
+                store: store, follower: follower, metrics: metrics, delivery: delivery, clock: clock, logger: logger, start: marks),
+            clock: clock, logger: logger)
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.
     private static func makeSinks(_ configuration: Configuration) -> [SinkKind: any IncidentSink] {
         let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
-        var sinks: [SinkKind: any IncidentSink] = [:]
-        if let pagerDuty = configuration.pagerDuty { sinks[.pagerduty] = PagerDutySink(configuration: pagerDuty, http: http) }
-        if let jira = configuration.jira { sinks[.jira] = JiraSink(configuration: jira, http: http) }
-        if let linear = configuration.linear { sinks[.linear] = LinearSink(configuration: linear, http: http) }
-        return sinks
+        return configuration.sinks.mapValues { $0.makeSink(http: http) }
     }
 
     private static func makeLogSource(_ source: LogSourceConfiguration, timeout: Duration) -> any LogSource {

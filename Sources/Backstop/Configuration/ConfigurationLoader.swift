@@ -41,7 +41,7 @@ package enum ConfigurationLoader {
 
     /// The file as UTF-8 text, or the line and column of its first byte that is not UTF-8 or is
     /// NUL (a binary file, or text in another encoding).
-    static func decodeUTF8(_ data: Data, file: String) throws(ConfigurationError) -> String {
+    package static func decodeUTF8(_ data: Data, file: String) throws(ConfigurationError) -> String {
         if !data.contains(0), let text = String(validating: data, as: UTF8.self) { return text }
         let bytes = [UInt8](data)
         var iterator = bytes.makeIterator()

@@ -1,4 +1,4 @@
-/// Metric names and help texts, as agreed in DESIGN.md §4. Alerts and dashboards use these
+/// Metric names and help texts (docs/ARCHITECTURE.md, Metrics). Alerts and dashboards use these
 /// exact names; change them only together.
 enum MetricNames {
     static let buildInfo = ("backstop_build_info", "Backstop's version and revision; always 1.")
@@ -16,6 +16,13 @@ enum MetricNames {
     static let checksumFailures = ("backstop_checksum_failures_total", "Artifacts whose SHA-256 did not match the expected checksum.")
     static let checksumBytes = ("backstop_checksum_bytes_total", "Bytes read to compute artifact checksums.")
     static let backupFailures = ("backstop_backup_failures_total", "Failed or missing backups, by diagnosed cause.")
+    static let assetFailures = (
+        "backstop_asset_failures_total", "Failed or missing backups of the asset, any cause; 0 for every configured asset from the start."
+    )
+    static let causeFailures = (
+        "backstop_cause_failures_total",
+        "Failed or missing backups of all assets, by diagnosed cause; 0 for every known cause from the start."
+    )
     static let restoreTests = ("backstop_restore_tests_total", "Restore tests run for the asset.")
     static let restoreTestFailures = ("backstop_restore_test_failures_total", "Restore tests of the asset that failed or timed out.")
     static let restoreDuration = ("backstop_restore_duration_seconds", "Duration of restore tests (restore plus validation).")
@@ -35,7 +42,7 @@ enum MetricNames {
     static let restoreDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200]
 }
 
-/// Incident, recovery and delivery metrics (DESIGN.md §4).
+/// Incident, recovery and delivery metrics (docs/ARCHITECTURE.md, Metrics).
 extension MetricNames {
     static let incidentsOpened = ("backstop_incidents_opened_total", "Incidents opened, by cause and the sink they go to.")
     static let incidentsOpen = ("backstop_incidents_open", "Incidents open now.")

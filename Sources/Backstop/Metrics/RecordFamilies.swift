@@ -61,6 +61,7 @@ struct RecordFamilies {
             }
         }
         writer.end()
+        renderFailureTotals(snapshot, into: &writer)
         gauge(MetricNames.lastSuccess, verified) { $0.lastSuccess?.timeIntervalSince1970 }
         gauge(MetricNames.lastVerification, verified) { $0.lastVerification.timeIntervalSince1970 }
         gauge(MetricNames.sizeBytes, verified) { $0.sizeBytes.map(Double.init) }

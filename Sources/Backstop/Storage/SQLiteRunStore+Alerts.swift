@@ -3,14 +3,7 @@ import Foundation
 import GRDB
 
 /// The Alertmanager intake record.
-extension SQLiteRunStore {
-    /// What appending a notification did.
-    package enum NotificationWrite: Sendable, Equatable {
-        case appended
-        /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
-        case duplicate
-    }
-
+extension SQLiteRunStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate. A taken id (48 random bits,
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.

@@ -179,11 +179,10 @@ extension SQLiteRunStore: IncidentStore {
                 sql: "UPDATE outbox SET state = 'delivered', in_doubt = 0, last_error = NULL, finished_at = ? WHERE id = ?",
                 arguments: [event.at.timeIntervalSince1970, id])
             if let reference, let target = try String.fetchOne(db, sql: "SELECT target FROM outbox WHERE id = ?", arguments: [id]),
-                let sink = SinkKind(rawValue: target),
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [event.incidentID])
             {
                 var incident = IncidentRow.incident(row)
-                incident.references[sink] = reference
+                incident.references[SinkKind(rawValue: target)] = reference
                 try IncidentRow.upsert(incident, db)
             }
             try Self.append(event, db)

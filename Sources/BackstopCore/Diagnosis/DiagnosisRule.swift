@@ -22,14 +22,25 @@ package struct DiagnosisRule: Sendable {
     /// How much a match alone is worth (0…1), used for user rules, which decide when they match.
     package var confidence: Double
     package var strength: Strength
+    /// The tool grammars (``ToolGrammar`` families) this rule belongs to; empty for every tool.
+    package var tools: Set<String>
 
     /// Builds a rule from a case-insensitive pattern; throws with the regex problem.
-    package init(id: String, cause: FailureCause, pattern: String, confidence: Double = 0.9, strength: Strength = .specific) throws {
+    package init(
+        id: String, cause: FailureCause, pattern: String, confidence: Double = 0.9, strength: Strength = .specific, tools: Set<String> = []
+    ) throws {
         self.id = id
         self.cause = cause
         self.pattern = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
         self.confidence = confidence
         self.strength = strength
+        self.tools = tools
+    }
+
+    /// Whether the rule is read for output of `family` (nil: the tool is not known, every rule is read).
+    func applies(to family: String?) -> Bool {
+        guard let family, !tools.isEmpty else { return true }
+        return !tools.isDisjoint(with: ToolGrammar.grammars(of: family))
     }
 
     func matches(_ line: String) -> Bool {

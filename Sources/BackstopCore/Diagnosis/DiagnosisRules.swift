@@ -1,15 +1,17 @@
-/// The built-in vocabulary: per cause family, the tools' own wording and the standard codes
-/// (errno, SQLSTATE, MySQL error numbers, HTTP statuses, S3/GCS/Azure error codes), each with a
-/// strength. The families live in `Vocabulary/`, each naming the sources its patterns come from;
-/// `Tests/Fixtures/tool-output/` holds the real outputs they are measured on.
+/// The built-in word vocabulary: per cause family, the tools' own wording, each row with a
+/// strength and, for rows of one tool's grammar, that tool. The rows are data
+/// (`Vocabulary/Data/*.json`, each naming its sources) compiled into `Vocabulary/*Vocabulary.swift`
+/// by `scripts/generate-vocabulary`. Codes inside the text (errno, SQLSTATE, HTTP statuses…) are
+/// read separately, as structured evidence (``CodeTables``, ``CodeExtractor``).
+/// `Tests/Fixtures/tool-output/` holds the real outputs the vocabulary is measured on.
 ///
 /// Table position does not decide: ``FailureClassifier`` weighs matches by strength. Only when
 /// one line names two causes equally strongly does ``precedence`` pick the more specific one
 /// ("403 … cap exceeded" is a quota, "lock file: Permission denied" a permission problem).
 package enum DiagnosisRules {
-    /// (id, cause, strength, pattern). Patterns are case-insensitive and read normalised lines
-    /// (see ``TextNormalizer``): single spaces, escaped newlines already split.
-    package typealias Row = (String, FailureCause, DiagnosisRule.Strength, String)
+    /// (id, cause, strength, tools, pattern). Patterns are case-insensitive and read normalised
+    /// lines (see ``TextNormalizer``): single spaces, escaped newlines already split.
+    package typealias Row = (String, FailureCause, DiagnosisRule.Strength, [String], String)
 
     package static var table: [Row] { storage + access + integrity + network }
 
@@ -20,19 +22,8 @@ package enum DiagnosisRules {
         .targetDown, .networkTimeout,
     ]
 
-    /// An HTTP status only where it reads as one ("HTTP 403", "status code: 403", "StatusCode: 403",
-    /// "Error 403", "403 Forbidden", "Stat: 401"), so counts like "processed 403 files" do not match.
-    static func status(_ code: Int) -> String {
-        let reasons = [
-            401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 408: "Request Time-?out", 429: "Too Many Requests",
-            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Time-?out", 507: "Insufficient Storage",
-        ]
-        return
-            #"(?:HTTP(?:/[\d.]+)?|status(?: ?code)?|code|error|exception|response)[ :=]*\(?\#(code)\b|\(\#(code)[ )]|\b\#(code) \(?\#(reasons[code] ?? "")|:\s?\#(code)(?::|\s*$)"#
-    }
-
     /// The table compiled; patterns are constants verified by tests, so a failure here is a bug.
-    package static let builtIn: [DiagnosisRule] = table.compactMap { id, cause, strength, pattern in
-        try? DiagnosisRule(id: "builtin:\(id)", cause: cause, pattern: pattern, strength: strength)
+    package static let builtIn: [DiagnosisRule] = table.compactMap { id, cause, strength, tools, pattern in
+        try? DiagnosisRule(id: "builtin:\(id)", cause: cause, pattern: pattern, strength: strength, tools: Set(tools))
     }
 }

@@ -12,7 +12,9 @@ import Foundation
 /// only report success match nothing and so cannot hide the failure above them.
 package struct FailureClassifier: Sendable {
     package var userRules: [DiagnosisRule]
-    package var builtIn: [DiagnosisRule]
+    package let builtIn: [DiagnosisRule]
+    /// Which built-in rules can match a line, built once: most rules cannot match most lines.
+    static let prefilter = RulePrefilter(rules: DiagnosisRules.builtIn)
     /// Evidence lines kept per diagnosis.
     package var evidenceLimit = 5
 
@@ -26,12 +28,6 @@ package struct FailureClassifier: Sendable {
     /// Causes that often follow another failure (a server that died of a full disk is down).
     static let consequences: Set<FailureCause> = [.targetDown, .networkTimeout]
 
-    struct Vote {
-        var rule: DiagnosisRule
-        var text: String
-        var source: Int
-    }
-
     /// The diagnosis for `output`: a cause, `unknown` with the conflicting candidates when the
     /// evidence conflicts or is only weak, or nil when no rule and no exit code says anything.
     package func classify(output: String, exitCode: Int? = nil, tool: String? = nil) -> Diagnosis? {
@@ -42,29 +38,32 @@ package struct FailureClassifier: Sendable {
                 return Diagnosis(cause: rule.cause, confidence: rule.confidence, evidence: evidence(sources, in: text), rule: rule.id)
             }
         }
-        let votes = text.logical.compactMap { line in vote(line) }
-        let hint = exitCode.flatMap { code in ExitCodeHints.hint(tool: tool, exitCode: code).map { (code, $0.cause, $0.meaning) } }
+        let family = ToolGrammar.family(tool: tool, lines: text.physical)
+        let voter = LineVoter(rules: builtIn, prefilter: Self.prefilter, family: family)
+        let votes = text.logical.compactMap(voter.vote)
+        let hint = exitCode.flatMap { code in ExitCodeHints.hint(tool: family ?? tool, exitCode: code).map { (code, $0.cause, $0.meaning) }
+        }
         let hintLine = hint.map { "exit code \($0.0): \($0.2)" }
-        guard let tier = votes.map(\.rule.strength).max(), tier > .weak else {
+        guard let tier = votes.map(\.strength).max(), tier > .weak else {
             if let hint, let hintLine {
                 return Diagnosis(cause: hint.1, confidence: 0.6, evidence: [hintLine], rule: "exit-code")
             }
             return votes.isEmpty ? nil : abstain(votes, in: text, reason: "only follow-on lines, no reason given:")
         }
-        let top = votes.filter { $0.rule.strength == tier }
+        let top = votes.filter { $0.strength == tier }
         // Distinct lines per cause: a retry loop printing one error forty times is one witness.
         var support: [FailureCause: Set<String>] = [:]
-        for vote in top { support[vote.rule.cause, default: []].insert(vote.text) }
-        let ranked = support.sorted { ($0.value.count, rank($0.key)) > ($1.value.count, rank($1.key)) }
+        for vote in top { support[vote.cause, default: []].insert(vote.text) }
+        let ranked = support.sorted { ($0.value.count, LineVoter.rank($0.key)) > ($1.value.count, LineVoter.rank($1.key)) }
         var decided = ranked[0].key
         var confidence: Double
         if ranked.count == 1 {
-            let contested = votes.contains { $0.rule.cause != decided && $0.rule.strength >= .generic }
+            let contested = votes.contains { $0.cause != decided && $0.strength >= .generic }
             confidence = (tier == .specific ? 0.9 : 0.7) - (contested ? 0.1 : 0) + 0.02 * Double(min(ranked[0].value.count - 1, 3))
         } else if let hint, support[hint.1] != nil {
             decided = hint.1
             confidence = 0.6
-        } else if let root = top.first?.rule.cause, !Self.consequences.contains(root),
+        } else if let root = top.first?.cause, !Self.consequences.contains(root),
             support.keys.allSatisfy({ $0 == root || Self.consequences.contains($0) })
         {
             // The earliest root cause wins over what it caused: a full disk stops the server, and
@@ -76,14 +75,21 @@ package struct FailureClassifier: Sendable {
         } else {
             return abstain(top, in: text, reason: "conflicting evidence:")
         }
-        let deciding = top.filter { $0.rule.cause == decided }
+        let deciding = top.filter { $0.cause == decided }
         var lines = evidence(deciding.map(\.source), in: text)
+        // Codes (errno, SQLSTATE, HTTP status…) behind the cause: structured evidence, worth a little more.
+        var codes: [String] = []
+        for code in deciding.flatMap(\.codes) where !codes.contains(code) { codes.append(code) }
+        if !codes.isEmpty {
+            lines.append("codes: " + codes.joined(separator: "; "))
+            confidence += 0.03
+        }
         if let hint, let hintLine, hint.1 == decided {
             confidence += 0.05
             lines.append(hintLine)
         }
         return Diagnosis(
-            cause: decided, confidence: min(0.99, (confidence * 100).rounded() / 100), evidence: lines, rule: deciding[0].rule.id)
+            cause: decided, confidence: min(0.99, (confidence * 100).rounded() / 100), evidence: lines, rule: deciding[0].id)
     }
 
     /// Like ``classify(output:exitCode:tool:)`` but always answers: `unknown` with the last lines.
@@ -99,34 +105,12 @@ package struct FailureClassifier: Sendable {
         TextNormalizer.normalize(output).physical
     }
 
-    /// A line's one vote: its strongest match; on a tie, the more specific cause.
-    private func vote(_ line: TextNormalizer.Line) -> Vote? {
-        var best: DiagnosisRule?
-        for rule in builtIn where rule.matches(line.text) {
-            guard let current = best else {
-                best = rule
-                continue
-            }
-            if rule.strength > current.strength || (rule.strength == current.strength && rank(rule.cause) > rank(current.cause)) {
-                best = rule
-            }
-        }
-        // A neutral line (cause `unknown`) is claimed by a rule that knows it names no cause.
-        guard let best, best.cause != .unknown else { return nil }
-        return Vote(rule: best, text: line.text, source: line.source)
-    }
-
-    /// Higher is more specific (earlier in ``DiagnosisRules/precedence``).
-    private func rank(_ cause: FailureCause) -> Int {
-        DiagnosisRules.precedence.count - (DiagnosisRules.precedence.firstIndex(of: cause) ?? DiagnosisRules.precedence.count)
-    }
-
     /// `unknown`, naming each candidate cause with the first line that pointed at it.
     private func abstain(_ votes: [Vote], in text: TextNormalizer.Output, reason: String) -> Diagnosis {
         var seen = Set<FailureCause>()
         var lines = [reason]
-        for vote in votes where seen.insert(vote.rule.cause).inserted {
-            lines.append("\(vote.rule.cause.rawValue)? \(Self.clip(text.physical[vote.source]))")
+        for vote in votes where seen.insert(vote.cause).inserted {
+            lines.append("\(vote.cause.rawValue)? \(Self.clip(text.physical[vote.source]))")
         }
         return Diagnosis(cause: .unknown, confidence: 0.3, evidence: lines, rule: "abstain")
     }

@@ -55,6 +55,15 @@ package actor InMemoryRunStore: RunStore {
         return latest.values.sorted { $0.asset < $1.asset }
     }
 
+    /// Runs whose failures the ledger triages (not aborted, not a triage's own re-verification),
+    /// in the order they were appended.
+    package func triageCandidates() -> [String] {
+        runs.filter { run in
+            if case .retry = run.trigger { return false }
+            return run.status != .aborted
+        }.map(\.id)
+    }
+
     package func metricsSnapshot() throws(StoreError) -> MetricsSnapshot {
         var snapshot = MetricsSnapshot()
         for run in runs { snapshot.apply(run) }

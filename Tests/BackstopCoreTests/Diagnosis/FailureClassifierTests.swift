@@ -54,7 +54,8 @@ import Testing
         let diagnosis = try #require(classifier.classify(output: output), "\(name): nothing matched")
         #expect(diagnosis.cause == expected, "\(name): \(diagnosis)")
         #expect(!diagnosis.evidence.isEmpty)
-        #expect(diagnosis.evidence.allSatisfy { output.contains($0) || $0.hasPrefix("exit code") })
+        // Evidence is the deciding lines as printed, then the codes behind them and the exit code.
+        #expect(diagnosis.evidence.allSatisfy { output.contains($0) || $0.hasPrefix("codes: ") || $0.hasPrefix("exit code") })
     }
 
     @Test func theEvidenceIsTheDecidingLine() throws {

@@ -140,8 +140,8 @@ import Testing
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 let html = String(buffer: response.body)
-                #expect(html.contains("<td>orders-db</td>"))
-                #expect(html.contains("1</strong> healthy"))
+                #expect(html.contains(#"<a href="/assets/orders-db">orders-db</a>"#))
+                #expect(html.contains(#"<strong class="healthy">1</strong> healthy"#))
             }
         }
     }

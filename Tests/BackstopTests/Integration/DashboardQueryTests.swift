@@ -82,7 +82,7 @@ import Testing
         var text = expression
         for (variable, value) in [
             ("${asset}", "orders-db"), ("$asset", "orders-db"), ("${schedule}", ".*"), ("$schedule", ".*"),
-            ("$__rate_interval", "1m"), ("$__interval", "1m"), ("$__range", "1m"),
+            ("$__rate_interval", "1m"), ("$__interval", "1m"), ("$__range", "1m"), ("$job", ".*"), ("$instance", ".*"),
         ] {
             text = text.replacingOccurrences(of: variable, with: value)
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The body of Loki's `GET /loki/api/v1/query_range` for a log query:
 /// `{"status":"success","data":{"resultType":"streams","result":[{"stream":{…},"values":[["<ns>","<line>"]…]}]}}`.
-struct LokiQueryRangeResponse: Decodable {
+package struct LokiQueryRangeResponse: Decodable {
     var status: String
     var data: ResultData
 

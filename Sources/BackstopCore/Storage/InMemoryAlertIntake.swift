@@ -1,0 +1,34 @@
+import Foundation
+
+/// An ``AlertIntakeStore`` in memory, for core tests. Whether a notification was triaged is
+/// the ledger's mark, so it reads it from the ledger it shares with the triage.
+package actor InMemoryAlertIntake: AlertIntakeStore {
+    private let ledger: InMemoryIncidentStore
+    private var notifications: [AlertNotification] = []
+
+    package init(ledger: InMemoryIncidentStore) {
+        self.ledger = ledger
+    }
+
+    package func appendNotification(_ notification: AlertNotification) throws(StoreError) -> NotificationWrite {
+        if notifications.contains(where: { $0.dedupKey == notification.dedupKey }) { return .duplicate }
+        // As the SQLite table's primary key: a taken id fails the write, and the webhook answers 503.
+        guard !notifications.contains(where: { $0.id == notification.id }) else {
+            throw StoreError("notification id \(notification.id) is already in the intake; Alertmanager's retry gets a new one")
+        }
+        notifications.append(notification)
+        return .appended
+    }
+
+    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+        var waiting: [AlertNotification] = []
+        for notification in notifications {
+            if await !ledger.isTriaged(runID: notification.id) { waiting.append(notification) }
+        }
+        return (waiting, [])
+    }
+
+    package func notificationCounts() -> [String: Int] {
+        Dictionary(grouping: notifications, by: \.status.rawValue).mapValues(\.count)
+    }
+}

@@ -1,0 +1,1 @@
+"""The chaos campaign behind scripts/chaos: see scripts/chaos and CONTRIBUTING.md."""

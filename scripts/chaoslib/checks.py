@@ -1,0 +1,103 @@
+"""The invariants checked after every trial. Each returns a list of violations (empty: held).
+The record is read read-only with sqlite3; the trackers' side comes from the fakes' /state."""
+
+import collections
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+
+from .processes import restore_processes
+from .workspace import HEALTHY
+
+
+def record(directory):
+    return sqlite3.connect(f"file:{os.path.join(directory, 'data', 'backstop.db')}?mode=ro", uri=True)
+
+
+def incidents(directory):
+    with record(directory) as db:
+        rows = db.execute("SELECT id, asset, cause, state, dedup_key, references_json FROM incidents").fetchall()
+    return [dict(zip(["id", "asset", "cause", "state", "dedup_key", "references"], row)) for row in rows]
+
+
+def outbox_counts(directory):
+    with record(directory) as db:
+        return dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+
+
+def failures_became_one_incident_each(directory, expected_assets):
+    """Every broken asset and every accepted alert group: exactly one incident; nothing else."""
+    by_asset = collections.Counter(incident["asset"] for incident in incidents(directory))
+    problems = [f"{asset}: {by_asset[asset]} incidents, expected 1" for asset in sorted(expected_assets) if by_asset[asset] != 1]
+    problems += [f"unexpected incident for {asset} ({count})" for asset, count in sorted(by_asset.items()) if asset not in expected_assets]
+    return problems
+
+
+def acknowledged_inputs_stored(directory, event_ids, notification_ids):
+    with record(directory) as db:
+        events = {row[0] for row in db.execute("SELECT id FROM events")}
+        notifications = {row[0] for row in db.execute("SELECT id FROM alert_notifications")}
+    return ([f"event {i} was answered 202 but is not in the record" for i in event_ids if i not in events]
+            + [f"notification {i} was answered 200 but is not in the record" for i in notification_ids if i not in notifications])
+
+
+def trackers_hold_one_of_each(directory, state, sink):
+    """One tracker issue and one PagerDuty alert per incident; no comment posted twice."""
+    problems = []
+    found = incidents(directory)
+    issues = state[sink]
+    for incident in found:
+        marker = incident["id"].lower()
+        if sink == "jira":
+            matching = [i for i in issues if any(marker in label.lower() for label in i["labels"])]
+        else:
+            matching = [i for i in issues if any(incident["id"] in a for a in i["attachments"])]
+        if len(matching) != 1:
+            problems.append(f"{incident['id']} ({incident['asset']}): {len(matching)} {sink} issues {[i['key'] for i in matching]}")
+        pages = [p for p in state["pages"] if p["dedupKey"] == incident["dedup_key"]]
+        if len(pages) != 1 or pages[0]["status"] != "triggered":
+            problems.append(f"{incident['id']}: PagerDuty alerts {pages}, expected one triggered")
+    if len(issues) != len(found):
+        problems.append(f"{len(issues)} {sink} issues for {len(found)} incidents")
+    for issue in issues:
+        repeated = [body for body, count in collections.Counter(issue["comments"]).items() if count > 1]
+        if repeated:
+            problems.append(f"{issue['key']}: comment posted {len(repeated)}× twice or more: {repeated[0][:80]}")
+    return problems
+
+
+def delivery_finished(directory):
+    counts = outbox_counts(directory)
+    problems = [f"{counts[s]} outbox messages {s}" for s in ["pending", "dead"] if counts.get(s)]
+    return problems
+
+
+def restores_cleaned_up(directory):
+    scratch = os.path.join(directory, "scratch")
+    left = os.listdir(scratch) if os.path.isdir(scratch) else []
+    problems = [f"scratch not empty: {left}"] if left else []
+    orphans = restore_processes(scratch)
+    if orphans:
+        problems.append(f"restore processes still running: pids {orphans}")
+    return problems
+
+
+def record_intact(backstop, config):
+    result = subprocess.run([backstop, "verify-record", "--config", config, "--log-level", "critical"],
+                            capture_output=True, text=True, timeout=120)
+    return [] if result.returncode == 0 else [f"verify-record exit {result.returncode}: {(result.stdout + result.stderr).strip()[-300:]}"]
+
+
+def healthy_still_healthy(directory, artifacts):
+    problems = [f"{path} changed" for path, digest in artifacts.items()
+                if hashlib.sha256(open(path, "rb").read()).hexdigest() != digest]
+    with record(directory) as db:
+        for asset in HEALTHY:
+            states = [row[0] for row in db.execute("SELECT state FROM outcomes WHERE asset = ? ORDER BY seq", (asset,))]
+            if not states:
+                problems.append(f"{asset} was never verified")
+            elif any(state != "healthy" for state in states):
+                problems.append(f"{asset} recorded {states}, expected healthy only")
+    return problems

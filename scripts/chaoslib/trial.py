@@ -1,0 +1,139 @@
+"""One trial: the fakes, `backstop serve` killed at the planned moments, a last `serve` that
+must deliver everything, then the invariants."""
+
+import os
+import shutil
+import time
+
+from . import checks
+from .disk import Disk, available
+from .plan import describe
+from .processes import SIGNALS, Fakes, Serve, restore_processes, wait_until
+from .workload import Workload
+from .workspace import HEALTHY, make_backups, write_config
+
+# How long a moment may take to come before the kill happens anyway (the trial says so).
+MOMENT_TIMEOUT = 10.0
+CONVERGE_TIMEOUT = 150.0
+
+
+class Trial:
+    def __init__(self, plan, build, root):
+        self.plan = plan
+        self.backstop = os.path.join(build, "backstop")
+        self.fakes_executable = os.path.join(build, "backstop-fakes")
+        self.directory = os.path.join(root, f"trial-{plan['seed']}")
+        self.notes = []
+
+    def run(self):
+        """(violations, notes): the invariants that did not hold and what happened."""
+        plan = self.plan
+        shutil.rmtree(self.directory, ignore_errors=True)
+        os.makedirs(self.directory)
+        artifacts = make_backups(self.directory, plan["broken"])
+        fakes = Fakes(self.fakes_executable, plan["search_lag"], plan["search_delay_ms"], self.file("fakes.log"))
+        workload = None
+        disk = None
+        try:
+            if plan["disk"]:
+                if available():
+                    disk = Disk(self.file("data"))
+                else:
+                    self.notes.append("disk fault skipped (needs root to mount a tmpfs)")
+            config, port = write_config(self.directory, fakes.urls, plan["sink"], plan["broken"], plan["restore_seconds"])
+            for target, (fault, count) in plan["faults"].items():
+                fakes.fault(target, fault, count)
+            if plan["outage"]:
+                fakes.outage(*plan["outage"])
+            workload = Workload(plan["seed"], plan, [port], HEALTHY)
+            violations = []
+            for index, kill in enumerate(plan["kills"]):
+                serve = Serve(self.backstop, config, self.file("serve.log"))
+                if index == 0:
+                    workload.start()
+                reached = self.wait_for_moment(serve, kill, fakes)
+                self.notes.append(f"{kill['signal']}@{kill['moment']}{'' if reached else '(not reached)'}")
+                if disk is not None and index == 0:
+                    disk.fail(plan["disk"])
+                    time.sleep(1.0)  # Backstop runs on a while without its disk
+                serve.signal(SIGNALS[kill["signal"]])
+                status = serve.wait(timeout=60)
+                if disk is not None:
+                    disk.restore()
+                if kill["signal"] == "TERM" and status != 0:
+                    violations.append(f"SIGTERM at {kill['moment']}: serve exited with {status}, expected 0 within 60 s")
+            if plan["outage"]:
+                fakes.outage(plan["outage"][0], "none")
+            serve = Serve(self.backstop, config, self.file("serve.log"))
+            # Up first: it clears what the killed ones left (restores, scratch) while starting, and
+            # a SIGTERM before its handlers are installed would end it the default way.
+            if not serve.wait_for("Server started and listening", 1, 60):
+                violations.append("the last serve did not start listening within 60 s")
+            expected = set(plan["broken"])
+            if not workload.finish(timeout=60):
+                violations.append("the workload's events and notifications were not all acknowledged within 60 s")
+            expected |= {f"chaos-{plan['seed']}-{i}" for i in range(plan["alerts"])}
+            converged = wait_until(lambda: self.converged(expected), CONVERGE_TIMEOUT, interval=0.5)
+            if not converged:
+                violations.append(f"not converged within {CONVERGE_TIMEOUT:.0f} s")
+            serve.signal(SIGNALS["TERM"])
+            status = serve.wait(timeout=60)
+            if status != 0:
+                violations.append(f"the last serve exited with {status} on SIGTERM, expected 0")
+            state = fakes.state()
+            violations += checks.failures_became_one_incident_each(self.directory, expected)
+            violations += checks.acknowledged_inputs_stored(self.directory, workload.acknowledged_events, workload.acknowledged_alerts)
+            violations += checks.trackers_hold_one_of_each(self.directory, state, plan["sink"])
+            violations += checks.delivery_finished(self.directory)
+            violations += checks.restores_cleaned_up(self.directory)
+            violations += checks.record_intact(self.backstop, config)
+            violations += checks.healthy_still_healthy(self.directory, artifacts)
+            return violations, self.notes
+        finally:
+            if workload is not None:
+                workload.stopping.set()
+            fakes.stop()
+            if disk is not None:
+                # The record goes with the mount: keep a copy for a failed trial's inspection.
+                shutil.copytree(self.file("data"), self.file("data-kept"), dirs_exist_ok=True)
+                disk.unmount()
+
+    def file(self, name):
+        return os.path.join(self.directory, name)
+
+    def wait_for_moment(self, serve, kill, fakes):
+        moment, n, delay = kill["moment"], kill["n"], kill["delay"]
+        if moment == "verification":
+            reached = serve.wait_for("verification started", 1, MOMENT_TIMEOUT)
+        elif moment == "restore":
+            # This process's restores, not those a killed one left (they are there at its start).
+            pid = serve.process.pid
+            reached = wait_until(lambda: restore_processes(self.file("scratch"), owner=pid), MOMENT_TIMEOUT)
+        elif moment == "triage":
+            reached = serve.wait_for("incident open", n, MOMENT_TIMEOUT)
+        elif moment == "delivery":
+            # The n-th request this process got accepted (the fakes count across processes).
+            before = sum(fakes.state()["accepted"].values())
+            reached = wait_until(lambda: sum(fakes.state()["accepted"].values()) >= before + n, MOMENT_TIMEOUT, interval=0.01)
+        else:
+            reached = serve.wait_for("verification started", 1, MOMENT_TIMEOUT)
+        time.sleep(delay)
+        return reached
+
+    def converged(self, expected):
+        try:
+            found = {incident["asset"] for incident in checks.incidents(self.directory)}
+            counts = checks.outbox_counts(self.directory)
+        except Exception:  # the record is not created yet, or busy: not converged
+            return False
+        return expected <= found and not counts.get("pending") and counts.get("delivered", 0) > 0
+
+
+def run_trial(plan, build, root):
+    started = time.monotonic()
+    trial = Trial(plan, build, root)
+    try:
+        violations, notes = trial.run()
+    except Exception as error:  # the driver itself failed: report it as this trial's failure
+        violations, notes = [f"driver error: {type(error).__name__}: {error}"], trial.notes
+    return violations, notes, time.monotonic() - started, describe(plan)
