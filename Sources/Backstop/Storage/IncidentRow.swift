@@ -18,6 +18,28 @@ enum IncidentRow {
                 uniqueKeysWithValues: references.map { key, value in (SinkKind(rawValue: key), value) }))
     }
 
+    static func event(_ row: Row) -> IncidentEvent? {
+        IncidentEvent.Kind(rawValue: row["kind"]).map {
+            IncidentEvent(incidentID: row["incident_id"], at: Date(timeIntervalSince1970: row["at"]), kind: $0, text: row["text"])
+        }
+    }
+
+    static func report(_ row: Row) -> IncidentReportSnapshot {
+        IncidentReportSnapshot(
+            incidentID: row["incident_id"], runID: row["run_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            markdown: row["markdown"], json: row["json"])
+    }
+
+    static func attempt(_ row: Row) -> RecoveryAttempt? {
+        guard let cause = FailureCause(rawValue: row["cause"]), let result = RecoveryAttempt.Result(rawValue: row["result"]) else {
+            return nil
+        }
+        return RecoveryAttempt(
+            runID: row["run_id"], asset: row["asset"], schedule: row["schedule"], cause: cause, attempt: row["attempt"],
+            startedAt: Date(timeIntervalSince1970: row["started_at"]), finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
+            result: result, detail: row["detail"], windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
     static func upsert(_ incident: Incident, _ db: Database) throws {
         let references = Dictionary(uniqueKeysWithValues: incident.references.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONEncoder.record.encode(references), as: UTF8.self)

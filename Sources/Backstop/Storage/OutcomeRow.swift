@@ -48,8 +48,13 @@ enum RunRow {
     }
 
     static func diagnoses(_ db: Database, runID: String) throws -> [String: Diagnosis] {
+        diagnoses(try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID]))
+    }
+
+    /// A run's `diagnoses` rows, in order, by asset.
+    static func diagnoses(_ rows: [Row]) -> [String: Diagnosis] {
         var result: [String: Diagnosis] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID]) {
+        for row in rows {
             let json: String = row["evidence_json"]
             let evidence = (try? JSONDecoder.record.decode([String].self, from: Data(json.utf8))) ?? []
             result[row["asset"]] = Diagnosis(
@@ -57,6 +62,13 @@ enum RunRow {
                 rule: row["rule"])
         }
         return result
+    }
+
+    static func restoreTest(_ row: Row) -> RestoreOutcome {
+        RestoreOutcome(
+            asset: row["asset"], artifactPath: row["artifact_path"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
+            durationSeconds: row["duration_seconds"], status: RestoreOutcome.Status(rawValue: row["status"]) ?? .failed,
+            evidence: Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
     }
 
     static func load(_ db: Database, id: String) throws -> VerificationRun? {
@@ -72,12 +84,8 @@ enum RunRow {
             outcome.diagnosis = diagnoses[outcome.asset]
             return outcome
         }
-        let tests = try Row.fetchAll(db, sql: "SELECT * FROM restore_tests WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
-            RestoreOutcome(
-                asset: row["asset"], artifactPath: row["artifact_path"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                durationSeconds: row["duration_seconds"], status: RestoreOutcome.Status(rawValue: row["status"]) ?? .failed,
-                evidence: Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
-        }
+        let tests = try Row.fetchAll(db, sql: "SELECT * FROM restore_tests WHERE run_id = ? ORDER BY seq", arguments: [id]).map(
+            restoreTest)
         return VerificationRun(
             id: id, trigger: trigger(run), startedAt: Date(timeIntervalSince1970: run["started_at"]),
             finishedAt: Date(timeIntervalSince1970: run["finished_at"]), status: VerificationRun.Status(rawValue: run["status"]) ?? .failed,

@@ -8,20 +8,14 @@ extension SQLiteRunStore: AlertIntakeStore {
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        // Times as numbers, not RFC 3339 seconds: the alert keys need their milliseconds back.
-        let json = String(decoding: (try? JSONEncoder().encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
+        let values = RecordRows.values(notification)
         return try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?", arguments: [notification.dedupKey])
                 ?? false
             {
                 return .duplicate
             }
-            try HashChain.append(
-                db, table: "alert_notifications",
-                values: [
-                    notification.id, notification.receivedAt.timeIntervalSince1970, notification.receiver,
-                    notification.status.rawValue, notification.groupKey, notification.dedupKey, json,
-                ])
+            try HashChain.append(db, table: "alert_notifications", values: values)
             return .appended
         }
     }
@@ -41,7 +35,7 @@ extension SQLiteRunStore: AlertIntakeStore {
         var notifications: [AlertNotification] = []
         var unreadable: [String] = []
         for row in rows {
-            if let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(row.json.utf8)) {
+            if let notification = RecordRows.notification(json: row.json) {
                 notifications.append(notification)
             } else {
                 unreadable.append(row.id)
@@ -102,12 +96,6 @@ extension SQLiteRunStore: AlertIntakeStore {
     }
 
     static func append(_ transition: AlertTransition, at: Date, _ db: Database) throws {
-        try HashChain.append(
-            db, table: "alert_transitions",
-            values: [
-                transition.key.fingerprint, transition.key.startsAtMilliseconds, transition.key.status.rawValue,
-                transition.action.rawValue, transition.notificationID, transition.alertName, transition.asset, transition.incidentID,
-                at.timeIntervalSince1970,
-            ])
+        try HashChain.append(db, table: "alert_transitions", values: RecordRows.values(transition, at: at))
     }
 }

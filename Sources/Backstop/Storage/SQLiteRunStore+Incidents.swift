@@ -44,13 +44,7 @@ extension SQLiteRunStore: IncidentStore {
     package func events(incidentID: String) async throws(StoreError) -> [IncidentEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM incident_events WHERE incident_id = ? ORDER BY seq", arguments: [incidentID])
-                .compactMap {
-                    row in
-                    IncidentEvent.Kind(rawValue: row["kind"]).map {
-                        IncidentEvent(
-                            incidentID: row["incident_id"], at: Date(timeIntervalSince1970: row["at"]), kind: $0, text: row["text"])
-                    }
-                }
+                .compactMap(IncidentRow.event)
         }
     }
 
@@ -58,11 +52,7 @@ extension SQLiteRunStore: IncidentStore {
         try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM incident_reports WHERE incident_id = ? ORDER BY seq DESC LIMIT 1", arguments: [incidentID]
-            ).map {
-                IncidentReportSnapshot(
-                    incidentID: $0["incident_id"], runID: $0["run_id"], createdAt: Date(timeIntervalSince1970: $0["created_at"]),
-                    markdown: $0["markdown"], json: $0["json"])
-            }
+            ).map(IncidentRow.report)
         }
     }
 
@@ -86,9 +76,7 @@ extension SQLiteRunStore: IncidentStore {
             for incident in change.incidents { try IncidentRow.upsert(incident, db) }
             for event in change.events { try Self.append(event, db) }
             for report in change.reports {
-                try HashChain.append(
-                    db, table: "incident_reports",
-                    values: [report.incidentID, report.runID, report.createdAt.timeIntervalSince1970, report.markdown, report.json])
+                try HashChain.append(db, table: "incident_reports", values: RecordRows.values(report))
             }
             for message in change.messages { try OutboxRow.insert(message, db) }
             for transition in change.alertTransitions { try Self.append(transition, at: Date(), db) }
@@ -122,29 +110,14 @@ extension SQLiteRunStore: IncidentStore {
     /// The retries a run's triage made, in order.
     package func recoveryAttempts(runID: String) async throws(StoreError) -> [RecoveryAttempt] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM recovery_attempts WHERE run_id = ? ORDER BY seq", arguments: [runID]).compactMap {
-                row in
-                guard let cause = FailureCause(rawValue: row["cause"]), let result = RecoveryAttempt.Result(rawValue: row["result"]) else {
-                    return nil
-                }
-                return RecoveryAttempt(
-                    runID: row["run_id"], asset: row["asset"], schedule: row["schedule"], cause: cause, attempt: row["attempt"],
-                    startedAt: Date(timeIntervalSince1970: row["started_at"]), finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
-                    result: result, detail: row["detail"],
-                    windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM recovery_attempts WHERE run_id = ? ORDER BY seq", arguments: [runID])
+                .compactMap(IncidentRow.attempt)
         }
     }
 
     package func append(_ attempt: RecoveryAttempt) async throws(StoreError) {
         try await write { db in
-            try HashChain.append(
-                db, table: "recovery_attempts",
-                values: [
-                    attempt.runID, attempt.asset, attempt.schedule, attempt.cause.rawValue, attempt.attempt,
-                    attempt.startedAt.timeIntervalSince1970, attempt.finishedAt.timeIntervalSince1970, attempt.result.rawValue,
-                    attempt.detail, attempt.windowStart?.timeIntervalSince1970,
-                ])
+            try HashChain.append(db, table: "recovery_attempts", values: RecordRows.values(attempt))
         }
     }
 
@@ -251,7 +224,6 @@ extension SQLiteRunStore: IncidentStore {
     }
 
     private static func append(_ event: IncidentEvent, _ db: Database) throws {
-        try HashChain.append(
-            db, table: "incident_events", values: [event.incidentID, event.at.timeIntervalSince1970, event.kind.rawValue, event.text])
+        try HashChain.append(db, table: "incident_events", values: RecordRows.values(event))
     }
 }

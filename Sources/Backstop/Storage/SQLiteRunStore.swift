@@ -33,45 +33,15 @@ package final class SQLiteRunStore: RunStore {
     // MARK: - Appending
 
     package func append(_ run: VerificationRun) async throws(StoreError) {
+        let rows = RecordRows.rows(of: run)
         try await write { db in
-            try HashChain.append(
-                db, table: "runs",
-                values: [
-                    run.id, run.trigger.kind, run.trigger.detail, run.startedAt.timeIntervalSince1970, run.finishedAt.timeIntervalSince1970,
-                    run.status.rawValue,
-                ])
-            for outcome in run.outcomes {
-                try HashChain.append(db, table: "outcomes", values: OutcomeRow.values(outcome, runID: run.id))
-                if let diagnosis = outcome.diagnosis {
-                    try HashChain.append(db, table: "diagnoses", values: OutcomeRow.values(diagnosis, runID: run.id, asset: outcome.asset))
-                }
-                for (position, check) in outcome.checks.enumerated() {
-                    try HashChain.append(
-                        db, table: "checks",
-                        values: [
-                            run.id, outcome.asset, position, check.kind.rawValue, check.status.rawValue, check.evidence.message,
-                            check.evidence.expected, check.evidence.actual, check.evidence.excerpt,
-                        ])
-                }
-            }
-            for test in run.restoreTests {
-                try HashChain.append(
-                    db, table: "restore_tests",
-                    values: [
-                        run.id, test.asset, test.artifactPath, test.startedAt.timeIntervalSince1970, test.durationSeconds,
-                        test.status.rawValue,
-                        test.evidence.message, test.evidence.expected, test.evidence.actual, test.evidence.excerpt,
-                    ])
-            }
+            for row in rows { try HashChain.append(db, table: row.table, values: row.values) }
         }
     }
 
     package func append(_ event: CompletionEvent) async throws(StoreError) {
-        let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
-        try await write { db in
-            try HashChain.append(
-                db, table: "events", values: [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json])
-        }
+        let values = RecordRows.values(event)
+        try await write { db in try HashChain.append(db, table: "events", values: values) }
     }
 
     // MARK: - Reading
@@ -86,10 +56,7 @@ package final class SQLiteRunStore: RunStore {
                     ORDER BY seq
                     """
             ).compactMap { row in
-                let json: String = row["report_json"]
-                guard let report = try? JSONDecoder.record.decode(ToolReport.self, from: Data(json.utf8)) else { return nil }
-                return CompletionEvent(
-                    id: row["id"], asset: row["asset"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), report: report)
+                RecordRows.event(id: row["id"], asset: row["asset"], receivedAt: row["received_at"], json: row["report_json"])
             }
         }
     }

@@ -44,21 +44,41 @@ package struct PostgresConnector: Sendable {
             tls: try tls())
     }
 
+    /// The same settings for a pool of connections (``PostgresStore``).
+    func clientConfiguration() throws(PostgresStoreError) -> PostgresClient.Configuration {
+        guard store.password.isAvailable else {
+            throw PostgresStoreError("storage.postgres: the password could not be read; check password_file or password_env")
+        }
+        let tls: PostgresClient.Configuration.TLS
+        if let configuration = tlsConfiguration() {
+            tls = store.sslMode == .allow || store.sslMode == .prefer ? .prefer(configuration) : .require(configuration)
+        } else {
+            tls = .disable
+        }
+        return PostgresClient.Configuration(
+            host: store.host, port: store.port, username: store.user, password: store.password.value, database: store.database, tls: tls)
+    }
+
     /// libpq's sslmode on postgres-nio: `allow` and `prefer` both try TLS first without checking
     /// the certificate, `require` insists on TLS, `verify-ca` checks the chain, `verify-full`
-    /// the chain and the host name.
-    private func tls() throws(PostgresStoreError) -> PostgresConnection.Configuration.TLS {
+    /// the chain and the host name. Nil for `disable`.
+    private func tlsConfiguration() -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch store.sslMode {
-        case .disable: return .disable
+        case .disable: return nil
         case .allow, .prefer, .require: tls.certificateVerification = .none
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
         }
         if let file = store.sslRootCertificate { tls.trustRoots = .file(file) }
+        return tls
+    }
+
+    private func tls() throws(PostgresStoreError) -> PostgresConnection.Configuration.TLS {
+        guard let configuration = tlsConfiguration() else { return .disable }
         let context: NIOSSLContext
         do {
-            context = try NIOSSLContext(configuration: tls)
+            context = try NIOSSLContext(configuration: configuration)
         } catch {
             throw PostgresStoreError("storage.postgres: cannot set up TLS (sslrootcert \(store.sslRootCertificate ?? "none")): \(error)")
         }

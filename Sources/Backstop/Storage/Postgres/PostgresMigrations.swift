@@ -12,5 +12,6 @@ package struct PostgresMigration: Sendable {
             statements: [PostgresRecordDDL.refuseChangeFunction] + PostgresRecordDDL.tables
                 + RecordSchema.recordTables.flatMap { PostgresRecordDDL.appendOnlyTriggers($0.name) }),
         PostgresMigration(version: 2, name: "work claims", statements: [WorkClaims.ddl]),
+        PostgresMigration(version: 3, name: "incident ledger and outbox", statements: PostgresLedgerDDL.statements),
     ]
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct AlertIntakeConformanceTests {
     @Test(arguments: StoreBackend.allCases)
     func aNotificationWaitsUntilItsTriageIsCommitted(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let first = StoreSamples.notification("ntf_1", dedupKey: "group-a")
         let second = StoreSamples.notification("ntf_2", dedupKey: "group-b", status: .resolved)
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func aRepeatedNotificationIsADuplicateAndAddsNothing(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let intake = stores.intake
         #expect(try await intake.appendNotification(StoreSamples.notification("ntf_1", dedupKey: "group-a")) == .appended)
@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func aTakenIdFailsTheWrite(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let intake = stores.intake
         _ = try await intake.appendNotification(StoreSamples.notification("ntf_1", dedupKey: "group-a"))

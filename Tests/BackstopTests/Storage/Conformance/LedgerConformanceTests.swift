@@ -9,7 +9,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func aCommittedChangeIsReadBackWhole(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         var change = LedgerChange()
@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func anUpdateKeepsWhatIdentifiesTheIncident(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         var first = LedgerChange()
@@ -57,7 +57,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func onlyRecordedRunsThatAreNeitherAbortedNorRetriesWaitForTriage(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let failed = [StoreSamples.outcome("orders-db", healthy: false)]
         try await stores.record.append(StoreSamples.run("run_1", outcomes: failed))
@@ -71,7 +71,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func openingsAndReopeningsSinceADateAreCountedPerAssetAndCause(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         var change = LedgerChange()
@@ -90,7 +90,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func onlyRetriesThatRanCountAgainstTheirWindowsBudget(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         let window = StoreSamples.window().start
@@ -108,7 +108,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func aFiringStaysFiringUntilItsResolutionIsHandled(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         let firing = AlertTransition.Key(fingerprint: "fp", startsAtMilliseconds: 1_795_348_800_123, status: .firing)

@@ -12,7 +12,7 @@ import Testing
 
     /// Two incidents, the first with two messages to the tracker and one to the pager.
     static func queued(_ backend: StoreBackend) async throws -> StoreBackend.Stores {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         let ledger = stores.ledger
         var change = LedgerChange()
         change.incidents = [StoreSamples.incident("inc_1"), StoreSamples.incident("inc_2", asset: "billing-db")]
@@ -88,7 +88,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func anEmptyOutboxHasNothingDue(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let ledger = stores.ledger
         #expect(try await ledger.outboxStatus(now: Self.now) == OutboxStatus())

@@ -6,7 +6,7 @@ import Testing
 @Suite struct RunRecordConformanceTests {
     @Test(arguments: StoreBackend.allCases)
     func runsAreReadBackAsAppendedNewestFirst(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let first = StoreSamples.run("run_1", outcomes: [StoreSamples.outcome("orders-db", healthy: false)])
         let second = StoreSamples.run(
@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func historyHasHealthySizesNewestFirstAndTheLastVerdict(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         for (index, size) in [100, 200, 300].enumerated() {
             try await stores.record.append(
@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func anEventIsUnprocessedUntilARunItTriggeredIsRecorded(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         let report = ToolReport(asset: "orders-db", tool: "restic", status: .failure, exitCode: 1, output: "no space left on device")
         try await stores.record.append(CompletionEvent(id: "evt_1", asset: "orders-db", receivedAt: StoreSamples.now, report: report))
@@ -62,7 +62,7 @@ import Testing
 
     @Test(arguments: StoreBackend.allCases)
     func theMetricsSnapshotCountsEveryRecordedOutcome(_ backend: StoreBackend) async throws {
-        let stores = try backend.make()
+        let stores = try await backend.make()
         defer { extendLifetime(stores) }
         try await stores.record.append(StoreSamples.run("run_1", outcomes: [StoreSamples.outcome("orders-db", healthy: false)]))
         try await stores.record.append(

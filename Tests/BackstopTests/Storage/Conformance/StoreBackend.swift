@@ -4,10 +4,11 @@ import BackstopTesting
 import Foundation
 
 /// Every implementation of the store protocols, as the conformance suites run them: each suite
-/// is parameterised over these, so a new backend (PostgreSQL) is one case here.
+/// is parameterised over these, so a new backend is one case here.
 enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case memory
     case sqlite
+    case postgres
 
     var description: String { rawValue }
 
@@ -21,7 +22,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         let directory: TemporaryDirectory?
     }
 
-    func make() throws -> Stores {
+    func make() async throws -> Stores {
         switch self {
         case .memory:
             let record = InMemoryRunStore()
@@ -31,6 +32,10 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
             let directory = try TemporaryDirectory()
             let store = try SQLiteRunStore(path: directory.file("backstop.db"))
             return Stores(record: store, ledger: store, intake: store, directory: directory)
+        case .postgres:
+            // A real PostgreSQL (one per test process), a fresh database per test.
+            let store = try await PostgresStore.open(try await SharedPostgres.freshDatabase(), logger: PostgresStoreFixture.quietLogger)
+            return Stores(record: store, ledger: store, intake: store, directory: nil)
         }
     }
 }

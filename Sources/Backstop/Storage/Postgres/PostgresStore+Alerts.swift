@@ -1,0 +1,94 @@
+import BackstopCore
+import Foundation
+import GRDB
+import PostgresNIO
+
+/// The Alertmanager intake on PostgreSQL. The dedup key is unique in the schema, so a copy of
+/// a notification posted to another replica at the same moment is a duplicate here too.
+extension PostgresStore: AlertIntakeStore {
+    /// Appends an accepted notification unless it is a duplicate; a taken id fails the write
+    /// (the webhook answers 503 and Alertmanager's retry gets a new id), as on SQLite.
+    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
+        let values = RecordRows.values(notification)
+        return try await write("appending notification \(notification.id)") { connection in
+            // The chain's table lock serialises appends, so checking then inserting is race-free.
+            try await connection.query("LOCK TABLE alert_notifications IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            let seen = try await self.fetchOne(
+                connection, "SELECT 1 AS found FROM alert_notifications WHERE dedup_key = \(notification.dedupKey)")
+            if seen != nil { return .duplicate }
+            try await self.append(connection, table: "alert_notifications", values: values)
+            return .appended
+        }
+    }
+
+    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+        let rows = try await read("reading untriaged notifications") { connection in
+            try await self.fetchAll(
+                connection,
+                """
+                SELECT id, notification_json FROM alert_notifications n
+                WHERE NOT EXISTS (SELECT 1 FROM triaged_runs t WHERE t.run_id = n.id) ORDER BY seq
+                """
+            ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
+        }
+        var notifications: [AlertNotification] = []
+        var unreadable: [String] = []
+        for row in rows {
+            if let notification = RecordRows.notification(json: row.json) {
+                notifications.append(notification)
+            } else {
+                unreadable.append(row.id)
+            }
+        }
+        return (notifications, unreadable)
+    }
+
+    package func notificationCounts() async throws(StoreError) -> [String: Int] {
+        try await read("counting notifications") { connection in
+            var counts: [String: Int] = [:]
+            for row in try await self.fetchAll(connection, "SELECT status, COUNT(*) AS n FROM alert_notifications GROUP BY status") {
+                counts[row["status"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    package func handledAlertTransitions(
+        _ keys: [AlertTransition.Key]
+    ) async throws(StoreError) -> [AlertTransition.Key: AlertTransition] {
+        guard !keys.isEmpty else { return [:] }
+        return try await read("reading handled alert transitions") { connection in
+            var found: [AlertTransition.Key: AlertTransition] = [:]
+            for key in Set(keys) {
+                let row = try await self.fetchOne(
+                    connection,
+                    """
+                    SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
+                    WHERE fingerprint = \(key.fingerprint) AND starts_at = \(key.startsAtMilliseconds) AND status = \(key.status.rawValue)
+                    """)
+                guard let row else { continue }
+                found[key] = AlertTransition(
+                    key: key, action: AlertTransition.Action(rawValue: row["action"]) ?? .none, notificationID: row["notification_id"],
+                    alertName: row["alert_name"], asset: row["asset"], incidentID: row["incident_id"])
+            }
+            return found
+        }
+    }
+
+    package func firingAlerts(incidentID: String) async throws(StoreError) -> [AlertTransition.Key] {
+        try await read("reading the firing alerts of \(incidentID)") { connection in
+            try await self.fetchAll(
+                connection,
+                """
+                SELECT f.fingerprint, f.starts_at FROM alert_transitions f
+                WHERE f.incident_id = \(incidentID) AND f.status = 'firing' AND NOT EXISTS (
+                    SELECT 1 FROM alert_transitions r
+                    WHERE r.fingerprint = f.fingerprint AND r.starts_at = f.starts_at AND r.status = 'resolved')
+                ORDER BY f.seq
+                """
+            ).map { row in
+                AlertTransition.Key(fingerprint: row["fingerprint"], startsAtMilliseconds: row["starts_at"], status: .firing)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Backstop
+import BackstopCore
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One real PostgreSQL for the whole test process, with a fresh database per use, so every
+/// conformance test runs on PostgreSQL without an `initdb` each (seconds on a loaded machine).
+/// Started on first use; stopped when the test process exits.
+enum SharedPostgres {
+    private static let fixture = Mutex<Task<PostgresStoreFixture, any Error>?>(nil)
+    private static let started = Mutex<PostgresStoreFixture?>(nil)
+    private static let counter = Atomic<Int>(0)
+
+    /// A new, empty database owned by the `backstop` role, and its store configuration.
+    static func freshDatabase() async throws -> PostgresStoreConfiguration {
+        let fixture = try await shared()
+        let name = "conformance_\(counter.add(1, ordering: .relaxed).newValue)"
+        try fixture.server.sql("CREATE DATABASE \(name) OWNER backstop")
+        var store = fixture.store
+        store.database = name
+        return store
+    }
+
+    private static func shared() async throws -> PostgresStoreFixture {
+        let task = fixture.withLock { task in
+            if let task { return task }
+            let made = Task {
+                let fixture = try await PostgresStoreFixture.start()
+                started.withLock { $0 = fixture }
+                atexit { SharedPostgres.stop() }
+                return fixture
+            }
+            task = made
+            return made
+        }
+        return try await task.value
+    }
+
+    private static func stop() {
+        started.withLock { $0?.server.stop() }
+    }
+}
