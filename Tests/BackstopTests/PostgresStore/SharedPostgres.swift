@@ -1,5 +1,6 @@
 import Backstop
 import BackstopCore
+import BackstopTesting
 import Foundation
 import Synchronization
 
@@ -23,6 +24,15 @@ enum SharedPostgres {
         var store = fixture.store
         store.database = name
         return store
+    }
+
+    /// SQL as the superuser in one of the databases made here; psql's unaligned output.
+    static func sql(_ statements: String, database: String) async throws -> String {
+        let fixture = try await shared()
+        return try Shell.run([
+            "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(fixture.server.port)", "-U", "postgres",
+            "-d", database, "-c", statements,
+        ])
     }
 
     private static func shared() async throws -> PostgresStoreFixture {
