@@ -2,6 +2,7 @@ import Backstop
 import BackstopCore
 import BackstopTesting
 import Foundation
+import PostgresNIO
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,7 +21,19 @@ enum SharedPostgres {
     static func freshDatabase() async throws -> PostgresStoreConfiguration {
         let fixture = try await shared()
         let name = "conformance_\(counter.add(1, ordering: .relaxed).newValue)"
-        try fixture.server.sql("CREATE DATABASE \(name) OWNER backstop")
+        // Through postgres-nio as the (loopback-trusted) superuser, not psql: a psql per test
+        // would block one of the few threads of Swift's cooperative pool while it runs.
+        var superuser = fixture.store
+        superuser.user = "postgres"
+        let connection = try await PostgresConnector(superuser).connect(logger: PostgresStoreFixture.quietLogger)
+        do {
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) OWNER backstop"), logger: PostgresStoreFixture.quietLogger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         var store = fixture.store
         store.database = name
         return store
