@@ -33,7 +33,7 @@ enum RecordSchema {
             "alert_transitions",
             ["fingerprint", "starts_at", "status", "action", "notification_id", "alert_name", "asset", "incident_id", "at"]
         ),
-    ]
+    ] + ApprovalRows.tables
 
     static func columns(of table: String) -> [String] {
         recordTables.first { $0.name == table }?.columns ?? []
@@ -161,6 +161,10 @@ enum RecordSchema {
             // What a sink noted before its first request (Jira: where to look for an issue a
             // lost answer created); kept across attempts, not part of the record.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
+        }
+        migrator.registerMigration("v6 approvals") { db in
+            try db.execute(sql: ApprovalRows.ddl)
+            for (table, _) in ApprovalRows.tables { try appendOnlyTriggers(db, table: table) }
         }
         return migrator
     }
