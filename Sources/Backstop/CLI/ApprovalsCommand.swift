@@ -67,7 +67,7 @@ struct DenyCommand: AsyncParsableCommand {
     func run() async throws { try await ApprovalText.decide(.denied, id: id, comment: comment, options: options) }
 }
 
-enum ApprovalText {
+package enum ApprovalText {
     static func line(_ approval: Approval) -> String {
         var line =
             "\(approval.id)  \(approval.state.rawValue)  \(approval.asset)  \(approval.cause.rawValue)  "
@@ -84,7 +84,7 @@ enum ApprovalText {
     }
 
     /// The local user answering: the login name of the process.
-    static var localUser: String {
+    package static var localUser: String {
         let name = ProcessInfo.processInfo.userName
         return name.isEmpty ? (ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())") : name
     }
