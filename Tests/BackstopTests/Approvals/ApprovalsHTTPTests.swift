@@ -39,6 +39,13 @@ import Testing
             let refusedApproval = try await Self.call(client, .post, "/api/v1/approvals/\(approval.id)/approve", role: "read")
             #expect(refusedApproval.status == .forbidden)
 
+            // The board's incident page shows the request and how to answer it.
+            let page = try await Self.call(client, .get, "/incidents/\(try #require(approval.incident))", role: "read")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Retry approvals") && page.text.contains("pending_approval"))
+            #expect(page.text.contains("<code>backstop approve \(approval.id)</code>"))
+            #expect(page.text.contains("/api/v1/approvals/\(approval.id)/approve"))
+
             let listed = try await Self.call(client, .get, "/api/v1/approvals?state=pending_approval", role: "operator")
             #expect(listed.status == .ok)
             let first = try #require((listed.json as? [[String: Any]])?.first)
