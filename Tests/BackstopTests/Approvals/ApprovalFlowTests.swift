@@ -214,6 +214,30 @@ import Testing
         #expect(try await services.store.approvalCounts()["requested"] == 1)
     }
 
+    @Test func theApprovalRecordIsAppendOnlyAndVerifyRecordCatchesAnEditedDecision() async throws {
+        let harness = try Harness()
+        let services = try await ApprovalFixtures.services(harness)
+        try await services.verifyTriageAndDeliver()
+        let approval = try #require(try await services.store.approvals(state: .pendingApproval, limit: 10).first)
+        _ = try await services.store.decide(id: approval.id, decision: .denied, by: "bob", comment: "not now", at: harness.clock.now)
+        let intact = try await services.store.verifyChains()
+        #expect(intact.breaks.isEmpty)
+        let database = services.store.database
+        await #expect(throws: (any Error).self) {
+            try await database.write { db in try db.execute(sql: "UPDATE approval_decisions SET decided_by = 'mallory'") }
+        }
+        await #expect(throws: (any Error).self) {
+            try await database.write { db in try db.execute(sql: "DELETE FROM approval_requests") }
+        }
+        // Past the triggers (a hex editor would be): the chain no longer matches.
+        try await database.write { db in
+            try db.execute(sql: "DROP TRIGGER approval_decisions_append_only_update")
+            try db.execute(sql: "UPDATE approval_decisions SET decision = 'approved', decided_by = 'mallory'")
+        }
+        let broken = try await services.store.verifyChains()
+        #expect(broken.breaks.map(\.table) == ["approval_decisions"])
+    }
+
     @Test func everyDecisionIsPreCreatedAtZeroInTheMetrics() async throws {
         let harness = try Harness()
         let services = try await ApprovalFixtures.services(harness)
