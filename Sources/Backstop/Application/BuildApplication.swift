@@ -50,7 +50,8 @@ package func buildApplication(
     DigestsController(digest: services.configuration.digest, clock: services.clock, writer: digestWriter).addRoutes(to: router)
 
     var background: [any Service] =
-        runBackgroundServices ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
+        runBackgroundServices
+        ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {

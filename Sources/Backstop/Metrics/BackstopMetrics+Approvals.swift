@@ -8,7 +8,9 @@ extension BackstopMetrics {
     /// so they are read back rather than counted here).
     package func loadApprovals(_ counts: [String: Int]) {
         state.withLock { state in
-            for decision in Self.approvalDecisions { state.approvals[decision] = max(state.approvals[decision] ?? 0, counts[decision] ?? 0) }
+            for decision in Self.approvalDecisions {
+                state.approvals[decision] = max(state.approvals[decision] ?? 0, counts[decision] ?? 0)
+            }
             rerenderApprovals(&state)
         }
     }

@@ -88,7 +88,8 @@ package struct ApprovalService: Service {
                 detail = "approved retry \(approval.id) (by \(approval.decidedBy ?? "-")): \(command.detail); re-verified "
             } else {
                 logger.warning("an approved retry was interrupted by a stop; it is not run again, only re-verified")
-                detail = "approved retry \(approval.id) was interrupted by a Backstop stop (it may have run) and is not run again; re-verified "
+                detail =
+                    "approved retry \(approval.id) was interrupted by a Backstop stop (it may have run) and is not run again; re-verified "
             }
             try await reverify(approval, detail: detail, startedAt: startedAt, logger: logger)
         } catch {

@@ -67,6 +67,11 @@ enum ApprovalRows {
         ("approval_retries", ["approval_id", "started_at", "started_by"]),
     ]
 
+    static func migrate(_ db: Database) throws {
+        try db.execute(sql: ddl)
+        for (table, _) in tables { try RecordSchema.appendOnlyTriggers(db, table: table) }
+    }
+
     /// One decision and one retry start per request, enforced by the schema: two processes
     /// answering at once cannot both succeed.
     static let ddl = """

@@ -7,7 +7,8 @@ import Foundation
 /// directory and, when it fixes, copies a healthy archive (and its checksum) into place.
 enum ApprovalFixtures {
     /// The `backup.retry` argv for `asset`; a fixing one installs a healthy backup written at `backupTime`.
-    static func retryCommand(_ directory: TemporaryDirectory, asset: String, file: String, fixes: Bool, backupTime: Date) throws -> [String] {
+    static func retryCommand(_ directory: TemporaryDirectory, asset: String, file: String, fixes: Bool, backupTime: Date) throws -> [String]
+    {
         let fixtures = BackupFixtures(directory: directory)
         try fixtures.archive("staged/\(file)")
         let dir = directory.path
