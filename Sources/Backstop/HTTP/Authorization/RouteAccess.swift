@@ -34,7 +34,7 @@ package enum RouteAccess: Sendable, Equatable {
         Entry(method: .get, path: "/api/v1/incidents/:id", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/incidents/:id/report.md", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/digests/latest", access: .role(.read)),
-        // The list shows the commands a decision would run: operators only.
+        // Retry approvals are operators' business (issue 20): the list as well as the answers.
         Entry(method: .get, path: "/api/v1/approvals", access: .role(.operator)),
         Entry(method: .post, path: "/api/v1/approvals/:id/approve", access: .role(.operator)),
         Entry(method: .post, path: "/api/v1/approvals/:id/deny", access: .role(.operator)),
