@@ -84,7 +84,10 @@ let package = Package(
         // The sink fakes on loopback with fault injection, for scripts/chaos.
         .executableTarget(
             name: "backstop-fakes",
-            dependencies: ["BackstopTesting", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "BackstopTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
         .target(name: "BackstopFuzzing", dependencies: ["Backstop", "BackstopCore"]),
