@@ -79,7 +79,7 @@ package struct BackstopServices: Sendable {
             assets: configuration.assets, recovery: configuration.recovery, dryRun: configuration.dryRun, store: store,
             retrier: CommandBackupRetrier(runner: ProcessRunner()), verifier: runner, clock: clock, logger: logger)
         triage.approvals = store
-        triage.apiBase = configuration.incidents.reportBaseURL ?? "http://\(configuration.listenHost):\(configuration.listenPort)"
+        triage.apiBase = configuration.apiBase
         let approvals = ApprovalService(
             store: store, runner: runner, retrier: CommandBackupRetrier(runner: ProcessRunner()), desk: desk, metrics: metrics,
             recovery: configuration.recovery, assets: configuration.assets, dryRun: configuration.dryRun, clock: clock, logger: logger)

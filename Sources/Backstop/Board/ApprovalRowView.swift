@@ -29,8 +29,7 @@ struct ApprovalRowView: Sendable {
         }
         approveCommand = "backstop approve \(approval.id)"
         denyCommand = "backstop deny \(approval.id)"
-        let base = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
-        approveCall = "POST \(base)/api/v1/approvals/\(approval.id)/approve (operator token)"
+        approveCall = "POST \(Approval.approveURL(id: approval.id, apiBase: apiBase)) (operator token)"
     }
 }
 
@@ -39,4 +38,10 @@ extension SQLiteRunStore {
     func approvals(incidentID: String, asset: String) async throws(StoreError) -> [Approval] {
         try await read { db in try ApprovalRows.load(db, where: "r.asset = ?", arguments: [asset]) }.filter { $0.incident == incidentID }
     }
+}
+
+extension Configuration {
+    /// Where operators reach the API, for the approve calls shown in reports and on the board:
+    /// `incidents.report_base_url` when set (the address people use), else the listen address.
+    var apiBase: String { incidents.reportBaseURL ?? "http://\(listenHost):\(listenPort)" }
 }

@@ -33,11 +33,8 @@ struct BoardPagesController {
             }
             let report = try await services.store.latestReport(incidentID: id)
             var view = IncidentPageView(detail: detail, report: report, now: services.clock.now)
-            let apiBase =
-                services.configuration.incidents.reportBaseURL
-                ?? "http://\(services.configuration.listenHost):\(services.configuration.listenPort)"
             view.approvals = try await services.store.approvals(incidentID: id, asset: detail.incident.asset).map {
-                ApprovalRowView($0, apiBase: apiBase, now: services.clock.now)
+                ApprovalRowView($0, apiBase: services.configuration.apiBase, now: services.clock.now)
             }
             return try HTMLResponse.render(view, template: IncidentPageTemplate.name)
         }

@@ -120,11 +120,6 @@ package struct ApprovalService: Service {
     }
 
     private func sleep(until deadline: Date) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await self.clock.sleep(until: deadline) }
-            group.addTask { await self.wake.wait() }
-            await group.next()
-            group.cancelAll()
-        }
+        await wake.wait(until: deadline, on: clock)
     }
 }

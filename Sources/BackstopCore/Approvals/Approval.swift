@@ -77,9 +77,13 @@ package struct Approval: Sendable, Equatable, Codable {
 
     /// How to answer it, for reports, tracker comments and the CLI: the exact command and call.
     package static func howToAnswer(id: String, apiBase: String) -> String {
-        let base = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
-        return "approve with `backstop approve \(id)` or `curl -X POST -H 'Authorization: Bearer $OPERATOR_TOKEN' "
-            + "\(base)/api/v1/approvals/\(id)/approve` (deny: `backstop deny \(id)` or POST …/\(id)/deny)"
+        "approve with `backstop approve \(id)` or `curl -X POST -H 'Authorization: Bearer $OPERATOR_TOKEN' "
+            + "\(approveURL(id: id, apiBase: apiBase))` (deny: `backstop deny \(id)` or POST …/\(id)/deny)"
+    }
+
+    /// `POST` here approves it (`…/deny` denies).
+    package static func approveURL(id: String, apiBase: String) -> String {
+        (apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase) + "/api/v1/approvals/\(id)/approve"
     }
 }
 
