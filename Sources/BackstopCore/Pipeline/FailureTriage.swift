@@ -17,7 +17,7 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier, Verif
     package var logger: Logger
     /// A number in 0…1 for each retry's jitter (injected so tests are reproducible).
     package var jitter: @Sendable () -> Double
-    let retrySlots: AsyncSemaphore
+    private let retrySlots: AsyncSemaphore
     /// Where retries that need an approval are proposed (`recovery.approval`); nil when none do.
     package var approvals: (any ApprovalStore)?
     /// The API's address, for the approve call shown in reports.
