@@ -38,6 +38,10 @@ package func buildApplication(
     ).addRoutes(to: router)
     RunsController(record: services.store, reporter: services.reporter).addRoutes(to: router)
     IncidentsController(ledger: services.store, policy: services.configuration.incidents).addRoutes(to: router)
+    ApprovalsController(
+        approvals: services.store, access: services.configuration.api, clock: services.clock, logger: services.logger,
+        decided: { [approvals = services.approvals] in approvals.notify() }
+    ).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
     BoardPagesController(services: services).addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
@@ -46,7 +50,8 @@ package func buildApplication(
     DigestsController(digest: services.configuration.digest, clock: services.clock, writer: digestWriter).addRoutes(to: router)
 
     var background: [any Service] =
-        runBackgroundServices ? [services.events, services.triage, services.alerts, services.delivery, services.watcher] : []
+        runBackgroundServices
+        ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {

@@ -32,8 +32,11 @@ struct BoardPagesController {
                 throw HTTPError(.notFound, message: "no incident with id '\(id)'")
             }
             let report = try await services.store.latestReport(incidentID: id)
-            return try HTMLResponse.render(
-                IncidentPageView(detail: detail, report: report, now: services.clock.now), template: IncidentPageTemplate.name)
+            var view = IncidentPageView(detail: detail, report: report, now: services.clock.now)
+            view.approvals = try await services.store.approvals(incidentID: id, asset: detail.incident.asset).map {
+                ApprovalRowView($0, apiBase: services.configuration.apiBase, now: services.clock.now)
+            }
+            return try HTMLResponse.render(view, template: IncidentPageTemplate.name)
         }
     }
 }

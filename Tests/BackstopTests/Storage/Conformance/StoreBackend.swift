@@ -16,6 +16,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         let record: any RunStore
         let ledger: any IncidentStore
         let intake: any AlertIntakeStore
+        let approvals: any ApprovalStore
         /// Where the SQLite file lives; removed when the last copy of the stores goes, so a test
         /// keeps them alive to its end (`defer { extendLifetime(stores) }`).
         let directory: TemporaryDirectory?
@@ -26,11 +27,13 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         case .memory:
             let record = InMemoryRunStore()
             let ledger = InMemoryIncidentStore(record: record)
-            return Stores(record: record, ledger: ledger, intake: InMemoryAlertIntake(ledger: ledger), directory: nil)
+            return Stores(
+                record: record, ledger: ledger, intake: InMemoryAlertIntake(ledger: ledger),
+                approvals: InMemoryApprovalStore(ledger: ledger), directory: nil)
         case .sqlite:
             let directory = try TemporaryDirectory()
             let store = try SQLiteRunStore(path: directory.file("backstop.db"))
-            return Stores(record: store, ledger: store, intake: store, directory: directory)
+            return Stores(record: store, ledger: store, intake: store, approvals: store, directory: directory)
         }
     }
 }
