@@ -33,7 +33,8 @@ package func buildApplication(
         events: services.events
     ).addRoutes(to: router)
     AlertsController(
-        webhook: services.configuration.webhook, intakeRecord: services.store, metrics: services.metrics, clock: services.clock,
+        webhook: services.configuration.webhook, intakeRecord: GroupCommittedIntake(store: services.store), metrics: services.metrics,
+        clock: services.clock,
         logger: services.logger, intake: services.alerts
     ).addRoutes(to: router)
     RunsController(record: services.store, reporter: services.reporter).addRoutes(to: router)
