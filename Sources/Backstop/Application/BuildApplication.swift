@@ -28,8 +28,12 @@ package func buildApplication(
     HealthController(
         record: services.store, schedules: services.configuration.schedules, clock: services.clock, logger: services.logger
     ).addRoutes(to: router)
+    let store = services.store
     EventsController(
-        record: services.store, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
+        record: GroupCommit { events async throws(StoreError) in
+            try await store.append(events: events)
+            return events.map { _ in () }
+        }, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
         events: services.events
     ).addRoutes(to: router)
     AlertsController(
