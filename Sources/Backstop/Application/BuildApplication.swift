@@ -28,12 +28,17 @@ package func buildApplication(
     HealthController(
         record: services.store, schedules: services.configuration.schedules, clock: services.clock, logger: services.logger
     ).addRoutes(to: router)
+    let store = services.store
     EventsController(
-        record: services.store, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
+        record: GroupCommit { events async throws(StoreError) in
+            try await store.append(events: events)
+            return events.map { _ in () }
+        }, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
         events: services.events
     ).addRoutes(to: router)
     AlertsController(
-        webhook: services.configuration.webhook, intakeRecord: services.store, metrics: services.metrics, clock: services.clock,
+        webhook: services.configuration.webhook, intakeRecord: GroupCommittedIntake(store: services.store), metrics: services.metrics,
+        clock: services.clock,
         logger: services.logger, intake: services.alerts
     ).addRoutes(to: router)
     RunsController(record: services.store, reporter: services.reporter).addRoutes(to: router)

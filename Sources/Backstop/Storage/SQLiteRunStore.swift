@@ -67,11 +67,16 @@ package final class SQLiteRunStore: RunStore {
     }
 
     package func append(_ event: CompletionEvent) async throws(StoreError) {
-        let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
-        try await write { db in
-            try HashChain.append(
-                db, table: "events", values: [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json])
+        try await append(events: [event])
+    }
+
+    /// Events that arrived together, in one transaction; the JSON is encoded before the write lock.
+    package func append(events: [CompletionEvent]) async throws(StoreError) {
+        let rows: [[any DatabaseValueConvertible & Sendable]] = events.map { event in
+            let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
+            return [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json]
         }
+        try await write { db in try HashChain.append(db, table: "events", rows: rows) }
     }
 
     // MARK: - Reading
