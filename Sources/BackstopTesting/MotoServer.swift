@@ -24,7 +24,7 @@ package final class MotoServer: Sendable {
     private static let unauthenticatedSetupCalls = 5
 
     package static func start() async throws -> MotoServer {
-        guard (try? await Shell.run(["python3", "-c", "import moto.server, boto3"])) != nil else {
+        guard (try? Shell.run(["python3", "-c", "import moto.server, boto3"])) != nil else {
             throw Shell.Failure(description: "python3 with moto[server] and boto3 is missing: scripts/install-test-deps installs it")
         }
         let directory = try TemporaryDirectory("backstop-moto")
@@ -48,7 +48,7 @@ package final class MotoServer: Sendable {
         }
         do {
             let script = try directory.write("setup.py", setupScript)
-            let keys = try await Shell.run(["python3", script, "http://127.0.0.1:\(port)"]).split(separator: " ").map(String.init)
+            let keys = try Shell.run(["python3", script, "http://127.0.0.1:\(port)"]).split(separator: " ").map(String.init)
             guard keys.count == 4 else { throw Shell.Failure(description: "moto setup printed \(keys)") }
             _ = try directory.write("client.py", clientScript)
             return MotoServer(process: process, port: port, directory: directory, keys: keys)

@@ -33,7 +33,7 @@ package final class PostgresServer: Sendable {
             let bin = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
                 .first(where: { FileManager.default.fileExists(atPath: "\($0)/initdb") })
         else { throw Shell.Failure(description: "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin") }
-        try await Shell.run(["chown", "-R", "postgres:postgres", directory.path])
+        try Shell.run(["chown", "-R", "postgres:postgres", directory.path])
         try await Self.asPostgres(["\(bin)/initdb", "-D", directory.file("data"), "-A", "trust", "-U", "postgres", "--no-sync"])
         var conf = [
             "listen_addresses": "'127.0.0.1'", "port": "\(port)", "unix_socket_directories": "'\(directory.path)'", "fsync": "off",

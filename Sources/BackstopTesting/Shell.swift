@@ -1,11 +1,4 @@
 import Foundation
-import Subprocess
-
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
 
 /// Runs real tools (tar, gzip, sha256sum, promtool) to build fixtures and check results.
 package enum Shell {
@@ -15,25 +8,6 @@ package enum Shell {
     }
 
     /// Runs `argv` and returns its stdout; throws with stderr when it exits non-zero.
-    ///
-    /// From async code this goes through Subprocess, which waits without blocking: Foundation's
-    /// blocking wait would hold one of the two cooperative threads of this machine for as long
-    /// as the tool runs (a `restic init` takes seconds), starving other tests past their limits.
-    @discardableResult
-    package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) async throws -> String {
-        let result = try await Subprocess.run(
-            .path(FilePath("/usr/bin/env")), arguments: Arguments(argv),
-            workingDirectory: directory.map { FilePath($0) }, input: .string(input ?? ""),
-            output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
-        let out = result.standardOutput
-        guard result.terminationStatus.isSuccess else {
-            throw Failure(
-                description: "\(argv.joined(separator: " ")) ended \(result.terminationStatus): \(result.standardError)\(out)")
-        }
-        return out
-    }
-
-    /// Runs `argv` and returns its stdout, blocking the calling thread (for synchronous set-up).
     @discardableResult
     package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) throws -> String {
         let process = Process()

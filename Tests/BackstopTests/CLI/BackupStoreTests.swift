@@ -50,7 +50,7 @@ import Testing
 
         // The real binary verifies the store asset: checksum, then a restore whose validation
         // is `backstop verify-record` on the restored copy.
-        let output = try await Shell.run([
+        let output = try Shell.run([
             BackstopProcess.executable, "verify", "--config", config, "--format", "json", "--log-level", "critical",
         ])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])

@@ -16,9 +16,8 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
-        let hasSelenium = (try? await Shell.run(["python3", "-c", "import selenium"])) != nil
         try #require(
-            Shell.has("chromium") && Shell.has("chromedriver") && hasSelenium,
+            Shell.has("chromium") && Shell.has("chromedriver") && (try? Shell.run(["python3", "-c", "import selenium"])) != nil,
             "chromium, chromium-driver and selenium are missing: run scripts/install-test-deps")
 
         let directory = try TemporaryDirectory()

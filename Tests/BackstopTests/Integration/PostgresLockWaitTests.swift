@@ -24,8 +24,8 @@ import Testing
         // through a FIFO (the server writes to it with COPY TO PROGRAM); it then holds the lock.
         let sync = try TemporaryDirectory("backstop-pg-sync")
         let fifo = sync.file("locked.fifo")
-        try await Shell.run(["mkfifo", "-m", "666", fifo])
-        try await Shell.run(["chmod", "755", sync.path])
+        try Shell.run(["mkfifo", "-m", "666", fifo])
+        try Shell.run(["chmod", "755", sync.path])
         let holder = Task {
             try await ProcessRunner().run(
                 [

@@ -58,9 +58,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let size = 128 << 20
         let file = directory.file("large.bin")
-        try await Shell.run(["sh", "-c", "head -c \(size) /dev/urandom > \(file)"])
+        try Shell.run(["sh", "-c", "head -c \(size) /dev/urandom > \(file)"])
         try moto.put(bucket: "backups", key: "large.bin", file: file)
-        let expected = String(try await Shell.run(["sha256sum", file]).prefix(64))
+        let expected = String(try Shell.run(["sha256sum", file]).prefix(64))
         try FileManager.default.removeItem(atPath: file)
 
         let backup = try Self.backup(moto, directory: directory, object: .key("large.bin"))

@@ -64,7 +64,7 @@ import Testing
         defer { withExtendedLifetime(harness) {} }
         let exposition = String(decoding: services.metrics.exposition(), as: UTF8.self)
         #expect(exposition.contains("process_resident_memory_bytes"))
-        let lint = try await Shell.run(["promtool", "check", "metrics"], input: exposition)
+        let lint = try Shell.run(["promtool", "check", "metrics"], input: exposition)
         #expect(lint.isEmpty, "promtool: \(lint)")
     }
 

@@ -14,7 +14,7 @@ import Testing
         let harness = try Harness(now: Date())
         let scratch = harness.directory.file("scratch")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        try await Shell.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", scratch])
+        try Shell.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", scratch])
         defer { _ = try? Shell.run(["umount", "-l", scratch]) }
         let dump = try harness.directory.write("ledger.sql", "CREATE TABLE entries (id int);\n")
         let configuration = try harness.configuration(

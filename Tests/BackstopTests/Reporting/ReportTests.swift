@@ -162,7 +162,7 @@ import Testing
         try export.write(to: URL(fileURLWithPath: input))
         let journal = directory.file("remote/orders.journal")
         try FileManager.default.createDirectory(atPath: directory.file("remote"), withIntermediateDirectories: true)
-        try await Shell.run(["/usr/lib/systemd/systemd-journal-remote", "--output=\(journal)", input])
+        try Shell.run(["/usr/lib/systemd/systemd-journal-remote", "--output=\(journal)", input])
 
         // The default 10 s limit is for production; under the whole suite's load on two cores,
         // blocking fixture tools can starve this test's tasks for longer than that (seen in CI).

@@ -59,7 +59,7 @@ import Testing
         try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let fifo = harness.directory.file("started.fifo")
         let mark = harness.directory.file("restored-once")
-        try await Shell.run(["mkfifo", fifo])
+        try Shell.run(["mkfifo", fifo])
         // The first restore blocks until cancelled; the second one passes at once.
         let restore = """
             { command: ["sh", "-c", "[ -e \(mark) ] && exit 0; touch \(mark); echo started > \(fifo); sleep 300"], timeout: 10m }

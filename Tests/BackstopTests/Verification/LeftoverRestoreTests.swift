@@ -49,7 +49,7 @@ import Testing
         for path in [orphan, live, "\(root)/notes-12345678", "\(root)/backstop-data"] {
             try FileManager.default.createDirectory(atPath: "\(path)/restored", withIntermediateDirectories: true)
         }
-        try await Shell.run(["chmod", "0500", "\(orphan)/restored"])
+        try Shell.run(["chmod", "0500", "\(orphan)/restored"])
 
         let cleared = await LeftoverRestores.clear(scratchRoot: root, logger: Logger(label: "test"))
         #expect(cleared.directories == 1)

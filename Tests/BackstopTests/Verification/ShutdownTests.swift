@@ -12,7 +12,7 @@ import Testing
         try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let fifo = harness.directory.file("started.fifo")
         let pidFile = harness.directory.file("child.pid")
-        try await Shell.run(["mkfifo", fifo])
+        try Shell.run(["mkfifo", fifo])
         let restore = """
             { command: ["sh", "-c", "sleep 300 & echo $! > \(pidFile); echo started > \(fifo); wait"], timeout: 10m }
             """

@@ -77,7 +77,7 @@ import Testing
         let point = KillPoint.random(using: &random, verifySeconds: template.verifySeconds)
         let context = "trial seed \(seed) (replay: BACKSTOP_TRIAL_SEED=\(seed)), SIGTERM \(point)"
         let directory = try TemporaryDirectory()
-        _ = try await Shell.run(["cp", "-a", template.directory.path + "/.", directory.path])
+        _ = try Shell.run(["cp", "-a", template.directory.path + "/.", directory.path])
         let config = try writeConfiguration(in: directory, port: try FreePort.find())
         let store = try SQLiteRunStore(path: directory.file("data/backstop.db"))
         let before = try await store.latestOutcomes()

@@ -100,7 +100,7 @@ import Testing
         let check = try #require(run.outcome("orders-db")?.check(.checksum))
         #expect(check.status == .failed)
         #expect(check.evidence.expected == String(expected))
-        let actual = try await Shell.run(["sha256sum", artifact]).prefix(64)
+        let actual = try Shell.run(["sha256sum", artifact]).prefix(64)
         #expect(check.evidence.actual == String(actual))
     }
 
@@ -118,7 +118,7 @@ import Testing
         let harness = try Harness()
         let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", sidecar: false)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
-        let line = try await Shell.run(["sha256sum", "orders-2026-11-22.tar.gz"], in: harness.directory.file("backups"))
+        let line = try Shell.run(["sha256sum", "orders-2026-11-22.tar.gz"], in: harness.directory.file("backups"))
         try harness.directory.write(
             "backups/SHA256SUMS", "0000000000000000000000000000000000000000000000000000000000000000  other.tar.gz\n" + line)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(checksum: "{ manifest: backups/SHA256SUMS }")))
