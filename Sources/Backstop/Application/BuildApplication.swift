@@ -31,6 +31,7 @@ package func buildApplication(
     IncidentsController(services: services).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
     BoardPagesController(services: services).addRoutes(to: router)
+    RunbooksController().addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
         DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
     }
