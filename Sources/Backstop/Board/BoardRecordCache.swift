@@ -32,7 +32,8 @@ final class BoardRecordCache: Sendable {
         let dayStart = Date(timeIntervalSince1970: Double(day - StatusBoardView.chartDays + 1) * 86_400)
         let end = Date(timeIntervalSince1970: Double(day + 1) * 86_400)
         let record = BoardRecord(
-            index: BoardIndex(assets: assets, states: try await store.latestStates()), failures: try await store.failuresPerDay(from: dayStart, to: end),
+            index: BoardIndex(assets: assets, states: try await store.latestStates()),
+            failures: try await store.failuresPerDay(from: dayStart, to: end),
             resolutions: try await store.resolutions(from: dayStart, to: end), runs: try await store.recentRuns(limit: 15),
             dayStart: dayStart)
         cached.withLock { $0 = (key, record) }

@@ -75,7 +75,8 @@ struct StatusBoardView: Sendable {
         let resolutions = record.resolutions
         return StatusBoardView(
             now: RFC3339.format(now), healthy: index.healthy, failed: index.failed, missing: index.missing,
-            unverified: index.unverified, total: index.entries.count, matched: selection.matched, page: selection.page, pages: selection.pages,
+            unverified: index.unverified, total: index.entries.count, matched: selection.matched, page: selection.page,
+            pages: selection.pages,
             previous: selection.page > 1 ? "/" + filter.query(page: selection.page - 1) : nil,
             next: selection.page < selection.pages ? "/" + filter.query(page: selection.page + 1) : nil, filter: filter,
             stateOptions: BoardFilter.states.map {

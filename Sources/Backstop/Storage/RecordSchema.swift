@@ -162,6 +162,7 @@ enum RecordSchema {
             // lost answer created); kept across attempts, not part of the record.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
         }
+        registerLookupIndexes(&migrator)
         return migrator
     }
 

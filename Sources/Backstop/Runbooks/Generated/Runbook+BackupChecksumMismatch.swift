@@ -3,51 +3,51 @@ extension Runbook {
     static let backupChecksumMismatch = Runbook(
         page: "backup-checksum-mismatch",
         markdown: #"""
-# BackupChecksumMismatch
+            # BackupChecksumMismatch
 
-**Severity:** critical · **Labels:** `asset` ·
-**Rule:** `increase(backstop_checksum_failures_total[1d]) > 0` while `backstop_backup_up == 0`, for 15m
+            **Severity:** critical · **Labels:** `asset` ·
+            **Rule:** `increase(backstop_checksum_failures_total[1d]) > 0` while `backstop_backup_up == 0`, for 15m
 
-## What it means
+            ## What it means
 
-In the last 24 hours Backstop computed an artifact's SHA-256 and it differs from the checksum
-recorded for it (sidecar `.sha256`, manifest such as `SHA256SUMS`, or the `sha256` of the
-completion event), and the asset has not verified healthy since. The artifact was corrupted in
-transit or at rest, truncated, or changed after its checksum was written.
+            In the last 24 hours Backstop computed an artifact's SHA-256 and it differs from the checksum
+            recorded for it (sidecar `.sha256`, manifest such as `SHA256SUMS`, or the `sha256` of the
+            completion event), and the asset has not verified healthy since. The artifact was corrupted in
+            transit or at rest, truncated, or changed after its checksum was written.
 
-## Impact
+            ## Impact
 
-**Do not restore from this artifact.** Until a new backup verifies, the newest usable backup is
-an older one.
+            **Do not restore from this artifact.** Until a new backup verifies, the newest usable backup is
+            an older one.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                  # the incident (cause corrupted_artifact)
-backstop report latest                   # expected vs actual checksum, artifact path
-backstop checksum /path/to/artifact      # the SHA-256 now, in sha256sum format
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                  # the incident (cause corrupted_artifact)
+            backstop report latest                   # expected vs actual checksum, artifact path
+            backstop checksum /path/to/artifact      # the SHA-256 now, in sha256sum format
+            ```
 
-- Compare with the sidecar or manifest: `cat /path/to/artifact.sha256`.
-- Same checksum as Backstop found, differs from the recorded one: the file changed after the
-  checksum was written (copied while still being written, re-compressed, edited by hand) or was
-  truncated in transit. Check size and modification time against the backup job's log.
-- Checksum now matches the recorded one: the file was still being written when verified, or the
-  storage returned bad data once; check the storage's error counters and `dmesg`.
-- Other artifacts on the same storage mismatching too: suspect the storage.
+            - Compare with the sidecar or manifest: `cat /path/to/artifact.sha256`.
+            - Same checksum as Backstop found, differs from the recorded one: the file changed after the
+              checksum was written (copied while still being written, re-compressed, edited by hand) or was
+              truncated in transit. Check size and modification time against the backup job's log.
+            - Checksum now matches the recorded one: the file was still being written when verified, or the
+              storage returned bad data once; check the storage's error counters and `dmesg`.
+            - Other artifacts on the same storage mismatching too: suspect the storage.
 
-## Fix
+            ## Fix
 
-1. Keep the bad artifact aside for analysis; do not delete the previous good backups.
-2. Fix the cause (write the checksum after the file is complete; move off failing storage).
-3. Run a new backup, report it (event shown in [README.md](README.md#before-you-start)).
-   The alert resolves once the asset verifies healthy, at the latest 24 hours after the mismatch.
+            1. Keep the bad artifact aside for analysis; do not delete the previous good backups.
+            2. Fix the cause (write the checksum after the file is complete; move off failing storage).
+            3. Run a new backup, report it (event shown in [README.md](README.md#before-you-start)).
+               The alert resolves once the asset verifies healthy, at the latest 24 hours after the mismatch.
 
-## Escalate
+            ## Escalate
 
-To the storage owners if the storage returns bad data; to the asset's owners at once if the
-previous good backup is already older than their recovery point objective.
-"""#
+            To the storage owners if the storage returns bad data; to the asset's owners at once if the
+            previous good backup is already older than their recovery point objective.
+            """#
     )
 }

@@ -3,57 +3,57 @@ extension Runbook {
     static let backupFailed = Runbook(
         page: "backup-failed",
         markdown: #"""
-# BackupFailed
+            # BackupFailed
 
-**Severity:** critical · **Labels:** `asset`, `schedule` · **Rule:** `backstop_backup_up == 0` for 15m
+            **Severity:** critical · **Labels:** `asset`, `schedule` · **Rule:** `backstop_backup_up == 0` for 15m
 
-## What it means
+            ## What it means
 
-Backstop's last verification of the asset found no healthy backup: one of its checks failed
-(`exists`, `size`, `checksum`, `tool_status`, `freshness`, `restore`) or the backup never
-arrived. The 15 minutes let Backstop's own retries of transient failures finish first, so this
-has already survived them.
+            Backstop's last verification of the asset found no healthy backup: one of its checks failed
+            (`exists`, `size`, `checksum`, `tool_status`, `freshness`, `restore`) or the backup never
+            arrived. The 15 minutes let Backstop's own retries of transient failures finish first, so this
+            has already survived them.
 
-## Impact
+            ## Impact
 
-If the asset's data were lost now, the restore would come from an older backup, or from none.
-How old the last good one is, in seconds:
-`time() - backstop_backup_last_success_timestamp_seconds{asset="…"}` in Prometheus.
+            If the asset's data were lost now, the restore would come from an older backup, or from none.
+            How old the last good one is, in seconds:
+            `time() - backstop_backup_last_success_timestamp_seconds{asset="…"}` in Prometheus.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                  # the incident for this asset: id, cause
-backstop incidents show inc_…            # summary, timeline, tracker links, report link
-backstop report latest                   # failed checks with evidence and correlated log lines
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                  # the incident for this asset: id, cause
+            backstop incidents show inc_…            # summary, timeline, tracker links, report link
+            backstop report latest                   # failed checks with evidence and correlated log lines
+            ```
 
-- The status board (`http://127.0.0.1:10027/`) shows the asset's state and failed checks.
-- The incident's cause says where to look: see the cause table in [README.md](README.md#failure-causes).
-- Failed check → first suspect:
-  - `exists`: the job did not run or wrote elsewhere; see also [backup-missing.md](backup-missing.md).
-  - `size`: an empty or truncated dump (the source was unreachable mid-backup), or a jump in size.
-  - `checksum`: [backup-checksum-mismatch.md](backup-checksum-mismatch.md).
-  - `tool_status`: the backup tool reported failure; its output is in the evidence.
-    `backstop diagnose --tool NAME --exit-code N output.txt` classifies a full output.
-  - `freshness`: the newest artifact is older than the asset's `max_age`: the job stopped.
-  - `restore`: [restore-test-failed.md](restore-test-failed.md).
+            - The status board (`http://127.0.0.1:10027/`) shows the asset's state and failed checks.
+            - The incident's cause says where to look: see the cause table in [README.md](README.md#failure-causes).
+            - Failed check → first suspect:
+              - `exists`: the job did not run or wrote elsewhere; see also [backup-missing.md](backup-missing.md).
+              - `size`: an empty or truncated dump (the source was unreachable mid-backup), or a jump in size.
+              - `checksum`: [backup-checksum-mismatch.md](backup-checksum-mismatch.md).
+              - `tool_status`: the backup tool reported failure; its output is in the evidence.
+                `backstop diagnose --tool NAME --exit-code N output.txt` classifies a full output.
+              - `freshness`: the newest artifact is older than the asset's `max_age`: the job stopped.
+              - `restore`: [restore-test-failed.md](restore-test-failed.md).
 
-## Fix
+            ## Fix
 
-1. Fix the cause (space, credentials, target, lock, …) and re-run the asset's backup job.
-2. Let the running Backstop verify it again: post the completion event shown in
-   [README.md](README.md#before-you-start). `backstop verify --asset NAME` prints what a
-   verification finds right now.
-3. The alert resolves at the next scrape once the asset verifies healthy; the incident is
-   resolved by the same verification (`auto_resolve`).
+            1. Fix the cause (space, credentials, target, lock, …) and re-run the asset's backup job.
+            2. Let the running Backstop verify it again: post the completion event shown in
+               [README.md](README.md#before-you-start). `backstop verify --asset NAME` prints what a
+               verification finds right now.
+            3. The alert resolves at the next scrape once the asset verifies healthy; the incident is
+               resolved by the same verification (`auto_resolve`).
 
-## Escalate
+            ## Escalate
 
-- To the asset's owning team when the backup job itself or the data source is broken.
-- At once when the last healthy backup is older than the asset's recovery point objective, or
-  the failure is `corrupted_artifact` on an asset you may need to restore soon.
-"""#
+            - To the asset's owning team when the backup job itself or the data source is broken.
+            - At once when the last healthy backup is older than the asset's recovery point objective, or
+              the failure is `corrupted_artifact` on an asset you may need to restore soon.
+            """#
     )
 }

@@ -3,54 +3,54 @@ extension Runbook {
     static let backupLastSuccessTooOld = Runbook(
         page: "backup-last-success-too-old",
         markdown: #"""
-# BackupLastSuccessTooOld
+            # BackupLastSuccessTooOld
 
-**Severity:** critical · **Labels:** `asset` ·
-**Rule:** `time() - backstop_backup_last_success_timestamp_seconds > 26 * 3600` for 1h
+            **Severity:** critical · **Labels:** `asset` ·
+            **Rule:** `time() - backstop_backup_last_success_timestamp_seconds > 26 * 3600` for 1h
 
-## What it means
+            ## What it means
 
-The newest backup of the asset that Backstop verified as healthy was produced more than 26
-hours ago (the alert's value is its age). A daily backup plus its window is at most about 26
-hours old; past that, a night was missed.
+            The newest backup of the asset that Backstop verified as healthy was produced more than 26
+            hours ago (the alert's value is its age). A daily backup plus its window is at most about 26
+            hours old; past that, a night was missed.
 
-This alert does not depend on Backstop's own judgement of the latest run: it also fires when
-the backups keep failing *and* when nothing has been verified at all (Backstop stuck, see
-[verification-not-run.md](verification-not-run.md)).
+            This alert does not depend on Backstop's own judgement of the latest run: it also fires when
+            the backups keep failing *and* when nothing has been verified at all (Backstop stuck, see
+            [verification-not-run.md](verification-not-run.md)).
 
-## Impact
+            ## Impact
 
-A restore now would lose everything written since that backup: the recovery point objective of
-a daily backup is already exceeded.
+            A restore now would lose everything written since that backup: the recovery point objective of
+            a daily backup is already exceeded.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                  # is there an open incident for the asset? its cause
-backstop runs --limit 10                 # are runs happening at all?
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                  # is there an open incident for the asset? its cause
+            backstop runs --limit 10                 # are runs happening at all?
+            ```
 
-- Runs failing for this asset: follow [backup-failed.md](backup-failed.md).
-- No recent runs: follow [verification-not-run.md](verification-not-run.md).
-- Runs healthy but the alert still fires: the asset's schedule may run less often than daily;
-  see "Tune" below.
+            - Runs failing for this asset: follow [backup-failed.md](backup-failed.md).
+            - No recent runs: follow [verification-not-run.md](verification-not-run.md).
+            - Runs healthy but the alert still fires: the asset's schedule may run less often than daily;
+              see "Tune" below.
 
-## Fix
+            ## Fix
 
-Get one healthy backup: fix the cause, re-run the backup, report it (event shown in
-[README.md](README.md#before-you-start)). The alert resolves once its timestamp is fresh.
+            Get one healthy backup: fix the cause, re-run the backup, report it (event shown in
+            [README.md](README.md#before-you-start)). The alert resolves once its timestamp is fresh.
 
-## Tune
+            ## Tune
 
-26 hours suits daily backups. For an asset backed up more often, or less often, copy the rule in
-`alerts/backstop.rules.yml` with a matcher such as `{asset=~"users-db|sessions"}` and its own
-threshold, and exclude those assets from the original with `{asset!~"…"}`. Run
-`scripts/check-alerts` afterwards.
+            26 hours suits daily backups. For an asset backed up more often, or less often, copy the rule in
+            `alerts/backstop.rules.yml` with a matcher such as `{asset=~"users-db|sessions"}` and its own
+            threshold, and exclude those assets from the original with `{asset!~"…"}`. Run
+            `scripts/check-alerts` afterwards.
 
-## Escalate
+            ## Escalate
 
-To the asset's owners and your incident lead right away: this is data at risk, not a flaky check.
-"""#
+            To the asset's owners and your incident lead right away: this is data at risk, not a flaky check.
+            """#
     )
 }

@@ -3,53 +3,53 @@ extension Runbook {
     static let backupMissing = Runbook(
         page: "backup-missing",
         markdown: #"""
-# BackupMissing
+            # BackupMissing
 
-**Severity:** warning · **Labels:** `schedule` ·
-**Rule:** `backstop_window_missing_backups > 0` while an asset of the schedule is unhealthy, for 15m
+            **Severity:** warning · **Labels:** `schedule` ·
+            **Rule:** `backstop_window_missing_backups > 0` while an asset of the schedule is unhealthy, for 15m
 
-## What it means
+            ## What it means
 
-In the last verified window of the schedule, the value's number of expected backups never
-arrived: nothing was produced after the window opened. Each missing asset also fires
-[BackupFailed](backup-failed.md) (critical); this alert adds that the cause is *absence*, per
-schedule. A late or retried backup still counts: the alert ends once every asset of the
-schedule has verified healthy again, although the window's count itself only changes at the
-next window.
+            In the last verified window of the schedule, the value's number of expected backups never
+            arrived: nothing was produced after the window opened. Each missing asset also fires
+            [BackupFailed](backup-failed.md) (critical); this alert adds that the cause is *absence*, per
+            schedule. A late or retried backup still counts: the alert ends once every asset of the
+            schedule has verified healthy again, although the window's count itself only changes at the
+            next window.
 
-## Impact
+            ## Impact
 
-Those assets have no backup for this window. Several missing at once usually means one shared
-thing is down, not several independent failures.
+            Those assets have no backup for this window. Several missing at once usually means one shared
+            thing is down, not several independent failures.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop runs --limit 5                  # the schedule's last window run
-backstop report latest                   # which assets are `missing`, with their evidence
-```
+            ```sh
+            cd /etc/backstop
+            backstop runs --limit 5                  # the schedule's last window run
+            backstop report latest                   # which assets are `missing`, with their evidence
+            ```
 
-- On the status board, missing assets are listed as `missing`.
-- All assets of the schedule missing: the job scheduler (cron, systemd timer, CI) that starts
-  the backups did not run, the backup host is down, or the target path moved.
-  `systemctl list-timers`, `journalctl -u <backup unit> --since -1d` on the backup host.
-- One asset missing: its job failed before writing anything, or writes somewhere else than
-  `backup.path` in `backstop.yml` (compare with what is on disk; a changed file name no longer
-  matches the glob).
+            - On the status board, missing assets are listed as `missing`.
+            - All assets of the schedule missing: the job scheduler (cron, systemd timer, CI) that starts
+              the backups did not run, the backup host is down, or the target path moved.
+              `systemctl list-timers`, `journalctl -u <backup unit> --since -1d` on the backup host.
+            - One asset missing: its job failed before writing anything, or writes somewhere else than
+              `backup.path` in `backstop.yml` (compare with what is on disk; a changed file name no longer
+              matches the glob).
 
-## Fix
+            ## Fix
 
-1. Start the backups that did not run, and fix what stopped them (timer, host, mount).
-2. Report each finished backup to Backstop (event shown in [README.md](README.md#before-you-start))
-   or let the next window verify them. The alert resolves when all of the schedule's assets are
-   healthy again.
-3. If the path in `backstop.yml` is what changed, fix it and run `backstop check-config`.
+            1. Start the backups that did not run, and fix what stopped them (timer, host, mount).
+            2. Report each finished backup to Backstop (event shown in [README.md](README.md#before-you-start))
+               or let the next window verify them. The alert resolves when all of the schedule's assets are
+               healthy again.
+            3. If the path in `backstop.yml` is what changed, fix it and run `backstop check-config`.
 
-## Escalate
+            ## Escalate
 
-To whoever runs the backup scheduler or host, when you cannot start the jobs; at once if the
-schedule covers databases that have already gone a day without a backup.
-"""#
+            To whoever runs the backup scheduler or host, when you cannot start the jobs; at once if the
+            schedule covers databases that have already gone a day without a backup.
+            """#
     )
 }

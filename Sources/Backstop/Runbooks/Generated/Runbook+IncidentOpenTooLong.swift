@@ -3,49 +3,49 @@ extension Runbook {
     static let incidentOpenTooLong = Runbook(
         page: "incident-open-too-long",
         markdown: #"""
-# IncidentOpenTooLong
+            # IncidentOpenTooLong
 
-**Severity:** warning · **Labels:** `instance` ·
-**Rule:** `min_over_time(backstop_incidents_open[1d]) > 0`, with data from a day ago, for 15m
+            **Severity:** warning · **Labels:** `instance` ·
+            **Rule:** `min_over_time(backstop_incidents_open[1d]) > 0`, with data from a day ago, for 15m
 
-## What it means
+            ## What it means
 
-For the whole last day Backstop has had at least the value's number of open incidents, without
-a moment at zero. An incident is normally resolved by the asset's next healthy verification,
-within a day; one that is still open means a backup has stayed broken for a day or nobody is
-working on it. (Backstop counts open incidents, not their ages, so a chain of different
-incidents overlapping for 24 hours fires this too: the backups were never all healthy that day.)
+            For the whole last day Backstop has had at least the value's number of open incidents, without
+            a moment at zero. An incident is normally resolved by the asset's next healthy verification,
+            within a day; one that is still open means a backup has stayed broken for a day or nobody is
+            working on it. (Backstop counts open incidents, not their ages, so a chain of different
+            incidents overlapping for 24 hours fires this too: the backups were never all healthy that day.)
 
-## Impact
+            ## Impact
 
-No new damage, but a backup has been missing its recovery point for a day or more, and an
-incident nobody owns tends to stay open until the backup is needed.
+            No new damage, but a backup has been missing its recovery point for a day or more, and an
+            incident nobody owns tends to stay open until the backup is needed.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                   # open incidents, oldest last, with opened time
-backstop incidents show inc_…             # occurrences, timeline, tracker links
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                   # open incidents, oldest last, with opened time
+            backstop incidents show inc_…             # occurrences, timeline, tracker links
+            ```
 
-- Opened more than a day ago and still recurring (occurrences grow each window): the backup is
-  still failing; [backup-failed.md](backup-failed.md).
-- Assets healthy on the status board but the incident open: `incidents.auto_resolve` is `false`,
-  or the asset was renamed or removed from `backstop.yml`, so no verification resolves it.
-- Tracker issue closed by hand but the incident open in Backstop: Backstop's ledger decides;
-  a healthy verification closes it.
+            - Opened more than a day ago and still recurring (occurrences grow each window): the backup is
+              still failing; [backup-failed.md](backup-failed.md).
+            - Assets healthy on the status board but the incident open: `incidents.auto_resolve` is `false`,
+              or the asset was renamed or removed from `backstop.yml`, so no verification resolves it.
+            - Tracker issue closed by hand but the incident open in Backstop: Backstop's ledger decides;
+              a healthy verification closes it.
 
-## Fix
+            ## Fix
 
-- Get the backup healthy again (see the runbook of the failing check); the next healthy
-  verification resolves the incident.
-- Asset removed on purpose: the incident cannot resolve by itself; note it in the tracker issue.
+            - Get the backup healthy again (see the runbook of the failing check); the next healthy
+              verification resolves the incident.
+            - Asset removed on purpose: the incident cannot resolve by itself; note it in the tracker issue.
 
-## Escalate
+            ## Escalate
 
-To the owning team's lead in working hours for an incident with no owner in the tracker.
-Never page for this alone.
-"""#
+            To the owning team's lead in working hours for an incident with no owner in the tracker.
+            Never page for this alone.
+            """#
     )
 }

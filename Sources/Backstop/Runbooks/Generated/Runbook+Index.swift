@@ -3,86 +3,86 @@ extension Runbook {
     static let index = Runbook(
         page: "",
         markdown: #"""
-# Runbooks
+            # Runbooks
 
-One page per alert in [`alerts/backstop.rules.yml`](../../alerts/backstop.rules.yml); each
-alert's `runbook_url` links to its page as your own Backstop serves it,
-`$BACKSTOP_URL/runbooks/<page>` (the README's "Things to set"). Every page has the same parts:
-what it means, impact, diagnose, fix, escalate. After editing a page, run
-`scripts/generate-runbooks` (it compiles the pages into Backstop; the tests fail until you do).
+            One page per alert in [`alerts/backstop.rules.yml`](../../alerts/backstop.rules.yml); each
+            alert's `runbook_url` links to its page as your own Backstop serves it,
+            `$BACKSTOP_URL/runbooks/<page>` (the README's "Things to set"). Every page has the same parts:
+            what it means, impact, diagnose, fix, escalate. After editing a page, run
+            `scripts/generate-runbooks` (it compiles the pages into Backstop; the tests fail until you do).
 
-| alert | severity | page |
-|---|---|---|
-| BackupFailed | critical | [backup-failed.md](backup-failed.md) |
-| BackupMissing | warning | [backup-missing.md](backup-missing.md) |
-| BackupLastSuccessTooOld | critical | [backup-last-success-too-old.md](backup-last-success-too-old.md) |
-| BackupChecksumMismatch | critical | [backup-checksum-mismatch.md](backup-checksum-mismatch.md) |
-| RestoreTestFailed | critical | [restore-test-failed.md](restore-test-failed.md) |
-| RestoreMuchSlowerThanUsual | warning | [restore-much-slower-than-usual.md](restore-much-slower-than-usual.md) |
-| VerificationNotRun | critical | [verification-not-run.md](verification-not-run.md) |
-| OutboxBacklog | warning | [outbox-backlog.md](outbox-backlog.md) |
-| SinkFailing | warning | [sink-failing.md](sink-failing.md) |
-| OutboxDeadLetters | critical | [outbox-dead-letters.md](outbox-dead-letters.md) |
-| IncidentOpenTooLong | warning | [incident-open-too-long.md](incident-open-too-long.md) |
+            | alert | severity | page |
+            |---|---|---|
+            | BackupFailed | critical | [backup-failed.md](backup-failed.md) |
+            | BackupMissing | warning | [backup-missing.md](backup-missing.md) |
+            | BackupLastSuccessTooOld | critical | [backup-last-success-too-old.md](backup-last-success-too-old.md) |
+            | BackupChecksumMismatch | critical | [backup-checksum-mismatch.md](backup-checksum-mismatch.md) |
+            | RestoreTestFailed | critical | [restore-test-failed.md](restore-test-failed.md) |
+            | RestoreMuchSlowerThanUsual | warning | [restore-much-slower-than-usual.md](restore-much-slower-than-usual.md) |
+            | VerificationNotRun | critical | [verification-not-run.md](verification-not-run.md) |
+            | OutboxBacklog | warning | [outbox-backlog.md](outbox-backlog.md) |
+            | SinkFailing | warning | [sink-failing.md](sink-failing.md) |
+            | OutboxDeadLetters | critical | [outbox-dead-letters.md](outbox-dead-letters.md) |
+            | IncidentOpenTooLong | warning | [incident-open-too-long.md](incident-open-too-long.md) |
 
-## Before you start
+            ## Before you start
 
-- **Commands** run on the Backstop host, as the user the service runs as (`sudo -u backstop -s`
-  with deploy/systemd), so files they create in the store keep the service's owner. `cd` to the
-  directory that holds `backstop.yml` (for example `/etc/backstop`), because every subcommand
-  reads `backstop.yml` from the current directory; otherwise add
-  `--config /etc/backstop/backstop.yml` after the subcommand. `backstop help <subcommand>` lists
-  its flags.
-- **URLs** use the default listen address `http://127.0.0.1:10027`. Use the `instance` label of
-  the alert when yours differs.
-- **The status board** at `/` is the quickest overview: every asset's state, open incidents,
-  undelivered incident messages (dead letters) and recent runs.
+            - **Commands** run on the Backstop host, as the user the service runs as (`sudo -u backstop -s`
+              with deploy/systemd), so files they create in the store keep the service's owner. `cd` to the
+              directory that holds `backstop.yml` (for example `/etc/backstop`), because every subcommand
+              reads `backstop.yml` from the current directory; otherwise add
+              `--config /etc/backstop/backstop.yml` after the subcommand. `backstop help <subcommand>` lists
+              its flags.
+            - **URLs** use the default listen address `http://127.0.0.1:10027`. Use the `instance` label of
+              the alert when yours differs.
+            - **The status board** at `/` is the quickest overview: every asset's state, open incidents,
+              undelivered incident messages (dead letters) and recent runs.
 
-| to see | command | HTTP |
-|---|---|---|
-| open incidents | `backstop incidents list` (`--all` for resolved ones) | `GET /api/v1/incidents?state=open` |
-| one incident: summary, timeline, tracker links, deliveries | `backstop incidents show inc_…` | `GET /api/v1/incidents/{id}`, `…/report.md` |
-| recent runs | `backstop runs --limit 10` | `GET /api/v1/runs?limit=10` |
-| a run's report: checks, causes, evidence, correlated logs | `backstop report latest` or `backstop report run_…` | `GET /api/v1/runs/{id}/report.md` |
-| verify now and print what is found | `backstop verify --asset NAME` | — |
-| why a backup tool failed | `backstop diagnose --tool restic --exit-code 1 output.txt` | — |
-| is the record intact | `backstop verify-record` | — |
-| is the configuration valid | `backstop check-config` | — |
-| health of Backstop's parts | — | `GET /-/ready`, `GET /debug/healthz` |
+            | to see | command | HTTP |
+            |---|---|---|
+            | open incidents | `backstop incidents list` (`--all` for resolved ones) | `GET /api/v1/incidents?state=open` |
+            | one incident: summary, timeline, tracker links, deliveries | `backstop incidents show inc_…` | `GET /api/v1/incidents/{id}`, `…/report.md` |
+            | recent runs | `backstop runs --limit 10` | `GET /api/v1/runs?limit=10` |
+            | a run's report: checks, causes, evidence, correlated logs | `backstop report latest` or `backstop report run_…` | `GET /api/v1/runs/{id}/report.md` |
+            | verify now and print what is found | `backstop verify --asset NAME` | — |
+            | why a backup tool failed | `backstop diagnose --tool restic --exit-code 1 output.txt` | — |
+            | is the record intact | `backstop verify-record` | — |
+            | is the configuration valid | `backstop check-config` | — |
+            | health of Backstop's parts | — | `GET /-/ready`, `GET /debug/healthz` |
 
-**Asking Backstop to verify an asset again** after you fixed and re-ran its backup: report the
-finished backup, and the running server verifies that asset, updates `/metrics` and resolves
-the incident once the backup is healthy:
+            **Asking Backstop to verify an asset again** after you fixed and re-ran its backup: report the
+            finished backup, and the running server verifies that asset, updates `/metrics` and resolves
+            the incident once the backup is healthy:
 
-```sh
-curl -sS -X POST http://127.0.0.1:10027/api/v1/events -H 'Content-Type: application/json' \
-  -d '{"asset": "orders-db", "status": "success", "artifact": "/srv/backups/orders/orders-2026-11-22.sql.gz"}'
-```
+            ```sh
+            curl -sS -X POST http://127.0.0.1:10027/api/v1/events -H 'Content-Type: application/json' \
+              -d '{"asset": "orders-db", "status": "success", "artifact": "/srv/backups/orders/orders-2026-11-22.sql.gz"}'
+            ```
 
-Otherwise the next window of the asset's schedule verifies it. Send `"status": "success"` only
-for a backup that really finished; `artifact` is optional.
+            Otherwise the next window of the asset's schedule verifies it. Send `"status": "success"` only
+            for a backup that really finished; `artifact` is optional.
 
-## Failure causes
+            ## Failure causes
 
-Backstop gives every failed backup one cause, with the evidence lines that decided it (in the
-incident and in `backstop report`). What to look at first:
+            Backstop gives every failed backup one cause, with the evidence lines that decided it (in the
+            incident and in `backstop report`). What to look at first:
 
-| cause | usually | first step |
-|---|---|---|
-| `disk_full` | the backup target or the source's temp space is full | `df -h` on the target; prune old backups per retention |
-| `network_timeout` | the target or source was unreachable for a while | check the network path; re-run the backup |
-| `target_down` | the backup target (repository host, NFS, S3 endpoint) does not answer | bring the target back, then re-run |
-| `permission_denied` | the backup user cannot read the source or write the target | fix ownership or grants; check a recent change |
-| `expired_credentials` | a password, key or token of the backup job expired | rotate it in the backup job's secret store |
-| `corrupted_artifact` | checksum mismatch, truncated archive, repository check error | [backup-checksum-mismatch.md](backup-checksum-mismatch.md) |
-| `missing_dependency` | a tool or library the backup or restore needs is missing | install it on the host that runs the job |
-| `quota_exceeded` | the storage quota of the target is reached | raise the quota or prune |
-| `lock_wait` | the database or repository was locked by another job | find the other job; move one of them |
-| `unknown` | no rule matched the tool's output | read the evidence; `backstop diagnose` on the full output |
+            | cause | usually | first step |
+            |---|---|---|
+            | `disk_full` | the backup target or the source's temp space is full | `df -h` on the target; prune old backups per retention |
+            | `network_timeout` | the target or source was unreachable for a while | check the network path; re-run the backup |
+            | `target_down` | the backup target (repository host, NFS, S3 endpoint) does not answer | bring the target back, then re-run |
+            | `permission_denied` | the backup user cannot read the source or write the target | fix ownership or grants; check a recent change |
+            | `expired_credentials` | a password, key or token of the backup job expired | rotate it in the backup job's secret store |
+            | `corrupted_artifact` | checksum mismatch, truncated archive, repository check error | [backup-checksum-mismatch.md](backup-checksum-mismatch.md) |
+            | `missing_dependency` | a tool or library the backup or restore needs is missing | install it on the host that runs the job |
+            | `quota_exceeded` | the storage quota of the target is reached | raise the quota or prune |
+            | `lock_wait` | the database or repository was locked by another job | find the other job; move one of them |
+            | `unknown` | no rule matched the tool's output | read the evidence; `backstop diagnose` on the full output |
 
-`network_timeout`, `lock_wait` and `quota_exceeded` are transient by default (`recovery.transient`):
-Backstop retries the backup itself, when the asset has a `backup.retry` command, and opens an
-incident only when the retries fail. The incident report lists what was attempted.
-"""#
+            `network_timeout`, `lock_wait` and `quota_exceeded` are transient by default (`recovery.transient`):
+            Backstop retries the backup itself, when the asset has a `backup.retry` command, and opens an
+            incident only when the retries fail. The incident report lists what was attempted.
+            """#
     )
 }

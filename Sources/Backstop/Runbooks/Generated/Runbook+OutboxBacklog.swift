@@ -3,51 +3,51 @@ extension Runbook {
     static let outboxBacklog = Runbook(
         page: "outbox-backlog",
         markdown: #"""
-# OutboxBacklog
+            # OutboxBacklog
 
-**Severity:** warning · **Labels:** `instance` · **Rule:** `backstop_outbox_oldest_age_seconds > 15 * 60` for 5m
+            **Severity:** warning · **Labels:** `instance` · **Rule:** `backstop_outbox_oldest_age_seconds > 15 * 60` for 5m
 
-## What it means
+            ## What it means
 
-Every call Backstop makes to PagerDuty, Jira or Linear (open, update, resolve, page) first goes
-into a durable outbox. The oldest call in it has waited more than 15 minutes: a sink is failing
-or rate limiting. The gauge is refreshed after each delivery attempt, so it may lag by up to
-the longest backoff (10 minutes).
+            Every call Backstop makes to PagerDuty, Jira or Linear (open, update, resolve, page) first goes
+            into a durable outbox. The oldest call in it has waited more than 15 minutes: a sink is failing
+            or rate limiting. The gauge is refreshed after each delivery attempt, so it may lag by up to
+            the longest backoff (10 minutes).
 
-## Impact
+            ## Impact
 
-Incidents and pages are late: on-call may not know about a broken backup. Nothing is lost yet:
-Backstop keeps retrying each call for about five hours (`incidents.delivery.max_attempts`)
-before it becomes a dead letter ([outbox-dead-letters.md](outbox-dead-letters.md)).
+            Incidents and pages are late: on-call may not know about a broken backup. Nothing is lost yet:
+            Backstop keeps retrying each call for about five hours (`incidents.delivery.max_attempts`)
+            before it becomes a dead letter ([outbox-dead-letters.md](outbox-dead-letters.md)).
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                   # incidents opened recently
-backstop incidents show inc_…             # Deliveries: state, attempts and last error per sink
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                   # incidents opened recently
+            backstop incidents show inc_…             # Deliveries: state, attempts and last error per sink
+            ```
 
-- Usually [SinkFailing](sink-failing.md) fires too and names the sink and the reason.
-- The last error says which: `unauthorized` (credentials), `rate_limited` (PagerDuty allows about
-  120 events a minute per key), `server_error`/`timeout`/`connection` (the service or the
-  network path to it).
-- `backstop_outbox_pending` shows how many calls wait.
-- Check the service's status page.
+            - Usually [SinkFailing](sink-failing.md) fires too and names the sink and the reason.
+            - The last error says which: `unauthorized` (credentials), `rate_limited` (PagerDuty allows about
+              120 events a minute per key), `server_error`/`timeout`/`connection` (the service or the
+              network path to it).
+            - `backstop_outbox_pending` shows how many calls wait.
+            - Check the service's status page.
 
-## Fix
+            ## Fix
 
-- Expired or revoked credentials: put a new key in the file named by `routing_key_file`,
-  `token_file` or `api_key_file` and restart Backstop (secrets are read at start).
-- Network or proxy: fix the path from the Backstop host to the service.
-- Service outage: nothing to do; the outbox delivers in order when it is back, without
-  duplicates. Watch the alert resolve.
-- Meanwhile read open incidents on the status board or with `backstop incidents list`.
+            - Expired or revoked credentials: put a new key in the file named by `routing_key_file`,
+              `token_file` or `api_key_file` and restart Backstop (secrets are read at start).
+            - Network or proxy: fix the path from the Backstop host to the service.
+            - Service outage: nothing to do; the outbox delivers in order when it is back, without
+              duplicates. Watch the alert resolve.
+            - Meanwhile read open incidents on the status board or with `backstop incidents list`.
 
-## Escalate
+            ## Escalate
 
-If the backlog is older than about four hours, messages are close to becoming dead letters:
-carry the open incidents over to the tracker or pager by hand.
-"""#
+            If the backlog is older than about four hours, messages are close to becoming dead letters:
+            carry the open incidents over to the tracker or pager by hand.
+            """#
     )
 }

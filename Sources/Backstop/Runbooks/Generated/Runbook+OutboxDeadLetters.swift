@@ -3,46 +3,46 @@ extension Runbook {
     static let outboxDeadLetters = Runbook(
         page: "outbox-dead-letters",
         markdown: #"""
-# OutboxDeadLetters
+            # OutboxDeadLetters
 
-**Severity:** critical · **Labels:** `instance` ·
-**Rule:** `backstop_outbox_dead_letters > 0` and it grew in the last 24h (`delta(…[1d]) > 0`)
+            **Severity:** critical · **Labels:** `instance` ·
+            **Rule:** `backstop_outbox_dead_letters > 0` and it grew in the last 24h (`delta(…[1d]) > 0`)
 
-## What it means
+            ## What it means
 
-Backstop gave up on at least one call to PagerDuty, Jira or Linear in the last day: the call
-used up its retry budget (`incidents.delivery.max_attempts`, about five hours) or got a final
-error (unauthorized, rejected, not found). The value is the number of dead letters Backstop
-holds in total. Dead letters stay in the store, so the alert fires for a day after each new one
-rather than forever.
+            Backstop gave up on at least one call to PagerDuty, Jira or Linear in the last day: the call
+            used up its retry budget (`incidents.delivery.max_attempts`, about five hours) or got a final
+            error (unauthorized, rejected, not found). The value is the number of dead letters Backstop
+            holds in total. Dead letters stay in the store, so the alert fires for a day after each new one
+            rather than forever.
 
-## Impact
+            ## Impact
 
-An incident about a broken backup, or its update or resolution, **may never have reached the
-tracker or the pager**. When PagerDuty is configured, Backstop sends a fallback page through it
-for each dead letter of another sink; a dead letter of PagerDuty itself paged nobody.
+            An incident about a broken backup, or its update or resolution, **may never have reached the
+            tracker or the pager**. When PagerDuty is configured, Backstop sends a fallback page through it
+            for each dead letter of another sink; a dead letter of PagerDuty itself paged nobody.
 
-## Diagnose
+            ## Diagnose
 
-- Status board (`http://127.0.0.1:10027/`): section **Undelivered incident messages (dead
-  letters)** lists each one with its incident, sink, action and last error.
-- `cd /etc/backstop && backstop incidents show inc_…` shows the incident, its deliveries and
-  the report link.
-- The last error names the reason; see the table in [sink-failing.md](sink-failing.md).
+            - Status board (`http://127.0.0.1:10027/`): section **Undelivered incident messages (dead
+              letters)** lists each one with its incident, sink, action and last error.
+            - `cd /etc/backstop && backstop incidents show inc_…` shows the incident, its deliveries and
+              the report link.
+            - The last error names the reason; see the table in [sink-failing.md](sink-failing.md).
 
-## Fix
+            ## Fix
 
-1. Fix what made the sink fail (credentials, renamed project/team, outage): see
-   [sink-failing.md](sink-failing.md).
-2. Carry each affected incident over by hand: open it in the tracker (or page on-call) with the
-   summary and the report link `GET /api/v1/incidents/{id}/report.md` from
-   `backstop incidents show`. Backstop does not resend dead letters.
-3. Later calls for the same incident go through once the sink works again.
+            1. Fix what made the sink fail (credentials, renamed project/team, outage): see
+               [sink-failing.md](sink-failing.md).
+            2. Carry each affected incident over by hand: open it in the tracker (or page on-call) with the
+               summary and the report link `GET /api/v1/incidents/{id}/report.md` from
+               `backstop incidents show`. Backstop does not resend dead letters.
+            3. Later calls for the same incident go through once the sink works again.
 
-## Escalate
+            ## Escalate
 
-To the on-call lead right away if a dead letter's action is `page` or `open` and its incident is
-still open: somebody has to own that broken backup now.
-"""#
+            To the on-call lead right away if a dead letter's action is `page` or `open` and its incident is
+            still open: somebody has to own that broken backup now.
+            """#
     )
 }

@@ -3,44 +3,44 @@ extension Runbook {
     static let restoreMuchSlowerThanUsual = Runbook(
         page: "restore-much-slower-than-usual",
         markdown: #"""
-# RestoreMuchSlowerThanUsual
+            # RestoreMuchSlowerThanUsual
 
-**Severity:** warning · **Labels:** `asset` ·
-**Rule:** last restore test over 60 s and over twice the asset's average of the week before
-yesterday (`avg_over_time(backstop_restore_last_duration_seconds[7d] offset 1d)`), for 15m
+            **Severity:** warning · **Labels:** `asset` ·
+            **Rule:** last restore test over 60 s and over twice the asset's average of the week before
+            yesterday (`avg_over_time(backstop_restore_last_duration_seconds[7d] offset 1d)`), for 15m
 
-## What it means
+            ## What it means
 
-The restore test passed, but took more than twice as long as usual (the description gives both
-numbers). Assets with less than a day of history have no baseline and never fire this.
+            The restore test passed, but took more than twice as long as usual (the description gives both
+            numbers). Assets with less than a day of history have no baseline and never fire this.
 
-## Impact
+            ## Impact
 
-None yet for the data. A real restore would take as long, so the asset's recovery time
-objective may no longer hold, and a restore that keeps slowing down will hit `restore.timeout`
-and become [RestoreTestFailed](restore-test-failed.md).
+            None yet for the data. A real restore would take as long, so the asset's recovery time
+            objective may no longer hold, and a restore that keeps slowing down will hit `restore.timeout`
+            and become [RestoreTestFailed](restore-test-failed.md).
 
-## Diagnose
+            ## Diagnose
 
-- Size: did the backup grow? `backstop_backup_size_bytes{asset="…"}` over the last week, or the
-  artifact sizes in `backstop report latest`.
-- Reading: is the storage the artifact is read from slower (network share, object store,
-  throttling)? Other assets on the same storage slowing too points there.
-- Restore host: CPU, memory, disk of the host running Backstop's restore tests at the time
-  (`restore_tests.scratch` on a full or slow disk), or several restores at once.
-- `backstop runs --limit 10` and the reports show each restore's duration.
+            - Size: did the backup grow? `backstop_backup_size_bytes{asset="…"}` over the last week, or the
+              artifact sizes in `backstop report latest`.
+            - Reading: is the storage the artifact is read from slower (network share, object store,
+              throttling)? Other assets on the same storage slowing too points there.
+            - Restore host: CPU, memory, disk of the host running Backstop's restore tests at the time
+              (`restore_tests.scratch` on a full or slow disk), or several restores at once.
+            - `backstop runs --limit 10` and the reports show each restore's duration.
 
-## Fix
+            ## Fix
 
-- Growth that is real: expected. Tell the owners the new restore time; raise `restore.timeout`
-  if it is getting close. The alert ends by itself once the new duration is the usual one.
-- Slow storage or host: fix it, then report a new backup (event shown in
-  [README.md](README.md#before-you-start)) or wait for the next window.
+            - Growth that is real: expected. Tell the owners the new restore time; raise `restore.timeout`
+              if it is getting close. The alert ends by itself once the new duration is the usual one.
+            - Slow storage or host: fix it, then report a new backup (event shown in
+              [README.md](README.md#before-you-start)) or wait for the next window.
 
-## Escalate
+            ## Escalate
 
-Not at night. In working hours, to the asset's owners when the restore time now exceeds their
-recovery time objective.
-"""#
+            Not at night. In working hours, to the asset's owners when the restore time now exceeds their
+            recovery time objective.
+            """#
     )
 }

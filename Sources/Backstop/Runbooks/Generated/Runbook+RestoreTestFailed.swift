@@ -3,52 +3,52 @@ extension Runbook {
     static let restoreTestFailed = Runbook(
         page: "restore-test-failed",
         markdown: #"""
-# RestoreTestFailed
+            # RestoreTestFailed
 
-**Severity:** critical · **Labels:** `asset` ·
-**Rule:** `increase(backstop_restore_test_failures_total[1d]) > 0` while `backstop_backup_up == 0`, for 15m
+            **Severity:** critical · **Labels:** `asset` ·
+            **Rule:** `increase(backstop_restore_test_failures_total[1d]) > 0` while `backstop_backup_up == 0`, for 15m
 
-## What it means
+            ## What it means
 
-In the last 24 hours Backstop restored the asset's backup into scratch space and the restore
-command or its `validate` command failed, or timed out, and the asset has not verified healthy
-since. The backup exists and may even match its checksum, but it could not be turned back into
-data.
+            In the last 24 hours Backstop restored the asset's backup into scratch space and the restore
+            command or its `validate` command failed, or timed out, and the asset has not verified healthy
+            since. The backup exists and may even match its checksum, but it could not be turned back into
+            data.
 
-## Impact
+            ## Impact
 
-As things stand this backup cannot be relied on for a recovery. A checksum written from an
-already broken file (for example an archive truncated in transit) is only caught here.
+            As things stand this backup cannot be relied on for a recovery. A checksum written from an
+            already broken file (for example an archive truncated in transit) is only caught here.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents list                  # the incident and its cause
-backstop report latest                   # the restore command's exit code and captured output
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents list                  # the incident and its cause
+            backstop report latest                   # the restore command's exit code and captured output
+            ```
 
-- Read the captured restore output in the report: `unexpected end of file`, `invalid
-  compressed data`, `repository contains errors` point at the artifact (cause
-  `corrupted_artifact`); `No such file or directory`, `command not found` at the restore host
-  (`missing_dependency`); `No space left on device` at the scratch directory (`disk_full`).
-- Timed out: compare with [restore-much-slower-than-usual.md](restore-much-slower-than-usual.md);
-  the asset's `restore.timeout` may be too small for today's size.
-- Try it by hand with the same argv as `restore.command` in `backstop.yml`, into an empty
-  temporary directory (never over live data).
+            - Read the captured restore output in the report: `unexpected end of file`, `invalid
+              compressed data`, `repository contains errors` point at the artifact (cause
+              `corrupted_artifact`); `No such file or directory`, `command not found` at the restore host
+              (`missing_dependency`); `No space left on device` at the scratch directory (`disk_full`).
+            - Timed out: compare with [restore-much-slower-than-usual.md](restore-much-slower-than-usual.md);
+              the asset's `restore.timeout` may be too small for today's size.
+            - Try it by hand with the same argv as `restore.command` in `backstop.yml`, into an empty
+              temporary directory (never over live data).
 
-## Fix
+            ## Fix
 
-- Broken artifact: run a new backup and find what breaks it (transfer, compression, the dump).
-- Restore host or scratch problem: fix it (install the tool, free `restore_tests.scratch`).
-- Timeout too small for a grown backup: raise `restore.timeout`, then `backstop check-config`.
-- Then report the new backup (event shown in [README.md](README.md#before-you-start)); a healthy
-  verification with a passing restore resolves the alert and the incident.
+            - Broken artifact: run a new backup and find what breaks it (transfer, compression, the dump).
+            - Restore host or scratch problem: fix it (install the tool, free `restore_tests.scratch`).
+            - Timeout too small for a grown backup: raise `restore.timeout`, then `backstop check-config`.
+            - Then report the new backup (event shown in [README.md](README.md#before-you-start)); a healthy
+              verification with a passing restore resolves the alert and the incident.
 
-## Escalate
+            ## Escalate
 
-To the asset's owners when a fresh backup fails its restore too: nothing recent can be
-restored, which is an incident for them, not only for you.
-"""#
+            To the asset's owners when a fresh backup fails its restore too: nothing recent can be
+            restored, which is an incident for them, not only for you.
+            """#
     )
 }

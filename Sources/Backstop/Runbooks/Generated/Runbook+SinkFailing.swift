@@ -3,55 +3,55 @@ extension Runbook {
     static let sinkFailing = Runbook(
         page: "sink-failing",
         markdown: #"""
-# SinkFailing
+            # SinkFailing
 
-**Severity:** warning · **Labels:** `sink`, `reason`, `instance` ·
-**Rule:** failed calls to the sink in the last 30 minutes and not one successful call, for 15m
+            **Severity:** warning · **Labels:** `sink`, `reason`, `instance` ·
+            **Rule:** failed calls to the sink in the last 30 minutes and not one successful call, for 15m
 
-## What it means
+            ## What it means
 
-Every call from Backstop to the sink (`pagerduty`, `jira` or `linear`) in the last half hour
-failed, for the reason in the `reason` label, and none succeeded. A sink that merely rate limits
-now and then does not fire this.
+            Every call from Backstop to the sink (`pagerduty`, `jira` or `linear`) in the last half hour
+            failed, for the reason in the `reason` label, and none succeeded. A sink that merely rate limits
+            now and then does not fire this.
 
-## Impact
+            ## Impact
 
-New incidents, comments and resolutions for that sink wait in the outbox
-([outbox-backlog.md](outbox-backlog.md)). For `pagerduty`, on-call is **not being paged** by
-Backstop. After about five hours of retries a call becomes a dead letter.
+            New incidents, comments and resolutions for that sink wait in the outbox
+            ([outbox-backlog.md](outbox-backlog.md)). For `pagerduty`, on-call is **not being paged** by
+            Backstop. After about five hours of retries a call becomes a dead letter.
 
-## Diagnose
+            ## Diagnose
 
-```sh
-cd /etc/backstop
-backstop incidents show inc_…   # Deliveries: the last error message of each call, never a secret
-```
+            ```sh
+            cd /etc/backstop
+            backstop incidents show inc_…   # Deliveries: the last error message of each call, never a secret
+            ```
 
-| `reason` | what to check |
-|---|---|
-| `unauthorized` | the credential expired or was revoked (PagerDuty integration key, Jira token or email, Linear API key) |
-| `rejected`, `not_found` | the service refuses the request: Jira project, issue type or transition renamed; Linear team or state renamed; PagerDuty integration deleted |
-| `rate_limited` | too many calls; Backstop honours `Retry-After`. Persistent: another system shares the key |
-| `server_error`, `timeout`, `connection` | the service is down or unreachable from the Backstop host (DNS, proxy, firewall); check its status page |
-| `invalid_answer` | the service answered something Backstop cannot read (a proxy's error page, an API change) |
+            | `reason` | what to check |
+            |---|---|
+            | `unauthorized` | the credential expired or was revoked (PagerDuty integration key, Jira token or email, Linear API key) |
+            | `rejected`, `not_found` | the service refuses the request: Jira project, issue type or transition renamed; Linear team or state renamed; PagerDuty integration deleted |
+            | `rate_limited` | too many calls; Backstop honours `Retry-After`. Persistent: another system shares the key |
+            | `server_error`, `timeout`, `connection` | the service is down or unreachable from the Backstop host (DNS, proxy, firewall); check its status page |
+            | `invalid_answer` | the service answered something Backstop cannot read (a proxy's error page, an API change) |
 
-`rejected`, `not_found`, `unauthorized` and `invalid_answer` are not retried: each such call
-becomes a dead letter at once ([outbox-dead-letters.md](outbox-dead-letters.md)).
+            `rejected`, `not_found`, `unauthorized` and `invalid_answer` are not retried: each such call
+            becomes a dead letter at once ([outbox-dead-letters.md](outbox-dead-letters.md)).
 
-## Fix
+            ## Fix
 
-- Credentials: write the new one to the file `backstop.yml` names (`routing_key_file`,
-  `token_file`, `api_key_file`), then restart Backstop; `backstop check-config` first.
-- Renamed project, team, issue type or state: correct `incidents.jira` or `incidents.linear` in
-  `backstop.yml`, `backstop check-config`, restart.
-- Outage or network: fix the path, or wait; the outbox delivers in order afterwards. The alert
-  resolves with the first successful delivery.
+            - Credentials: write the new one to the file `backstop.yml` names (`routing_key_file`,
+              `token_file`, `api_key_file`), then restart Backstop; `backstop check-config` first.
+            - Renamed project, team, issue type or state: correct `incidents.jira` or `incidents.linear` in
+              `backstop.yml`, `backstop check-config`, restart.
+            - Outage or network: fix the path, or wait; the outbox delivers in order afterwards. The alert
+              resolves with the first successful delivery.
 
-## Escalate
+            ## Escalate
 
-To whoever owns the tracker or PagerDuty account for credentials and renamed objects. If
-`sink="pagerduty"` fails for more than an hour, tell the on-call lead: backup incidents are not
-paging anyone.
-"""#
+            To whoever owns the tracker or PagerDuty account for credentials and renamed objects. If
+            `sink="pagerduty"` fails for more than an hour, tell the on-call lead: backup incidents are not
+            paging anyone.
+            """#
     )
 }

@@ -3,71 +3,71 @@ extension Runbook {
     static let verificationNotRun = Runbook(
         page: "verification-not-run",
         markdown: #"""
-# VerificationNotRun
+            # VerificationNotRun
 
-**Severity:** critical · **Labels:** `reason`, and `instance` or `schedule`
+            **Severity:** critical · **Labels:** `reason`, and `instance` or `schedule`
 
-| `reason` | rule | for |
-|---|---|---|
-| `backstop_down` | `up{job="backstop"} == 0` | 10m |
-| `no_target` | `absent(up{job="backstop"})` | 10m |
-| `scheduler_stuck` | `time() - backstop_window_last_run_timestamp_seconds > 26 * 3600` | 5m |
+            | `reason` | rule | for |
+            |---|---|---|
+            | `backstop_down` | `up{job="backstop"} == 0` | 10m |
+            | `no_target` | `absent(up{job="backstop"})` | 10m |
+            | `scheduler_stuck` | `time() - backstop_window_last_run_timestamp_seconds > 26 * 3600` | 5m |
 
-## What it means
+            ## What it means
 
-Backups are not being verified. Either Prometheus cannot scrape Backstop (`backstop_down`), has
-no Backstop target at all (`no_target`), or Backstop is up but has not finished a verification
-of the schedule's windows for over 26 hours (`scheduler_stuck`).
+            Backups are not being verified. Either Prometheus cannot scrape Backstop (`backstop_down`), has
+            no Backstop target at all (`no_target`), or Backstop is up but has not finished a verification
+            of the schedule's windows for over 26 hours (`scheduler_stuck`).
 
-## Impact
+            ## Impact
 
-While this fires, **no other backup alert can fire** and no incident is opened: failing backups
-go unnoticed. Nothing is lost from the record; a window missed while Backstop was down is
-verified when it starts again.
+            While this fires, **no other backup alert can fire** and no incident is opened: failing backups
+            go unnoticed. Nothing is lost from the record; a window missed while Backstop was down is
+            verified when it starts again.
 
-## Diagnose
+            ## Diagnose
 
-`backstop_down`:
+            `backstop_down`:
 
-```sh
-systemctl status backstop                 # if you run it under systemd; else your supervisor
-journalctl -u backstop --since -1h        # the reason it stopped; logs are on stderr
-curl -sS http://127.0.0.1:10027/-/healthy # does it answer on the address Prometheus scrapes?
-cd /etc/backstop && backstop check-config # a configuration error keeps it from starting (exit 2)
-```
+            ```sh
+            systemctl status backstop                 # if you run it under systemd; else your supervisor
+            journalctl -u backstop --since -1h        # the reason it stopped; logs are on stderr
+            curl -sS http://127.0.0.1:10027/-/healthy # does it answer on the address Prometheus scrapes?
+            cd /etc/backstop && backstop check-config # a configuration error keeps it from starting (exit 2)
+            ```
 
-- Running but not answering: the listen address in `backstop.yml` differs from the target in
-  Prometheus, or a firewall is in between.
-- `/-/ready` answers 503: the store cannot be read (disk full, permissions, the SQLite file moved).
+            - Running but not answering: the listen address in `backstop.yml` differs from the target in
+              Prometheus, or a firewall is in between.
+            - `/-/ready` answers 503: the store cannot be read (disk full, permissions, the SQLite file moved).
 
-`no_target`: the Prometheus scrape configuration lost the `backstop` job (a config change,
-service discovery). Check Prometheus' *Status → Targets* page and its configuration; the
-alerting rules expect the job name `backstop`.
+            `no_target`: the Prometheus scrape configuration lost the `backstop` job (a config change,
+            service discovery). Check Prometheus' *Status → Targets* page and its configuration; the
+            alerting rules expect the job name `backstop`.
 
-`scheduler_stuck`:
+            `scheduler_stuck`:
 
-```sh
-curl -sS http://127.0.0.1:10027/debug/healthz # scheduler: when the next windows close
-cd /etc/backstop && backstop runs --limit 10  # the last runs and their triggers
-```
+            ```sh
+            curl -sS http://127.0.0.1:10027/debug/healthz # scheduler: when the next windows close
+            cd /etc/backstop && backstop runs --limit 10  # the last runs and their triggers
+            ```
 
-- Next window far in the future: the schedule's cron or time zone in `backstop.yml` changed.
-- A run started long ago and never finished: a restore test or retry hangs. Look for the
-  restore command in `ps` and at `restore.timeout`.
-- The schedule was renamed or removed in `backstop.yml`: the alert is about a schedule that no
-  longer exists; silence it for that `schedule` label.
+            - Next window far in the future: the schedule's cron or time zone in `backstop.yml` changed.
+            - A run started long ago and never finished: a restore test or retry hangs. Look for the
+              restore command in `ps` and at `restore.timeout`.
+            - The schedule was renamed or removed in `backstop.yml`: the alert is about a schedule that no
+              longer exists; silence it for that `schedule` label.
 
-## Fix
+            ## Fix
 
-- Restart Backstop (`systemctl restart backstop`); it verifies missed windows at start. A
-  shutdown with SIGTERM lets a verification in flight finish or records it as aborted.
-- Fix the configuration or the store if that is why it stops, then start it.
-- Check integrity after a crash: `backstop verify-record` (exit 0 means intact).
+            - Restart Backstop (`systemctl restart backstop`); it verifies missed windows at start. A
+              shutdown with SIGTERM lets a verification in flight finish or records it as aborted.
+            - Fix the configuration or the store if that is why it stops, then start it.
+            - Check integrity after a crash: `backstop verify-record` (exit 0 means intact).
 
-## Escalate
+            ## Escalate
 
-To whoever owns Backstop if it does not stay up after a restart; meanwhile check last night's
-backups by hand (`backstop verify` prints every asset's state and exits 1 if any failed).
-"""#
+            To whoever owns Backstop if it does not stay up after a restart; meanwhile check last night's
+            backups by hand (`backstop verify` prints every asset's state and exits 1 if any failed).
+            """#
     )
 }
