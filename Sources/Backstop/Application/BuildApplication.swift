@@ -49,6 +49,7 @@ package func buildApplication(
     ).addRoutes(to: router)
     StatusBoardController(services: services).addRoutes(to: router)
     BoardPagesController(services: services).addRoutes(to: router)
+    RunbooksController().addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
         DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
     }

@@ -18,9 +18,9 @@ struct StatusBoardController {
             }
             let store = services.store
             let now = services.clock.now
-            let record = try await cache.record(store: store, now: now)
+            let record = try await cache.record(assets: services.configuration.assets, store: store, now: now)
             let view = try await StatusBoardView.load(
-                assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(), filter: filter,
+                schedules: services.configuration.schedules.keys.sorted(), filter: filter,
                 record: record, store: store,
                 incidents: try await store.incidents(limit: 50, openOnly: true),
                 deadLetters: try await store.deadLetters(limit: 20), runs: record.runs, now: now)

@@ -165,6 +165,7 @@ enum RecordSchema {
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
         }
         migrator.registerMigration("v6 approvals", migrate: ApprovalRows.migrate)
+        registerLookupIndexes(&migrator)
         return migrator
     }
 

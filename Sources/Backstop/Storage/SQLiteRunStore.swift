@@ -167,7 +167,7 @@ package final class SQLiteRunStore: RunStore {
                 arguments: [row["run_id"] as String, row["asset"] as String]
             ).compactMap(RunRow.check)
             var outcome = OutcomeRow.outcome(row, checks: checks)
-            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
+            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"], asset: outcome.asset)[outcome.asset]
             return outcome
         }
     }

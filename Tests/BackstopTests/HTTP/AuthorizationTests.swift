@@ -42,6 +42,8 @@ import Testing
         Route(method: .get, uri: "/assets/orders-db", allowed: readers),
         Route(method: .get, uri: "/runs/run_x", allowed: readers),
         Route(method: .get, uri: "/incidents/inc_x", allowed: readers),
+        Route(method: .get, uri: "/runbooks", allowed: readers),
+        Route(method: .get, uri: "/runbooks/backup-failed", allowed: readers),
         Route(method: .get, uri: "/api/v1/runs?limit=5", allowed: readers),
         Route(method: .get, uri: "/api/v1/runs/run_x", allowed: readers),
         Route(method: .get, uri: "/api/v1/runs/run_x/report.md", allowed: readers),

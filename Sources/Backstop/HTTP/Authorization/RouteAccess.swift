@@ -26,6 +26,8 @@ package enum RouteAccess: Sendable, Equatable {
         Entry(method: .get, path: "/assets/:name", access: .role(.read)),
         Entry(method: .get, path: "/runs/:id", access: .role(.read)),
         Entry(method: .get, path: "/incidents/:id", access: .role(.read)),
+        Entry(method: .get, path: "/runbooks", access: .role(.read)),
+        Entry(method: .get, path: "/runbooks/:page", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs/:id", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs/:id/report.md", access: .role(.read)),
