@@ -47,8 +47,14 @@ package func buildApplication(
         approvals: services.store, access: services.configuration.api, clock: services.clock, logger: services.logger,
         decided: { [approvals = services.approvals] in approvals.notify() }
     ).addRoutes(to: router)
-    StatusBoardController(services: services).addRoutes(to: router)
-    BoardPagesController(services: services).addRoutes(to: router)
+    StatusBoardController(
+        store: services.store, assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(),
+        clock: services.clock
+    ).addRoutes(to: router)
+    BoardPagesController(
+        store: services.store, assets: services.configuration.assets, policy: services.configuration.incidents,
+        apiBase: services.configuration.apiBase, clock: services.clock
+    ).addRoutes(to: router)
     RunbooksController().addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
         DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
