@@ -20,6 +20,8 @@ package struct BackstopServices: Sendable {
     package let delivery: OutboxDeliveryService
     /// Turns accepted Alertmanager notifications into incidents.
     package let alerts: DurableQueueWorker<NotificationHandler>
+    /// Expires unanswered retry approvals and runs the approved ones.
+    package let approvals: ApprovalService
     /// Brings what other processes append to the record into this one (`serve` runs it).
     package let watcher: RecordWatcher
     package let clock: any WallClock
@@ -73,14 +75,20 @@ package struct BackstopServices: Sendable {
             ledger: IncidentLedger(policy: configuration.incidents), store: store, reporter: reporter, runbooks: configuration.runbooks,
             assetLabel: (configuration.webhook?.mapping ?? AlertMapping()).assetLabel, clock: clock, logger: logger,
             consumers: [metrics, delivery])
-        let triage = FailureTriage(
+        var triage = FailureTriage(
             assets: configuration.assets, recovery: configuration.recovery, dryRun: configuration.dryRun, store: store,
             retrier: CommandBackupRetrier(runner: ProcessRunner()), verifier: runner, clock: clock, logger: logger)
+        triage.approvals = store
+        triage.apiBase = configuration.apiBase
+        let approvals = ApprovalService(
+            store: store, runner: runner, retrier: CommandBackupRetrier(runner: ProcessRunner()), desk: desk, metrics: metrics,
+            recovery: configuration.recovery, assets: configuration.assets, dryRun: configuration.dryRun, clock: clock, logger: logger)
         let alertTriage = AlertTriage(
             assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(), correlation: correlation,
             classifier: FailureClassifier(userRules: configuration.diagnosisRules), store: store, clock: clock)
         await metrics.loadIncidents(from: store, now: clock.now)
         metrics.loadNotifications(try await store.notificationCounts())
+        metrics.loadApprovals(try await store.approvalCounts())
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
             events: DurableQueueWorker(
@@ -94,8 +102,10 @@ package struct BackstopServices: Sendable {
                 name: "Alertmanager notifications",
                 handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
                 logger: logger),
+            approvals: approvals,
             watcher: RecordWatcher(
-                store: store, follower: follower, metrics: metrics, delivery: delivery, clock: clock, logger: logger, start: marks),
+                store: store, follower: follower, metrics: metrics, delivery: delivery, approvals: approvals, clock: clock, logger: logger,
+                start: marks),
             clock: clock, logger: logger)
     }
 

@@ -28,25 +28,42 @@ package func buildApplication(
     HealthController(
         record: services.store, schedules: services.configuration.schedules, clock: services.clock, logger: services.logger
     ).addRoutes(to: router)
+    let store = services.store
     EventsController(
-        record: services.store, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
+        record: GroupCommit { events async throws(StoreError) in
+            try await store.append(events: events)
+            return events.map { _ in () }
+        }, assets: services.configuration.assets, clock: services.clock, logger: services.logger,
         events: services.events
     ).addRoutes(to: router)
     AlertsController(
-        webhook: services.configuration.webhook, intakeRecord: services.store, metrics: services.metrics, clock: services.clock,
+        webhook: services.configuration.webhook, intakeRecord: GroupCommittedIntake(store: services.store), metrics: services.metrics,
+        clock: services.clock,
         logger: services.logger, intake: services.alerts
     ).addRoutes(to: router)
     RunsController(record: services.store, reporter: services.reporter).addRoutes(to: router)
     IncidentsController(ledger: services.store, policy: services.configuration.incidents).addRoutes(to: router)
-    StatusBoardController(services: services).addRoutes(to: router)
-    BoardPagesController(services: services).addRoutes(to: router)
+    ApprovalsController(
+        approvals: services.store, access: services.configuration.api, clock: services.clock, logger: services.logger,
+        decided: { [approvals = services.approvals] in approvals.notify() }
+    ).addRoutes(to: router)
+    StatusBoardController(
+        store: services.store, assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(),
+        clock: services.clock
+    ).addRoutes(to: router)
+    BoardPagesController(
+        store: services.store, assets: services.configuration.assets, policy: services.configuration.incidents,
+        apiBase: services.configuration.apiBase, clock: services.clock
+    ).addRoutes(to: router)
+    RunbooksController().addRoutes(to: router)
     let digestWriter = services.configuration.digest.map {
         DigestWriter(store: services.store, assets: services.configuration.assets, directory: $0.directory)
     }
     DigestsController(digest: services.configuration.digest, clock: services.clock, writer: digestWriter).addRoutes(to: router)
 
     var background: [any Service] =
-        runBackgroundServices ? [services.events, services.triage, services.alerts, services.delivery, services.watcher] : []
+        runBackgroundServices
+        ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {

@@ -8,7 +8,7 @@ struct IncidentsParser {
     let baseDirectory: String
 
     func parseRecovery(_ node: Node, into configuration: inout Configuration) {
-        let allowed = ["transient", "max_attempts", "backoff", "max_backoff", "budget_per_window", "concurrency", "timeout"]
+        let allowed = ["transient", "max_attempts", "backoff", "max_backoff", "budget_per_window", "concurrency", "timeout", "approval"]
         guard let fields = reader.mapping(node, "recovery", allowed: allowed) else { return }
         var policy = RecoveryPolicy()
         if let list = fields["transient"].flatMap({ reader.stringList($0, "recovery.transient") }) {
@@ -30,7 +30,26 @@ struct IncidentsParser {
         if let value = reader.int(fields["budget_per_window"], "recovery.budget_per_window", atLeast: 0) { policy.budgetPerWindow = value }
         if let value = reader.int(fields["concurrency"], "recovery.concurrency", atLeast: 1) { policy.concurrency = value }
         if let value = fields["timeout"].flatMap({ reader.duration($0, "recovery.timeout") }) { policy.commandTimeout = value }
+        if let node = fields["approval"] { policy.approval = parseApproval(node) }
         configuration.recovery = policy
+    }
+
+    /// `recovery.approval`: `required_for` and `timeout`.
+    private func parseApproval(_ node: Node) -> ApprovalPolicy {
+        var approval = ApprovalPolicy()
+        guard let fields = reader.mapping(node, "recovery.approval", allowed: ["required_for", "timeout"]) else { return approval }
+        if let value = reader.oneOf(fields["required_for"], "recovery.approval.required_for", ApprovalPolicy.Requirement.self) {
+            approval.requiredFor = value
+        }
+        if let value = fields["timeout"].flatMap({ reader.duration($0, "recovery.approval.timeout") }) {
+            if value <= .zero {
+                reader.report(
+                    fields["timeout"], "recovery.approval.timeout", "must be longer than 0s: it is how long a request waits for an answer")
+            } else {
+                approval.timeout = value
+            }
+        }
+        return approval
     }
 
     func parseIncidents(_ node: Node, into configuration: inout Configuration) {

@@ -104,12 +104,7 @@ package final class OutboxDeliveryService: Service, Sendable {
     }
 
     private func sleep(until deadline: Date) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await self.clock.sleep(until: deadline) }
-            group.addTask { await self.wake.wait() }
-            await group.next()
-            group.cancelAll()
-        }
+        await wake.wait(until: deadline, on: clock)
     }
 
     private func attempt(_ message: OutboxMessage) async {

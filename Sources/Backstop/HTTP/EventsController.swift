@@ -4,9 +4,11 @@ import Hummingbird
 import Logging
 
 /// `POST /api/v1/events`: a backup tool (or its wrapper) reports a finished backup. The event is
-/// in the record before the 202 goes out; verification of that asset follows.
+/// in the record before the 202 goes out (written with the events that arrived with it:
+/// ``GroupCommit``); verification of that asset follows.
 struct EventsController {
-    let record: any RunStore
+    /// Events arriving together are written in one transaction, each answered after its commit.
+    let record: GroupCommit<CompletionEvent, Void>
     let assets: [Asset]
     let clock: any WallClock
     let logger: Logger
@@ -44,7 +46,7 @@ struct EventsController {
                 id: RecordID.make(prefix: "evt", at: clock.now, randomDigits: 12), asset: asset, receivedAt: clock.now,
                 report: report)
             do {
-                try await record.append(event)
+                try await record.submit(event)
             } catch {
                 logger.error("could not record an event", metadata: ["asset": "\(asset)", "error": "\(error)"])
                 throw HTTPError(.serviceUnavailable, message: "the event could not be recorded; retry later")

@@ -59,6 +59,9 @@ extension MetricNames {
         "backstop_alertmanager_notifications_total",
         "Alertmanager notifications accepted (firing, resolved) or rejected (bad auth, body or size); repeats are not counted."
     )
+    static let approvals = (
+        "backstop_approvals_total", "Retry approvals: requests made, and requests approved, denied or expired (timeout)."
+    )
     static let outboxDead = ("backstop_outbox_dead_letters", "Outbound calls abandoned after their retry budget (dead letters).")
 
     /// Incidents are resolved in minutes to days.

@@ -70,4 +70,26 @@ package struct NotificationHandler: DurableQueueHandler {
     package func handle(_ notification: AlertNotification) async throws(StoreError) {
         if let findings = try await triage.findings(for: notification) { try await desk.decide(findings) }
     }
+
+    /// A storm's notifications share one read of their triage marks and acted-on alerts, and
+    /// the diagnosis and logs of alerts with the same text; the desk still decides each one, in
+    /// order (``AlertTriage/Batch``).
+    package func handle(batch notifications: [AlertNotification]) async -> [(item: AlertNotification, error: StoreError)] {
+        var batch: FileAlertTriage.Batch
+        do {
+            batch = try await triage.batch(notifications)
+        } catch {
+            return notifications.map { ($0, error) }
+        }
+        var failures: [(item: AlertNotification, error: StoreError)] = []
+        for notification in notifications {
+            if Task.isCancelled { break }
+            do {
+                if let findings = try await batch.findings(for: notification) { batch.decided(try await desk.decide(findings)) }
+            } catch {
+                failures.append((notification, error))
+            }
+        }
+        return failures
+    }
 }

@@ -47,11 +47,19 @@ enum RunRow {
             kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
     }
 
-    static func diagnoses(_ db: Database, runID: String) throws -> [String: Diagnosis] {
-        diagnoses(try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID]))
+    /// The run's diagnoses by asset; with `asset`, only that asset's (one of a run's thousands,
+    /// for a single outcome: an asset page must not decode the whole run's).
+    static func diagnoses(_ db: Database, runID: String, asset: String? = nil) throws -> [String: Diagnosis] {
+        let rows =
+            if let asset {
+                try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? AND asset = ? ORDER BY seq", arguments: [runID, asset])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID])
+            }
+        return diagnoses(rows)
     }
 
-    /// A run's `diagnoses` rows, in order, by asset.
+    /// A run's `diagnoses` rows, in order, by asset (SQLite's or PostgreSQL's).
     static func diagnoses(_ rows: [Row]) -> [String: Diagnosis] {
         var result: [String: Diagnosis] = [:]
         for row in rows {

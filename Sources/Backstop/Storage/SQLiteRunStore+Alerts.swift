@@ -8,15 +8,31 @@ extension SQLiteRunStore: AlertIntakeStore {
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        let values = RecordRows.values(notification)
+        try await appendNotifications([notification])[0]
+    }
+
+    /// Appends notifications that arrived together in one transaction (one fsync). Only what
+    /// needs the write lock is done under it: the JSON is encoded before, and the dedup lookup
+    /// and insert are prepared statements.
+    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+        guard !batch.isEmpty else { return [] }
+        let rows = batch.map { notification in (notification, RecordRows.values(notification)) }
         return try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?", arguments: [notification.dedupKey])
-                ?? false
-            {
-                return .duplicate
+            let existing = try db.cachedStatement(sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?")
+            var inBatch = Set<String>()
+            var writes: [NotificationWrite] = []
+            var appended: [RecordRows.Values] = []
+            for (notification, values) in rows {
+                let repeated = !inBatch.insert(notification.dedupKey).inserted
+                if try repeated || Bool.fetchOne(existing, arguments: [notification.dedupKey]) ?? false {
+                    writes.append(.duplicate)
+                    continue
+                }
+                appended.append(values)
+                writes.append(.appended)
             }
-            try HashChain.append(db, table: "alert_notifications", values: values)
-            return .appended
+            try HashChain.append(db, table: "alert_notifications", rows: appended)
+            return writes
         }
     }
 

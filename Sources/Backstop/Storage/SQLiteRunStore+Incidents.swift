@@ -60,6 +60,16 @@ extension SQLiteRunStore: IncidentStore {
         try await read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM triaged_runs WHERE run_id = ?", arguments: [runID]) ?? false }
     }
 
+    package func triagedIDs(among ids: [String]) async throws(StoreError) -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return Set(
+                try String.fetchAll(
+                    db, sql: "SELECT run_id FROM triaged_runs WHERE run_id IN (\(placeholders))", arguments: StatementArguments(ids)))
+        }
+    }
+
     package func untriagedRunIDs() async throws(StoreError) -> [String] {
         try await read { db in
             try String.fetchAll(

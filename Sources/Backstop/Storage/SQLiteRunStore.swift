@@ -40,8 +40,13 @@ package final class SQLiteRunStore: RunStore {
     }
 
     package func append(_ event: CompletionEvent) async throws(StoreError) {
-        let values = RecordRows.values(event)
-        try await write { db in try HashChain.append(db, table: "events", values: values) }
+        try await append(events: [event])
+    }
+
+    /// Events that arrived together, in one transaction; the JSON is encoded before the write lock.
+    package func append(events: [CompletionEvent]) async throws(StoreError) {
+        let rows = events.map(RecordRows.values)
+        try await write { db in try HashChain.append(db, table: "events", rows: rows) }
     }
 
     // MARK: - Reading
@@ -129,7 +134,7 @@ package final class SQLiteRunStore: RunStore {
                 arguments: [row["run_id"] as String, row["asset"] as String]
             ).compactMap(RunRow.check)
             var outcome = OutcomeRow.outcome(row, checks: checks)
-            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
+            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"], asset: outcome.asset)[outcome.asset]
             return outcome
         }
     }

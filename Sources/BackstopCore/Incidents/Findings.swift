@@ -25,6 +25,8 @@ package struct Recovery: Sendable {
     package var attempted: [String] = []
     /// The retries as recorded.
     package var attempts: [RecoveryAttempt] = []
+    /// The retry proposed for approval instead of being run (`recovery.approval`).
+    package var proposal: Approval?
 
     package init() {}
 }

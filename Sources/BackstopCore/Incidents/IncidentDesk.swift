@@ -51,8 +51,10 @@ package struct IncidentDesk: Sendable {
 
     /// Opens, updates or reopens an incident for each failure that retrying did not recover, with
     /// one report for the run; resolves the open incidents of assets that verified healthy.
+    /// `mark` is the triage mark committed with it (the run's id unless said otherwise: an
+    /// approved retry's outcome is marked by its approval, see ``Approval/finishedMark``).
     @discardableResult
-    package func decide(_ findings: BackupFindings) async throws(StoreError) -> LedgerChange {
+    package func decide(_ findings: BackupFindings, mark: String? = nil) async throws(StoreError) -> LedgerChange {
         await turn.wait()
         defer { turn.signal() }
         let run = findings.run
@@ -71,7 +73,7 @@ package struct IncidentDesk: Sendable {
         for asset in healthyAssets {
             change.merge(ledger.resolve(try await store.openIncidents(asset: asset), runID: run.id, now: now))
         }
-        try await commit(change, mark: run.id)
+        try await commit(change, mark: mark ?? run.id)
         for incident in change.incidents {
             logger.notice(
                 "incident \(incident.state == .open ? "open" : "resolved")",

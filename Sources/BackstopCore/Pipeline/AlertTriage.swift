@@ -27,42 +27,19 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
     /// Nil when the notification was triaged already. Alerts acted on before (repeats, HA peers)
     /// are left out.
     package func findings(for notification: AlertNotification) async throws(StoreError) -> AlertFindings? {
-        guard try await !store.isTriaged(runID: notification.id) else { return nil }
-        let handled = try await store.handledAlertTransitions(notification.alerts.map(\.transition))
-        let fresh = notification.alerts.filter { handled[$0.transition] == nil }
-        let firing = fresh.filter { $0.status == .firing }
-        return AlertFindings(
-            notification: notification, firing: firing.isEmpty ? [] : try await investigate(firing),
-            resolved: fresh.filter { $0.status == .resolved })
+        var batch = try await self.batch([notification])
+        return try await batch.findings(for: notification)
     }
 
-    /// Groups firing alerts by the asset they map to, and diagnoses and correlates each group.
-    private func investigate(_ alerts: [ReceivedAlert]) async throws(StoreError) -> [AlertFinding] {
-        let configured = Set(assets.keys)
-        var byAsset: [String: (Asset?, String?, [ReceivedAlert])] = [:]
-        for alert in alerts {
-            switch mapping.target(of: alert.labels, configured: configured) {
-            case .asset(let name): byAsset[name, default: (assets[name], nil, [])].2.append(alert)
-            case .unmapped(let name, let service): byAsset[name, default: (nil, service, [])].2.append(alert)
-            }
-        }
-        var findings: [AlertFinding] = []
-        for (name, (asset, service, grouped)) in byAsset.sorted(by: { $0.key < $1.key }) {
-            findings.append(try await investigate(name: name, asset: asset, service: service, alerts: grouped))
-        }
-        return findings
-    }
-
-    /// Diagnosis and correlated logs for the alerts about one asset.
-    private func investigate(
-        name: String, asset: Asset?, service: String?, alerts: [ReceivedAlert]
-    ) async throws(StoreError) -> AlertFinding {
+    /// Diagnosis and correlated logs for the alerts about one asset, the logs as `fetchLogs` gives them.
+    func investigate(
+        name: String, asset: Asset?, service: String?, alerts: [ReceivedAlert], now: Date
+    ) async throws(StoreError) -> (diagnosis: Diagnosis, logs: CorrelatedLogs) {
         let roles = asset.map(LogCorrelation.services(of:)) ?? service.map { [($0, "source")] } ?? []
-        let since = alerts.map(\.startsAt).min() ?? clock.now
+        let since = alerts.map(\.startsAt).min() ?? now
         let text = alerts.flatMap(AlertReport.describe)
         let logs = await correlation.correlate(
-            roles: roles, focus: since, evidence: text, from: since.addingTimeInterval(-correlation.paddingBefore.seconds),
-            to: clock.now)
+            roles: roles, focus: since, evidence: text, from: since.addingTimeInterval(-correlation.paddingBefore.seconds), to: now)
         let diagnosis: Diagnosis
         // An abstention (cause unknown) from the alert text lets the logs and the last verification speak.
         if let fromAlert = classifier.classify(output: text.joined(separator: "\n")), fromAlert.cause != .unknown {
@@ -85,6 +62,6 @@ package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
                 cause: .unknown, confidence: 0.2,
                 evidence: ["no known failure message in the alert or the logs; the alert said:"] + text.prefix(3), rule: "none")
         }
-        return AlertFinding(asset: name, configured: asset, alerts: alerts, diagnosis: diagnosis, logs: logs)
+        return (diagnosis, logs)
     }
 }

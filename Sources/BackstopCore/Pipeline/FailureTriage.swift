@@ -18,6 +18,10 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier, Verif
     /// A number in 0…1 for each retry's jitter (injected so tests are reproducible).
     package var jitter: @Sendable () -> Double
     private let retrySlots: AsyncSemaphore
+    /// Where retries that need an approval are proposed (`recovery.approval`); nil when none do.
+    package var approvals: (any ApprovalStore)?
+    /// The API's address, for the approve call shown in reports.
+    package var apiBase = "http://127.0.0.1:10027"
 
     package init(
         assets: [Asset], recovery: RecoveryPolicy, dryRun: Bool, store: Store, retrier: Retrier, verifier: Verifier, clock: any WallClock,
@@ -59,6 +63,9 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier, Verif
     private func recover(_ outcome: VerificationOutcome, runID: String, logger: Logger) async -> Recovery {
         var result = Recovery()
         var cause = outcome.cause ?? .unknown
+        if recovery.approval.proposes(transient: recovery.isTransient(cause)) {
+            return await propose(outcome, cause: cause, runID: runID, logger: logger)
+        }
         guard recovery.isTransient(cause) else {
             result.attempted.append("not retried: \(cause.rawValue) is not a transient cause")
             return result

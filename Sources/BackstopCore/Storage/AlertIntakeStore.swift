@@ -7,6 +7,11 @@ package protocol AlertIntakeStore: Sendable {
     /// Appends an accepted notification unless one with the same dedup key is already there.
     func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite
 
+    /// Appends notifications that arrived together in one transaction (one fsync for the batch:
+    /// ``GroupCommit``), each unless its dedup key is already there or earlier in the batch.
+    /// All or nothing: throws, having written none, when any of them cannot be written.
+    func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite]
+
     /// Notifications accepted but not yet triaged, oldest first, and the ids of any that could
     /// not be read back (reported, never dropped silently).
     func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String])

@@ -11,13 +11,27 @@ package actor InMemoryAlertIntake: AlertIntakeStore {
     }
 
     package func appendNotification(_ notification: AlertNotification) throws(StoreError) -> NotificationWrite {
-        if notifications.contains(where: { $0.dedupKey == notification.dedupKey }) { return .duplicate }
-        // As the SQLite table's primary key: a taken id fails the write, and the webhook answers 503.
-        guard !notifications.contains(where: { $0.id == notification.id }) else {
-            throw StoreError("notification id \(notification.id) is already in the intake; Alertmanager's retry gets a new one")
+        try appendNotifications([notification])[0]
+    }
+
+    package func appendNotifications(_ batch: [AlertNotification]) throws(StoreError) -> [NotificationWrite] {
+        var added: [AlertNotification] = []
+        var writes: [NotificationWrite] = []
+        for notification in batch {
+            if (notifications + added).contains(where: { $0.dedupKey == notification.dedupKey }) {
+                writes.append(.duplicate)
+                continue
+            }
+            // As the SQLite table's unique id: a taken id fails the write (the whole batch, as a
+            // transaction would), and the webhook answers 503.
+            guard !(notifications + added).contains(where: { $0.id == notification.id }) else {
+                throw StoreError("notification id \(notification.id) is already in the intake; Alertmanager's retry gets a new one")
+            }
+            added.append(notification)
+            writes.append(.appended)
         }
-        notifications.append(notification)
-        return .appended
+        notifications += added
+        return writes
     }
 
     package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {

@@ -44,6 +44,7 @@ package actor InMemoryIncidentStore: IncidentStore {
     }
 
     package func isTriaged(runID: String) -> Bool { triaged.contains(runID) }
+    package func triagedIDs(among ids: [String]) -> Set<String> { Set(ids.filter(triaged.contains)) }
 
     package func untriagedRunIDs() async -> [String] {
         guard let record else { return [] }

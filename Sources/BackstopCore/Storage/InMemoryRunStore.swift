@@ -15,6 +15,10 @@ package actor InMemoryRunStore: RunStore {
         events.append(event)
     }
 
+    package func append(events batch: [CompletionEvent]) throws(StoreError) {
+        events += batch
+    }
+
     package func unprocessedEvents() throws(StoreError) -> [CompletionEvent] {
         let processed = Set(
             runs.compactMap { run -> String? in

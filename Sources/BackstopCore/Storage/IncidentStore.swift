@@ -15,6 +15,8 @@ package protocol IncidentStore: Sendable {
     /// Whether a run's failures have been triaged (committed); a run that was not is triaged
     /// again after a restart.
     func isTriaged(runID: String) async throws(StoreError) -> Bool
+    /// Which of these runs or notifications have been triaged, in one read (a triage batch).
+    func triagedIDs(among ids: [String]) async throws(StoreError) -> Set<String>
     /// Failed runs that were recorded but never triaged (a crash in between).
     func untriagedRunIDs() async throws(StoreError) -> [String]
     /// Writes a triage's decisions and marks the run triaged, in one transaction.

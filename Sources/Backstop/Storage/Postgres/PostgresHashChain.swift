@@ -8,15 +8,52 @@ import PostgresNIO
 package enum PostgresHashChain {
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The record tables and their data columns in hashing order, the same as SQLite's.
-    package static var tables: [(name: String, columns: [String])] { RecordSchema.recordTables }
+    /// The record tables and their data columns in hashing order, the same as SQLite's; not
+    /// yet the approval tables, which only SQLite has (``ApprovalStore`` is SQLite-only).
+    package static let tables = RecordSchema.recordTables.filter { table in
+        !ApprovalRows.tables.contains { $0.name == table.name }
+    }
 
     /// Appends a row to `table`; call it inside a transaction (the lock lasts until its end).
     /// Refuses text holding NUL, which PostgreSQL's TEXT cannot store exactly.
     package static func append(
         _ connection: PostgresConnection, table: String, values: [RecordValue], logger: Logger
     ) async throws(PostgresStoreError) {
+        try await append(connection, table: table, rows: [values], logger: logger)
+    }
+
+    /// Appends rows to `table` in order, taking the lock and reading the chain's end once (a
+    /// batch of the intake, ``GroupCommit``); inside a transaction, so all rows commit or none.
+    package static func append(
+        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger
+    ) async throws(PostgresStoreError) {
+        guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
+        for values in rows { try check(values, table: table, columns: columns) }
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+            var previous = genesis
+            let last = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
+            for try await hash in last.decode(String.self) { previous = hash }
+            let placeholders = (1...(columns.count + 2)).map { "$\($0)" }.joined(separator: ", ")
+            let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))"
+            for values in rows {
+                let hash = RecordValue.digest(previous: previous, values: values)
+                var binds = PostgresBindings(capacity: values.count + 2)
+                for value in values { bind(value, into: &binds) }
+                binds.append(previous)
+                binds.append(hash)
+                try await connection.query(PostgresQuery(unsafeSQL: insert, binds: binds), logger: logger)
+                previous = hash
+            }
+        } catch {
+            throw PostgresStoreError("appending to \(table)", underlying: error)
+        }
+    }
+
+    /// Refuses a row the PostgreSQL record cannot store exactly as it hashes it.
+    private static func check(_ values: [RecordValue], table: String, columns: [String]) throws(PostgresStoreError) {
         guard !columns.isEmpty, columns.count == values.count else {
             throw PostgresStoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
         }
@@ -28,24 +65,6 @@ package enum PostgresHashChain {
                 throw PostgresStoreError("internal: \(table).\(column) is a blob, which the PostgreSQL record has no column for")
             }
         }
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
-            var previous = genesis
-            let last = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
-            for try await hash in last.decode(String.self) { previous = hash }
-            var binds = PostgresBindings(capacity: values.count + 2)
-            for value in values { bind(value, into: &binds) }
-            binds.append(previous)
-            binds.append(RecordValue.digest(previous: previous, values: values))
-            let placeholders = (1...(values.count + 2)).map { "$\($0)" }.joined(separator: ", ")
-            try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))",
-                    binds: binds), logger: logger)
-        } catch {
-            throw PostgresStoreError("appending to \(table)", underlying: error)
-        }
     }
 
     /// Recomputes every record table's chain; returns the rows read and each table's first break.
@@ -54,7 +73,7 @@ package enum PostgresHashChain {
     ) {
         var rows = 0
         var breaks: [ChainBreak] = []
-        for (table, _) in RecordSchema.recordTables {
+        for (table, _) in tables {
             let (count, broken) = try await verify(connection, table: table, logger: logger)
             rows += count
             if let broken { breaks.append(broken) }

@@ -10,7 +10,7 @@ package struct PostgresMigration: Sendable {
         PostgresMigration(
             version: 1, name: "record",
             statements: [PostgresRecordDDL.refuseChangeFunction] + PostgresRecordDDL.tables
-                + RecordSchema.recordTables.flatMap { PostgresRecordDDL.appendOnlyTriggers($0.name) }),
+                + PostgresHashChain.tables.flatMap { PostgresRecordDDL.appendOnlyTriggers($0.name) }),
         PostgresMigration(version: 2, name: "work claims", statements: [WorkClaims.ddl]),
         PostgresMigration(version: 3, name: "incident ledger and outbox", statements: PostgresLedgerDDL.statements),
     ]

@@ -9,15 +9,35 @@ extension PostgresStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate; a taken id fails the write
     /// (the webhook answers 503 and Alertmanager's retry gets a new id), as on SQLite.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        let values = RecordRows.values(notification)
-        return try await write("appending notification \(notification.id)") { connection in
+        let writes = try await appendNotifications([notification])
+        guard let write = writes.first else { throw StoreError("internal: no answer for notification \(notification.id)") }
+        return write
+    }
+
+    /// Appends notifications that arrived together in one transaction: a repeat of a dedup key
+    /// (already stored, or earlier in the batch) is a duplicate; a taken id fails the whole batch.
+    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+        guard let first = batch.first else { return [] }
+        let rows = batch.map { notification in (notification.dedupKey, RecordRows.values(notification)) }
+        let keys = rows.map(\.0)
+        return try await write("appending \(batch.count) notification(s) from \(first.id)") { connection in
             // The chain's table lock serialises appends, so checking then inserting is race-free.
             try await connection.query("LOCK TABLE alert_notifications IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
-            let seen = try await self.fetchOne(
-                connection, "SELECT 1 AS found FROM alert_notifications WHERE dedup_key = \(notification.dedupKey)")
-            if seen != nil { return .duplicate }
-            try await self.append(connection, table: "alert_notifications", values: values)
-            return .appended
+            var seen = Set(
+                try await self.fetchAll(connection, "SELECT dedup_key FROM alert_notifications WHERE dedup_key = ANY(\(keys))")
+                    .map { $0["dedup_key"] as String })
+            var writes: [NotificationWrite] = []
+            var appended: [RecordRows.Values] = []
+            for (key, values) in rows {
+                guard seen.insert(key).inserted else {
+                    writes.append(.duplicate)
+                    continue
+                }
+                appended.append(values)
+                writes.append(.appended)
+            }
+            try await self.append(connection, table: "alert_notifications", rows: appended)
+            return writes
         }
     }
 

@@ -56,6 +56,16 @@ extension PostgresStore: IncidentStore {
         }
     }
 
+    /// Which of `ids` carry a triage mark, in one query (a batch of triage asks once).
+    package func triagedIDs(among ids: [String]) async throws(StoreError) -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await read("reading triage marks") { connection in
+            Set(
+                try await self.fetchAll(connection, "SELECT run_id FROM triaged_runs WHERE run_id = ANY(\(ids))")
+                    .map { $0["run_id"] as String })
+        }
+    }
+
     package func untriagedRunIDs() async throws(StoreError) -> [String] {
         try await read("reading untriaged runs") { connection in
             try await self.fetchAll(

@@ -15,9 +15,15 @@ extension PostgresStore: RunStore {
     }
 
     package func append(_ event: CompletionEvent) async throws(StoreError) {
-        let values = RecordRows.values(event)
-        try await write("appending event \(event.id)") { connection in
-            try await self.append(connection, table: "events", values: values)
+        try await append(events: [event])
+    }
+
+    /// Events that arrived together, in one transaction: all are recorded, or none.
+    package func append(events: [CompletionEvent]) async throws(StoreError) {
+        guard let first = events.first else { return }
+        let rows = events.map(RecordRows.values)
+        try await write("appending \(events.count) event(s) from \(first.id)") { connection in
+            try await self.append(connection, table: "events", rows: rows)
         }
     }
 

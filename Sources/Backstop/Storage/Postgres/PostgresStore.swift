@@ -91,8 +91,13 @@ package final class PostgresStore: Sendable {
 
     /// Appends one record row to its table's hash chain (inside the caller's transaction).
     func append(_ connection: PostgresConnection, table: String, values: RecordRows.Values) async throws {
+        try await append(connection, table: table, rows: [values])
+    }
+
+    /// Appends rows to one record table in order (a batch: one lock, one read of the chain's end).
+    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values]) async throws {
         try await PostgresHashChain.append(
-            connection, table: table, values: values.map { RecordValue($0.databaseValue) }, logger: logger)
+            connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, logger: logger)
     }
 
     /// Checks every record table's hash chain; the rows read and each table's first break.

@@ -17,25 +17,34 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         let record: any RunStore
         let ledger: any IncidentStore
         let intake: any AlertIntakeStore
+        /// Nil where the backend has no ``ApprovalStore`` (see ``withApprovals``).
+        let approvals: (any ApprovalStore)?
         /// Where the SQLite file lives; removed when the last copy of the stores goes, so a test
         /// keeps them alive to its end (`defer { extendLifetime(stores) }`).
         let directory: TemporaryDirectory?
     }
+
+    /// The backends with an ``ApprovalStore``. Not PostgreSQL: retry approvals are recorded only
+    /// on SQLite (and in memory) so far; its approval tables and store are a later step of issue
+    /// 16, and `serve` refuses `storage.postgres` until then, so no approval can reach it.
+    static let withApprovals: [StoreBackend] = allCases.filter { $0 != .postgres }
 
     func make() async throws -> Stores {
         switch self {
         case .memory:
             let record = InMemoryRunStore()
             let ledger = InMemoryIncidentStore(record: record)
-            return Stores(record: record, ledger: ledger, intake: InMemoryAlertIntake(ledger: ledger), directory: nil)
+            return Stores(
+                record: record, ledger: ledger, intake: InMemoryAlertIntake(ledger: ledger),
+                approvals: InMemoryApprovalStore(ledger: ledger), directory: nil)
         case .sqlite:
             let directory = try TemporaryDirectory()
             let store = try SQLiteRunStore(path: directory.file("backstop.db"))
-            return Stores(record: store, ledger: store, intake: store, directory: directory)
+            return Stores(record: store, ledger: store, intake: store, approvals: store, directory: directory)
         case .postgres:
             // A real PostgreSQL (one per test process), a fresh database per test.
             let store = try await PostgresStore.open(try await SharedPostgres.freshDatabase(), logger: PostgresStoreFixture.quietLogger)
-            return Stores(record: store, ledger: store, intake: store, directory: nil)
+            return Stores(record: store, ledger: store, intake: store, approvals: nil, directory: nil)
         }
     }
 }
