@@ -6,28 +6,30 @@ import GRDB
 /// decisions. An approval's state is never stored in place: it is what its rows say.
 enum ApprovalRows {
     /// `r` is the request, `d` its decision, `t` its retry's start.
-    static func load(_ db: Database, where filter: String, arguments: StatementArguments = [], limit: Int = -1) throws -> [Approval] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.*, d.decision AS decision, d.at AS decided_at, d.decided_by AS decided_by, d.comment AS comment,
-                  t.started_at AS retry_started_at,
-                  EXISTS (SELECT 1 FROM triaged_runs m WHERE m.run_id = 'approval:' || r.id) AS retry_finished,
-                  (SELECT i.id FROM incidents i WHERE i.asset = r.asset AND i.cause = r.cause ORDER BY i.opened_at DESC LIMIT 1)
-                    AS incident
-                FROM approval_requests r
-                LEFT JOIN approval_decisions d ON d.approval_id = r.id
-                LEFT JOIN approval_retries t ON t.approval_id = r.id
-                WHERE \(filter) ORDER BY r.seq DESC LIMIT \(limit)
-                """, arguments: arguments
-        ).map(approval)
+    static func load(_ db: Database, where filter: String, arguments: StatementArguments = [], limit: Int? = nil) throws -> [Approval] {
+        try Row.fetchAll(db, sql: select(where: filter, limit: limit), arguments: arguments).map(approval)
+    }
+
+    /// The query ``load(_:where:arguments:limit:)`` runs, in SQL both SQLite and PostgreSQL read.
+    static func select(where filter: String, limit: Int?) -> String {
+        """
+        SELECT r.*, d.decision AS decision, d.at AS decided_at, d.decided_by AS decided_by, d.comment AS comment,
+          t.started_at AS retry_started_at,
+          EXISTS (SELECT 1 FROM triaged_runs m WHERE m.run_id = 'approval:' || r.id) AS retry_finished,
+          (SELECT i.id FROM incidents i WHERE i.asset = r.asset AND i.cause = r.cause ORDER BY i.opened_at DESC LIMIT 1)
+            AS incident
+        FROM approval_requests r
+        LEFT JOIN approval_decisions d ON d.approval_id = r.id
+        LEFT JOIN approval_retries t ON t.approval_id = r.id
+        WHERE \(filter) ORDER BY r.seq DESC\(limit.map { " LIMIT \($0)" } ?? "")
+        """
     }
 
     static func appendDecision(_ db: Database, id: String, decision: ApprovalDecision, by: String, comment: String?, at: Date) throws {
         try HashChain.append(db, table: "approval_decisions", values: [id, decision.rawValue, at.timeIntervalSince1970, by, comment])
     }
 
-    private static func approval(_ row: Row) -> Approval {
+    static func approval(_ row: Row) -> Approval {
         let argvJSON: String = row["argv_json"]
         var approval = Approval(
             id: row["id"], asset: row["asset"], action: row["action"],

@@ -8,11 +8,8 @@ import PostgresNIO
 package enum PostgresHashChain {
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The record tables and their data columns in hashing order, the same as SQLite's; not
-    /// yet the approval tables, which only SQLite has (``ApprovalStore`` is SQLite-only).
-    package static let tables = RecordSchema.recordTables.filter { table in
-        !ApprovalRows.tables.contains { $0.name == table.name }
-    }
+    /// The record tables and their data columns in hashing order, the same as SQLite's.
+    package static var tables: [(name: String, columns: [String])] { RecordSchema.recordTables }
 
     /// Appends a row to `table`; call it inside a transaction (the lock lasts until its end).
     /// Refuses text holding NUL, which PostgreSQL's TEXT cannot store exactly.

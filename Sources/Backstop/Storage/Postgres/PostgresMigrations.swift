@@ -10,8 +10,14 @@ package struct PostgresMigration: Sendable {
         PostgresMigration(
             version: 1, name: "record",
             statements: [PostgresRecordDDL.refuseChangeFunction] + PostgresRecordDDL.tables
-                + PostgresHashChain.tables.flatMap { PostgresRecordDDL.appendOnlyTriggers($0.name) }),
+                + recordTablesOfVersion1.flatMap { PostgresRecordDDL.appendOnlyTriggers($0.name) }),
         PostgresMigration(version: 2, name: "work claims", statements: [WorkClaims.ddl]),
         PostgresMigration(version: 3, name: "incident ledger and outbox", statements: PostgresLedgerDDL.statements),
+        PostgresMigration(version: 4, name: "approvals", statements: PostgresApprovalDDL.statements),
     ]
+
+    /// The record tables version 1 created: all but the approval ones, which version 4 adds.
+    private static let recordTablesOfVersion1 = RecordSchema.recordTables.filter { table in
+        !ApprovalRows.tables.contains { $0.name == table.name }
+    }
 }

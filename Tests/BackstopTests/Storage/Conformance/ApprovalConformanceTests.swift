@@ -13,11 +13,11 @@ import Testing
             expiresAt: at.addingTimeInterval(3_600), runID: run, schedule: "nightly")
     }
 
-    @Test(arguments: StoreBackend.withApprovals)
+    @Test(arguments: StoreBackend.allCases)
     func aRequestIsRecordedOnceAndJoinedWhileItWaits(_ backend: StoreBackend) async throws {
         let stores = try await backend.make()
         defer { extendLifetime(stores) }
-        let approvals = try #require(stores.approvals)
+        let approvals = stores.approvals
         let first = try await approvals.propose(Self.request("apr_1"), reason: "corrupted_artifact is not transient")
         #expect(first.id == "apr_1" && first.state == .pendingApproval && first.decidedBy == nil && first.execution == nil)
         // The same run again (a repeated triage), or another run while it waits: the same request.
@@ -34,11 +34,11 @@ import Testing
         #expect(try await approvals.propose(Self.request("apr_5", run: "run_3"), reason: "r").id == "apr_5")
     }
 
-    @Test(arguments: StoreBackend.withApprovals)
+    @Test(arguments: StoreBackend.allCases)
     func aRequestIsAnsweredOnceAndNeverAfterItsDeadline(_ backend: StoreBackend) async throws {
         let stores = try await backend.make()
         defer { extendLifetime(stores) }
-        let approvals = try #require(stores.approvals)
+        let approvals = stores.approvals
         _ = try await approvals.propose(Self.request("apr_1"), reason: "r")
         _ = try await approvals.propose(Self.request("apr_2", asset: "billing-db"), reason: "r")
         _ = try await approvals.propose(Self.request("apr_3", asset: "crm-db", at: Self.now.addingTimeInterval(600)), reason: "r")
@@ -63,11 +63,11 @@ import Testing
         #expect(try await approvals.approvals(state: .expired, limit: 10).map(\.id) == ["apr_3", "apr_2"])
     }
 
-    @Test(arguments: StoreBackend.withApprovals)
+    @Test(arguments: StoreBackend.allCases)
     func anApprovedRetryStartsOnceAndFinishesWithItsLedgerMark(_ backend: StoreBackend) async throws {
         let stores = try await backend.make()
         defer { extendLifetime(stores) }
-        let approvals = try #require(stores.approvals)
+        let approvals = stores.approvals
         _ = try await approvals.propose(Self.request("apr_1"), reason: "r")
         #expect(try await approvals.approvedUnfinished().isEmpty)
         _ = try await approvals.decide(id: "apr_1", decision: .approved, by: "alice", comment: nil, at: Self.now)

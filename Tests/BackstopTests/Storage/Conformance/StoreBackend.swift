@@ -17,17 +17,11 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         let record: any RunStore
         let ledger: any IncidentStore
         let intake: any AlertIntakeStore
-        /// Nil where the backend has no ``ApprovalStore`` (see ``withApprovals``).
-        let approvals: (any ApprovalStore)?
+        let approvals: any ApprovalStore
         /// Where the SQLite file lives; removed when the last copy of the stores goes, so a test
         /// keeps them alive to its end (`defer { extendLifetime(stores) }`).
         let directory: TemporaryDirectory?
     }
-
-    /// The backends with an ``ApprovalStore``. Not PostgreSQL: retry approvals are recorded only
-    /// on SQLite (and in memory) so far; its approval tables and store are a later step of issue
-    /// 16, and `serve` refuses `storage.postgres` until then, so no approval can reach it.
-    static let withApprovals: [StoreBackend] = allCases.filter { $0 != .postgres }
 
     func make() async throws -> Stores {
         switch self {
@@ -44,7 +38,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         case .postgres:
             // A real PostgreSQL (one per test process), a fresh database per test.
             let store = try await PostgresStore.open(try await SharedPostgres.freshDatabase(), logger: PostgresStoreFixture.quietLogger)
-            return Stores(record: store, ledger: store, intake: store, approvals: nil, directory: nil)
+            return Stores(record: store, ledger: store, intake: store, approvals: store, directory: nil)
         }
     }
 }
