@@ -14,6 +14,9 @@ package struct PostgresMigration: Sendable {
         PostgresMigration(version: 2, name: "work claims", statements: [WorkClaims.ddl]),
         PostgresMigration(version: 3, name: "incident ledger and outbox", statements: PostgresLedgerDDL.statements),
         PostgresMigration(version: 4, name: "approvals", statements: PostgresApprovalDDL.statements),
+        // SQLite's "v7 checks by run and asset": an asset page reads one asset's checks of a run.
+        PostgresMigration(
+            version: 5, name: "checks by run and asset", statements: ["CREATE INDEX checks_run_asset ON checks(run_id, asset)"]),
     ]
 
     /// The record tables version 1 created: all but the approval ones, which version 4 adds.

@@ -142,7 +142,11 @@ extension PostgresStore: RunStore {
                 connection, "SELECT * FROM checks WHERE run_id = \(runID) AND asset = \(asset) ORDER BY seq"
             ).compactMap(RunRow.check)
             var outcome = OutcomeRow.outcome(row, checks: checks)
-            outcome.diagnosis = try await diagnoses(connection, runID: runID)[asset]
+            // Only this asset's diagnosis, not the whole run's (a run may hold thousands), as on SQLite.
+            outcome.diagnosis =
+                RunRow.diagnoses(
+                    try await fetchAll(connection, "SELECT * FROM diagnoses WHERE run_id = \(runID) AND asset = \(asset) ORDER BY seq")
+                )[asset]
             result.append(outcome)
         }
         return result
