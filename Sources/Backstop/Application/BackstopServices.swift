@@ -7,7 +7,7 @@ import Logging
 /// are constructed; `serve`, `verify` and the tests all go through here.
 package struct BackstopServices: Sendable {
     package let configuration: Configuration
-    package let store: SQLiteRunStore
+    package let store: any RecordStore
     package let metrics: BackstopMetrics
     package let runner: FileVerificationRunner
     /// Composes incident reports (diagnosis, correlated logs, timeline) for recorded runs.
@@ -34,7 +34,7 @@ package struct BackstopServices: Sendable {
         configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
         observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) async throws(StoreError) -> BackstopServices {
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        let store = try await RecordStores.open(configuration, logger: logger)
         // Restore tests a killed Backstop left behind must not run on, nor fill the disk.
         await LeftoverRestores.clear(scratchRoot: configuration.scratchRoot, logger: logger)
         let metrics = BackstopMetrics(

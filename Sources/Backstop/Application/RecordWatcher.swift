@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Polling the marks costs five index look-ups a second; a scrape still only hands out ready
 /// bytes, because the refresh happens here and not in the request.
 package struct RecordWatcher: Service {
-    package let store: SQLiteRunStore
+    package let store: any RecordStore
     package let follower: RunFollower
     package let metrics: BackstopMetrics
     package let delivery: OutboxDeliveryService

@@ -12,14 +12,14 @@ import Logging
 /// record are also handed to triage: `serve` is the one triager, so a healthy run recorded by
 /// `verify` resolves the incidents it clears, and a failure it found opens one.
 package actor RunFollower {
-    private let store: SQLiteRunStore
+    private let store: any RecordStore
     private let metrics: BackstopMetrics
     private let queue: WorkQueue<VerificationRun>
     private let logger: Logger
     /// The newest `runs.seq` whose run the metrics hold.
     private var appliedThrough: Int64
 
-    package init(store: SQLiteRunStore, metrics: BackstopMetrics, queue: WorkQueue<VerificationRun>, appliedThrough: Int64, logger: Logger)
+    package init(store: any RecordStore, metrics: BackstopMetrics, queue: WorkQueue<VerificationRun>, appliedThrough: Int64, logger: Logger)
     {
         self.store = store
         self.metrics = metrics

@@ -33,13 +33,6 @@ struct ApprovalRowView: Sendable {
     }
 }
 
-extension SQLiteRunStore {
-    /// The approvals that belong to one incident, newest first.
-    func approvals(incidentID: String, asset: String) async throws(StoreError) -> [Approval] {
-        try await read { db in try ApprovalRows.load(db, where: "r.asset = ?", arguments: [asset]) }.filter { $0.incident == incidentID }
-    }
-}
-
 extension Configuration {
     /// Where operators reach the API, for the approve calls shown in reports and on the board:
     /// `incidents.report_base_url` when set (the address people use), else the listen address.

@@ -31,7 +31,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.loadConfiguration(secrets: .ifReadable)
-            let store = try SQLiteRunStore(path: configuration.sqlitePath)
+            let store = try await RecordStores.open(configuration, logger: options.makeLogger())
             let approvals = try await store.approvals(state: state.flatMap(Approval.State.init(rawValue:)), limit: limit)
             switch format {
             case .json: print(String(decoding: try JSONEncoder.api.encode(approvals), as: UTF8.self))
@@ -91,7 +91,7 @@ package enum ApprovalText {
 
     static func decide(_ decision: ApprovalDecision, id: String, comment: String?, options: GlobalOptions) async throws {
         let configuration = try options.loadConfiguration(secrets: .ifReadable)
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        let store = try await RecordStores.open(configuration, logger: options.makeLogger())
         do {
             let approval = try await store.decide(id: id, decision: decision, by: localUser, comment: comment, at: Date())
             guard approval.state.rawValue == decision.rawValue else {

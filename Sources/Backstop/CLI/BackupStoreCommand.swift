@@ -23,7 +23,9 @@ struct BackupStoreCommand: AsyncParsableCommand {
     var createIfMissing = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(
+            sqliteOnly: "backup-store copies the SQLite store; back up PostgreSQL with its own tools (pg_dump, pgBackRest), "
+                + "and check a copy with `backstop verify-record`")
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory)
         var target = destination
@@ -41,8 +43,7 @@ struct BackupStoreCommand: AsyncParsableCommand {
                 "no store at \(configuration.sqlitePath) (storage.sqlite): nothing to back up; "
                     + "pass --create-if-missing on a new installation")
         }
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
-        try store.backup(to: target)
+        try RecordStores.backUpSQLite(configuration.sqlitePath, to: target)
         let digest = try StreamingHasher.sha256(path: target)
         let name = URL(fileURLWithPath: target).lastPathComponent
         try Data("\(digest)  \(name)\n".utf8).write(to: URL(fileURLWithPath: target + ".sha256"), options: .atomic)

@@ -15,7 +15,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var webConfigFile: String?
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(webConfigFile: webConfigFile, allowsPostgresStore: true)
+        let configuration = try options.loadConfiguration(webConfigFile: webConfigFile)
         // A missing tool does not make the file invalid, but every run of that asset would
         // fail with missing_dependency: say so now.
         for missing in ToolAvailability.missingTools(for: configuration.assets) {

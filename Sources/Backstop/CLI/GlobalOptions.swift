@@ -32,10 +32,10 @@ package struct GlobalOptions: ParsableArguments {
     /// Loads the configuration, printing every problem and exiting 2 when it is invalid.
     /// `webConfigFile` (`--web.config.file`) replaces the configuration's `web_config_file:`;
     /// read-only commands pass `secrets: .ifReadable` so they run without the sinks' credentials.
-    /// Only commands passing `allowsPostgresStore` (check-config, verify-record) accept
-    /// `storage.postgres` until the PostgreSQL store is wired in; the others stop with exit 2.
+    /// A command that works on SQLite only passes `sqliteOnly` (why, and what to use instead):
+    /// with `storage.postgres` it stops with exit 2 rather than quietly opening an SQLite file.
     package func loadConfiguration(
-        webConfigFile: String? = nil, secrets: SecretsMode = .required, allowsPostgresStore: Bool = false
+        webConfigFile: String? = nil, secrets: SecretsMode = .required, sqliteOnly: String? = nil
     ) throws -> Configuration {
         guard FileManager.default.fileExists(atPath: config) else {
             let tried = URL(fileURLWithPath: config).standardizedFileURL.path
@@ -52,8 +52,8 @@ package struct GlobalOptions: ParsableArguments {
             printError(error.description)
             throw ExitCode(2)
         }
-        if configuration.postgresStore != nil, !allowsPostgresStore {
-            printError(PostgresStoreAvailability.notYetAvailable(config: config))
+        if configuration.postgresStore != nil, let sqliteOnly {
+            printError("Error: \(config): storage.postgres: \(sqliteOnly)")
             throw ExitCode(2)
         }
         return configuration

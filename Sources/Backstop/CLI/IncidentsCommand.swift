@@ -24,7 +24,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.loadConfiguration(secrets: .ifReadable)
-            let store = try SQLiteRunStore(path: configuration.sqlitePath)
+            let store = try await RecordStores.open(configuration, logger: options.makeLogger())
             let incidents = try await store.incidents(limit: limit, openOnly: !all)
             switch format {
             case .json: print(String(decoding: try JSONEncoder.api.encode(incidents), as: UTF8.self))
@@ -53,7 +53,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.loadConfiguration(secrets: .ifReadable)
-            let store = try SQLiteRunStore(path: configuration.sqlitePath)
+            let store = try await RecordStores.open(configuration, logger: options.makeLogger())
             guard let detail = try await IncidentDetail.load(id: id, ledger: store, policy: configuration.incidents) else {
                 printError("no incident with id '\(id)'; `backstop incidents list --all` shows them")
                 throw ExitCode(1)

@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
             id = latest.id
         }
         guard let run = try await services.store.run(id: id) else {
-            throw ValidationError("no run with id '\(id)' in \(configuration.sqlitePath); `backstop runs` lists them")
+            throw ValidationError("no run with id '\(id)' in \(configuration.storeDescription); `backstop runs` lists them")
         }
         let report = await services.reporter.report(for: run)
         switch format {

@@ -16,7 +16,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration(secrets: .ifReadable)
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        let store = try await RecordStores.open(configuration, logger: options.makeLogger())
         let runs = try await store.recentRuns(limit: limit)
         switch format {
         case .json:

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "version": "\(BackstopVersion.version)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
                 "tls": "\(configuration.web?.tls != nil)",
-                "assets": "\(configuration.assets.count)", "store": "\(configuration.sqlitePath)",
+                "assets": "\(configuration.assets.count)", "store": "\(configuration.storeDescription)",
                 "incidents": "\(configuration.incidents.sink?.rawValue ?? "ledger only")", "dry_run": "\(configuration.dryRun)",
             ])
         for missing in ToolAvailability.missingTools(for: configuration.assets) {

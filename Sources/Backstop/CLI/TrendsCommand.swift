@@ -27,7 +27,7 @@ struct TrendsCommand: AsyncParsableCommand {
             throw ValidationError("--window \(window) is not a duration; write e.g. 30d, 7d or 12h")
         }
         let configuration = try options.loadConfiguration(secrets: .ifReadable)
-        let store = try SQLiteRunStore(path: configuration.sqlitePath)
+        let store = try await RecordStores.open(configuration, logger: options.makeLogger())
         let end = Date()
         let start = end.addingTimeInterval(-period.seconds)
         let report = try await store.trendReport(assets: configuration.assets, from: start, to: end)

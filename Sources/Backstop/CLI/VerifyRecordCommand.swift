@@ -15,25 +15,15 @@ struct VerifyRecordCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        let path: String
-        let rows: Int
-        let breaks: [ChainBreak]
+        var configuration: Configuration?
         if let store {
             guard FileManager.default.fileExists(atPath: store) else {
                 throw ValidationError("--store \(store): no such file")
             }
-            path = store
-            (rows, breaks) = try SQLiteRunStore.verifyChains(readOnlyAt: store)
         } else {
-            let configuration = try options.loadConfiguration(allowsPostgresStore: true)
-            if let postgres = configuration.postgresStore {
-                path = postgres.description
-                (rows, breaks) = try await PostgresRecordVerifier.verify(postgres, logger: options.makeLogger())
-            } else {
-                path = configuration.sqlitePath
-                (rows, breaks) = try await SQLiteRunStore(path: path).verifyChains()
-            }
+            configuration = try options.loadConfiguration()
         }
+        let (path, rows, breaks) = try await RecordStores.verifyChains(configuration, copy: store, logger: options.makeLogger())
         if breaks.isEmpty {
             print("record intact: \(rows) rows in \(path), every hash chain verified")
             return

@@ -11,11 +11,11 @@ package struct Digest: Sendable, Equatable, Codable {
 
 /// Writes digests as `reports/YYYY-Www.md` and `.json` and reads back the latest.
 package struct DigestWriter: Sendable {
-    package let store: SQLiteRunStore
+    package let store: any RecordStore
     package let assets: [Asset]
     package let directory: String
 
-    package init(store: SQLiteRunStore, assets: [Asset], directory: String) {
+    package init(store: any RecordStore, assets: [Asset], directory: String) {
         self.store = store
         self.assets = assets
         self.directory = directory

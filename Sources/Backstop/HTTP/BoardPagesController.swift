@@ -5,7 +5,7 @@ import Hummingbird
 /// The HTML pages the board links to: `GET /assets/{name}`, `/runs/{id}`, `/incidents/{id}`.
 /// Their JSON stays at `/api/v1/…`.
 struct BoardPagesController {
-    let store: SQLiteRunStore
+    let store: any RecordStore
     let assets: [Asset]
     let policy: IncidentPolicy
     /// Where the API answers, for the approval commands shown on incident pages.

@@ -6,7 +6,7 @@ import Logging
 /// Liveness (`/-/healthy`), readiness (`/-/ready`) and per-subsystem health (`/debug/healthz`),
 /// following Prometheus' own endpoints.
 struct HealthController {
-    let record: SQLiteRunStore
+    let record: any RecordStore
     let schedules: [String: Schedule]
     let clock: any WallClock
     let logger: Logger
@@ -39,7 +39,7 @@ struct HealthController {
         do {
             let runs = try await record.recentRuns(limit: 1)
             let last = runs.first.map { "last run \($0.id) \($0.status.rawValue) at \(RFC3339.format($0.finishedAt))" } ?? "no runs yet"
-            report["store"] = Subsystem(status: "ok", detail: "\(record.path): \(last)")
+            report["store"] = Subsystem(status: "ok", detail: "\(record.location): \(last)")
         } catch {
             report["store"] = Subsystem(status: "error", detail: "\(error)")
         }

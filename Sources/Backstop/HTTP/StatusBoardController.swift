@@ -5,7 +5,7 @@ import Hummingbird
 /// `GET /`: the status board, server-rendered HTML that refreshes itself and needs no
 /// JavaScript; filters and pages arrive in the query string (see ``BoardFilter``).
 struct StatusBoardController {
-    let store: SQLiteRunStore
+    let store: any RecordStore
     let assets: [Asset]
     let schedules: [String]
     let clock: any WallClock

@@ -30,7 +30,7 @@ struct IncidentCounts {
 extension BackstopMetrics {
     /// Reads the ledger's counts and the outbox's state from the store: at start, and when the
     /// record watcher sees the ledger grow (another process's change, or this one's read back).
-    package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
+    package func loadIncidents(from store: any RecordStore, now: Date) async {
         let after = state.withLock { $0.incidents.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
         state.withLock { state in

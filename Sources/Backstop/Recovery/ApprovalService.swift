@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// outcome is committed with the ledger change under the approval's mark. A retry that started
 /// and never finished is not run again: the asset is only re-verified and the report says so.
 package struct ApprovalService: Service {
-    let store: SQLiteRunStore
+    let store: any RecordStore
     let runner: FileVerificationRunner
     let retrier: any BackupRetrier
     let desk: IncidentDesk
@@ -25,7 +25,7 @@ package struct ApprovalService: Service {
     private let wake = WakeSignal()
 
     init(
-        store: SQLiteRunStore, runner: FileVerificationRunner, retrier: any BackupRetrier, desk: IncidentDesk, metrics: BackstopMetrics,
+        store: any RecordStore, runner: FileVerificationRunner, retrier: any BackupRetrier, desk: IncidentDesk, metrics: BackstopMetrics,
         recovery: RecoveryPolicy, assets: [Asset], dryRun: Bool, clock: any WallClock, logger: Logger
     ) {
         (self.store, self.runner, self.retrier, self.desk, self.metrics) = (store, runner, retrier, desk, metrics)

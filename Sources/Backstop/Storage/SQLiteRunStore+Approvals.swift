@@ -102,6 +102,11 @@ extension SQLiteRunStore: ApprovalStore {
         }
     }
 
+    /// The approvals that belong to one incident, newest first.
+    package func approvals(incidentID: String, asset: String) async throws(StoreError) -> [Approval] {
+        try await read { db in try ApprovalRows.load(db, where: "r.asset = ?", arguments: [asset]) }.filter { $0.incident == incidentID }
+    }
+
     package func approvalCounts() async throws(StoreError) -> [String: Int] {
         try await read { db in
             var counts = ["requested": try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM approval_requests") ?? 0]

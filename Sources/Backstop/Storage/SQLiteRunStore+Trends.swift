@@ -4,12 +4,6 @@ import GRDB
 
 /// The record's rows for a trend period (`backstop trends`, the weekly digest).
 extension SQLiteRunStore {
-    /// The trends of `from`..<`to` for the configured assets.
-    package func trendReport(assets: [Asset], from: Date, to: Date) async throws(StoreError) -> TrendReport {
-        let analyzer = TrendAnalyzer(assets: assets.map { ($0.name, $0.scheduleName) })
-        return analyzer.analyze(try await trendInputs(from: from, to: to), from: from, to: to)
-    }
-
     package func trendInputs(from: Date, to: Date) async throws(StoreError) -> TrendInputs {
         let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
         return try await read { db in

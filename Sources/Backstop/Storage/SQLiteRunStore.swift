@@ -6,6 +6,7 @@ import GRDB
 package final class SQLiteRunStore: RunStore {
     private let pool: DatabasePool
     package let path: String
+    package var location: String { path }
 
     /// Opens (creating if needed) the database and applies migrations.
     package init(path: String) throws(StoreError) {
@@ -192,3 +193,6 @@ package final class SQLiteRunStore: RunStore {
         }
     }
 }
+
+/// Every store protocol together (the other conformances are in the `+` files).
+extension SQLiteRunStore: RecordStore {}

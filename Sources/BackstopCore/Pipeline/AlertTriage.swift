@@ -4,16 +4,17 @@ import Foundation
 /// record is mapped to an asset and diagnosed (its annotations, then the logs of the service it
 /// names, then the asset's last verification), with its logs correlated. The ``IncidentDesk``
 /// decides what the findings open, join or resolve.
-package struct AlertTriage<Store: IncidentStore & RunStore>: Sendable {
+package struct AlertTriage: Sendable {
     package var assets: [String: Asset]
     package var mapping: AlertMapping
     package var correlation: LogCorrelation
     package var classifier: FailureClassifier
-    package var store: Store
+    package var store: any IncidentStore & RunStore
     package var clock: any WallClock
 
     package init(
-        assets: [Asset], mapping: AlertMapping, correlation: LogCorrelation, classifier: FailureClassifier, store: Store,
+        assets: [Asset], mapping: AlertMapping, correlation: LogCorrelation, classifier: FailureClassifier,
+        store: any IncidentStore & RunStore,
         clock: any WallClock
     ) {
         self.assets = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

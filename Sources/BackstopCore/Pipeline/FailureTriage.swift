@@ -5,12 +5,12 @@ import Logging
 /// its cause is known-transient (bounded, with backoff and a budget) and re-verified. The
 /// ``IncidentDesk`` decides what the findings open, update or resolve; each retry is appended to
 /// the record as soon as it has run, so the budget holds across a crash.
-package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier, Verifier: Reverifier>: Sendable {
+package struct FailureTriage<Retrier: BackupRetrier, Verifier: Reverifier>: Sendable {
     package var assets: [String: Asset]
     package var recovery: RecoveryPolicy
     /// Retries are recorded and logged, not run.
     package var dryRun: Bool
-    package var store: Store
+    package var store: any IncidentStore
     package var retrier: Retrier
     package var verifier: Verifier
     package var clock: any WallClock
@@ -24,7 +24,8 @@ package struct FailureTriage<Store: IncidentStore, Retrier: BackupRetrier, Verif
     package var apiBase = "http://127.0.0.1:10027"
 
     package init(
-        assets: [Asset], recovery: RecoveryPolicy, dryRun: Bool, store: Store, retrier: Retrier, verifier: Verifier, clock: any WallClock,
+        assets: [Asset], recovery: RecoveryPolicy, dryRun: Bool, store: any IncidentStore, retrier: Retrier, verifier: Verifier,
+        clock: any WallClock,
         logger: Logger, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
         self.assets = Dictionary(assets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -3,12 +3,13 @@ import Logging
 
 /// Plans the expected backups, verifies each, runs the sampled restore tests and appends the
 /// run to the record. Failed backups are returned as values in the run.
-package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreTester, Store: RunStore>: Sendable {
+package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreTester>: Sendable {
     package var assets: [Asset]
     package var schedules: [String: Schedule]
     package var verifier: BackupVerifier<Inspector>
     package var tester: Tester
-    package var store: Store
+    /// Any backend: SQLite, PostgreSQL or memory (an existential: a store call is I/O, not a hot path).
+    package var store: any RunStore
     package var sampler: RestoreSampler
     package var diagnoser: OutcomeDiagnoser
     package var clock: any WallClock
@@ -19,7 +20,7 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
     package var didRecord: @Sendable (VerificationRun) async -> Void
 
     package init(
-        assets: [Asset], schedules: [String: Schedule], inspector: Inspector, tester: Tester, store: Store,
+        assets: [Asset], schedules: [String: Schedule], inspector: Inspector, tester: Tester, store: any RunStore,
         sampling: RestoreSampling, diagnoser: OutcomeDiagnoser = OutcomeDiagnoser(), clock: any WallClock, concurrency: Int,
         logger: Logger, didRecord: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) {

@@ -222,7 +222,7 @@ import Testing
         _ = try await services.store.decide(id: approval.id, decision: .denied, by: "bob", comment: "not now", at: harness.clock.now)
         let intact = try await services.store.verifyChains()
         #expect(intact.breaks.isEmpty)
-        let database = services.store.database
+        let database = try services.sqliteDatabase
         await #expect(throws: (any Error).self) {
             try await database.write { db in try db.execute(sql: "UPDATE approval_decisions SET decided_by = 'mallory'") }
         }

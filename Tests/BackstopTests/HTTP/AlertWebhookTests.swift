@@ -274,7 +274,7 @@ import Testing
         let harness = try Harness()
         let services = try await services(harness)
         // A real write failure of the intake record: the database refuses the insert.
-        try await services.store.database.write { db in
+        try await services.sqliteDatabase.write { db in
             try db.execute(
                 sql: """
                     CREATE TRIGGER refuse_intake BEFORE INSERT ON alert_notifications
@@ -284,7 +284,7 @@ import Testing
         let body = Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])])
         try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
             try await post(client, body) { #expect($0.status == .serviceUnavailable) }
-            try await services.store.database.write { db in try db.execute(sql: "DROP TRIGGER refuse_intake") }
+            try await services.sqliteDatabase.write { db in try db.execute(sql: "DROP TRIGGER refuse_intake") }
             // Alertmanager's retry of the same notification is then accepted, not taken for a duplicate.
             try await post(client, body) { #expect(String(buffer: $0.body).contains(#""accepted""#)) }
         }

@@ -15,7 +15,7 @@ import Testing
     /// One store and the triage and desk on it.
     struct Path {
         let store: SQLiteRunStore
-        let triage: AlertTriage<SQLiteRunStore>
+        let triage: AlertTriage
         let desk: IncidentDesk
 
         init(_ directory: TemporaryDirectory, _ name: String) throws {

@@ -32,7 +32,7 @@ import Testing
         var copied = 0
         for (table, columns) in PostgresHashChain.tables {
             let all = ["seq"] + columns + ["prev_hash", "hash"]
-            let rows = try services.store.database.read { db in
+            let rows = try services.sqliteDatabase.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(all.joined(separator: ", ")) FROM \(table) ORDER BY seq")
             }
             for row in rows {

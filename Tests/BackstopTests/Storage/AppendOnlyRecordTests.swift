@@ -32,7 +32,7 @@ import Testing
         let (harness, services) = try await recordWithTwoRuns()
         defer { withExtendedLifetime(harness) {} }
         let error = await #expect(throws: DatabaseError.self) {
-            try await services.store.database.write { db in try db.execute(sql: sql) }
+            try await services.sqliteDatabase.write { db in try db.execute(sql: sql) }
         }
         #expect(error?.message?.contains("is append-only") == true)
         #expect(try await services.store.verifyChains().breaks.isEmpty)
@@ -49,7 +49,7 @@ import Testing
     @Test func aModifiedRowBreaksTheChain() async throws {
         let (harness, services) = try await recordWithTwoRuns()
         defer { withExtendedLifetime(harness) {} }
-        try await services.store.database.write { db in
+        try await services.sqliteDatabase.write { db in
             try db.execute(sql: "DROP TRIGGER outcomes_append_only_update")
             try db.execute(sql: "UPDATE outcomes SET state = 'healthy' WHERE seq = 2")
         }
@@ -60,7 +60,7 @@ import Testing
     @Test func aRemovedRowBreaksTheChain() async throws {
         let (harness, services) = try await recordWithTwoRuns()
         defer { withExtendedLifetime(harness) {} }
-        try await services.store.database.write { db in
+        try await services.sqliteDatabase.write { db in
             try db.execute(sql: "DROP TRIGGER checks_append_only_delete")
             try db.execute(sql: "DELETE FROM checks WHERE seq = 3")
         }
@@ -75,7 +75,7 @@ import Testing
         let (harness, services) = try await recordWithTwoRuns()
         let config = harness.directory.file("backstop.yml")
         #expect(await BackstopCommand.runMain(arguments: ["verify-record", "--config", config]) == 0)
-        try await services.store.database.write { db in
+        try await services.sqliteDatabase.write { db in
             try db.execute(sql: "DROP TRIGGER runs_append_only_update")
             try db.execute(sql: "UPDATE runs SET status = 'healthy' WHERE seq = 1")
         }

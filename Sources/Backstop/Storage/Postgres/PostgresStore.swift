@@ -120,3 +120,6 @@ extension RecordValue {
         }
     }
 }
+
+/// Every store protocol together (the conformances are in the `+` files).
+extension PostgresStore: RecordStore {}
