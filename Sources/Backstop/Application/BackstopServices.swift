@@ -24,6 +24,10 @@ package struct BackstopServices: Sendable {
     package let approvals: ApprovalService
     /// Brings what other processes append to the record into this one (`serve` runs it).
     package let watcher: RecordWatcher
+    /// Set when replicas share the store (PostgreSQL): how the scheduler shares a window's assets.
+    package let sharedWindows: SharedWindows?
+    /// Set when replicas share the store: takes over the work a dead replica left.
+    package let sweep: ReplicaSweep?
     package let clock: any WallClock
     package let logger: Logger
 
@@ -35,6 +39,9 @@ package struct BackstopServices: Sendable {
         observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
     ) async throws(StoreError) -> BackstopServices {
         let store = try await RecordStores.open(configuration, logger: logger)
+        // Replicas on one shared store claim each piece of work; alone on SQLite nothing is claimed.
+        let shared = store as? any SharedStore
+        let leases = shared?.workLeases(holder: ReplicaName.current, logger: logger)
         // Restore tests a killed Backstop left behind must not run on, nor fill the disk.
         await LeftoverRestores.clear(scratchRoot: configuration.scratchRoot, logger: logger)
         let metrics = BackstopMetrics(
@@ -69,12 +76,13 @@ package struct BackstopServices: Sendable {
         let delivery = OutboxDeliveryService(
             store: store, sinks: makeSinks(configuration), fallbackPager: SinkRegistry.fallbackPager, policy: configuration.delivery,
             clock: clock, dryRun: configuration.dryRun, logger: logger, observe: { metrics.recordDelivery($0) },
-            afterPass: { metrics.loadOutbox($0) })
+            afterPass: { metrics.loadOutbox($0) }, leases: leases)
         // Both paths end at the desk; what it commits goes to delivery and metrics as a value.
-        let desk = IncidentDesk(
+        var desk = IncidentDesk(
             ledger: IncidentLedger(policy: configuration.incidents), store: store, reporter: reporter, runbooks: configuration.runbooks,
             assetLabel: (configuration.webhook?.mapping ?? AlertMapping()).assetLabel, clock: clock, logger: logger,
             consumers: [metrics, delivery])
+        desk.sharedLock = shared?.decisionLock(logger: logger)
         var triage = FailureTriage(
             assets: configuration.assets, recovery: configuration.recovery, dryRun: configuration.dryRun, store: store,
             retrier: CommandBackupRetrier(runner: ProcessRunner()), verifier: runner, clock: clock, logger: logger)
@@ -89,23 +97,35 @@ package struct BackstopServices: Sendable {
         await metrics.loadIncidents(from: store, now: clock.now)
         metrics.loadNotifications(try await store.notificationCounts())
         metrics.loadApprovals(try await store.approvalCounts())
+        let events = DurableQueueWorker(
+            name: "completion events", handler: CompletionEventHandler(record: store, runner: runner, leases: leases), logger: logger)
+        let runs = DurableQueueWorker(
+            name: "recorded runs", handler: RecordedRunHandler(record: store, ledger: store, triage: triage, desk: desk, leases: leases),
+            queue: recordedRuns, logger: logger)
+        let alerts = DurableQueueWorker(
+            name: "Alertmanager notifications",
+            handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
+            logger: logger)
+        let sharedWindows = shared.flatMap { shared in
+            leases.map { leases in
+                SharedWindows(
+                    leases: leases,
+                    verified: { schedule, start throws(StoreError) in
+                        try await shared.verifiedAssets(schedule: schedule, windowStart: start)
+                    },
+                    assets: Dictionary(grouping: configuration.assets, by: \.scheduleName).mapValues { $0.map(\.name) },
+                    chunk: configuration.verifyConcurrency * 4, poll: .seconds(1))
+            }
+        }
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
-            events: DurableQueueWorker(
-                name: "completion events", handler: CompletionEventHandler(record: store, runner: runner), logger: logger),
-            triage: DurableQueueWorker(
-                name: "recorded runs", handler: RecordedRunHandler(record: store, ledger: store, triage: triage, desk: desk),
-                queue: recordedRuns,
-                logger: logger),
-            delivery: delivery,
-            alerts: DurableQueueWorker(
-                name: "Alertmanager notifications",
-                handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
-                logger: logger),
+            events: events, triage: runs, delivery: delivery, alerts: alerts,
             approvals: approvals,
             watcher: RecordWatcher(
                 store: store, follower: follower, metrics: metrics, delivery: delivery, approvals: approvals, clock: clock, logger: logger,
                 start: marks),
+            sharedWindows: sharedWindows,
+            sweep: leases.map { ReplicaSweep(events: events, triage: runs, alerts: alerts, period: $0.lease) },
             clock: clock, logger: logger)
     }
 

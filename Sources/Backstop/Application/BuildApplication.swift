@@ -64,6 +64,7 @@ package func buildApplication(
     var background: [any Service] =
         runBackgroundServices
         ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
+    if runBackgroundServices, let sweep = services.sweep { background.append(sweep) }
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))
         if let digest = services.configuration.digest, let digestWriter {

@@ -8,5 +8,6 @@ extension SchedulerService {
         self.init(
             schedules: Array(services.configuration.schedules.values), clock: services.clock,
             lastVerifiedWindowStart: { metrics.snapshot.windows[$0]?.windowStart }, runner: services.runner, logger: services.logger)
+        shared = services.sharedWindows
     }
 }

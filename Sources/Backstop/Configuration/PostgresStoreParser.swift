@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// Parses `storage.postgres: { url, password_file | password_env, buffer }`. Problems name the
+/// Parses `storage.postgres: { url, password_file | password_env, buffer, lease }`. Problems name the
 /// key and line; the URL is echoed only once it is known to hold no password.
 struct PostgresStoreParser {
     let reader: ConfigReader
@@ -11,9 +11,12 @@ struct PostgresStoreParser {
 
     func parse(_ node: Node) -> PostgresStoreConfiguration? {
         let path = "storage.postgres"
-        guard let fields = reader.mapping(node, path, allowed: ["url", "password_file", "password_env", "buffer"]) else { return nil }
+        guard let fields = reader.mapping(node, path, allowed: ["url", "password_file", "password_env", "buffer", "lease"]) else {
+            return nil
+        }
         let password = reader.secret(fields, "password", path: path, baseDirectory: baseDirectory, required: true, parent: node)
         let buffer = reader.nonEmptyString(fields["buffer"], "\(path).buffer").map { PathResolver.resolve($0, against: baseDirectory) }
+        let lease = reader.duration(fields["lease"], "\(path).lease")
         guard let urlNode = reader.require(fields["url"], in: node, "\(path).url", "the database URL, e.g. \(Self.example)"),
             let text = reader.nonEmptyString(urlNode, "\(path).url")
         else { return nil }
@@ -24,9 +27,11 @@ struct PostgresStoreParser {
         case .success(let url):
             guard let password else { return nil }
             let rootCertificate = url.sslRootCertificate.map { PathResolver.resolve($0, against: baseDirectory) }
-            return PostgresStoreConfiguration(
+            var configuration = PostgresStoreConfiguration(
                 host: url.host, port: url.port, user: url.user, database: url.database, sslMode: url.sslMode,
                 sslRootCertificate: rootCertificate, password: password, buffer: buffer)
+            if let lease { configuration.lease = lease }
+            return configuration
         }
     }
 }

@@ -25,6 +25,8 @@ package final class OutboxDeliveryService: Service, Sendable {
     package let afterPass: @Sendable (OutboxStatus) -> Void
     private let jitter: @Sendable () -> Double
     private let wake = WakeSignal()
+    /// Set when replicas share the outbox: each message is then sent by the one that claims it.
+    package let leases: (any WorkLeases)?
     /// Beyond the request timeout, for the tracker to commit what it answered too late.
     static let settleMargin: Double = 1
 
@@ -39,8 +41,9 @@ package final class OutboxDeliveryService: Service, Sendable {
         clock: any WallClock, dryRun: Bool,
         logger: Logger, observe: @escaping @Sendable (DeliveryOutcome) -> Void = { _ in },
         afterPass: @escaping @Sendable (OutboxStatus) -> Void = { _ in },
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, leases: (any WorkLeases)? = nil
     ) {
+        self.leases = leases
         self.store = store
         self.sinks = sinks
         self.fallbackPager = fallbackPager
@@ -92,12 +95,15 @@ package final class OutboxDeliveryService: Service, Sendable {
             let due = try await store.dueMessages(now: clock.now, limit: 32)
             if due.isEmpty { break }
             // Different incidents and targets are independent; one slow sink does not hold the others.
-            await withTaskGroup(of: Void.self) { group in
+            let sent = await withTaskGroup(of: Bool.self) { group in
                 for message in due {
-                    group.addTask { await self.attempt(message) }
+                    group.addTask { await self.attemptClaimed(message) }
                 }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            attempted += due.count
+            attempted += sent
+            // What is left is held by other replicas: theirs to send, or ours once their lease ends.
+            if sent == 0 { break }
         }
         if attempted > 0 { afterPass(try await store.outboxStatus(now: clock.now)) }
         return attempted
@@ -105,6 +111,24 @@ package final class OutboxDeliveryService: Service, Sendable {
 
     private func sleep(until deadline: Date) async {
         await wake.wait(until: deadline, on: clock)
+    }
+
+    /// Attempts `message` if this replica wins its claim and it is still due once claimed
+    /// (another replica may have sent it just before); true when attempted.
+    private func attemptClaimed(_ message: OutboxMessage) async -> Bool {
+        guard let leases else {
+            await attempt(message)
+            return true
+        }
+        let attempted = await leases.holding("outbox/\(message.id)") { () async -> Bool in
+            let now = self.clock.now
+            guard let current = try? await self.store.outboxMessages(incidentID: message.incidentID).first(where: { $0.id == message.id }),
+                current.state == .pending, current.nextAttemptAt <= now
+            else { return false }
+            await self.attempt(current)
+            return true
+        }
+        return attempted == true
     }
 
     private func attempt(_ message: OutboxMessage) async {

@@ -6,6 +6,8 @@ import Logging
 package struct CompletionEventHandler: DurableQueueHandler {
     package let record: any RunStore
     package let runner: FileVerificationRunner
+    /// Set when replicas share the store: an event is verified by the replica that claims it.
+    package var leases: (any WorkLeases)? = nil
 
     package var finishesInFlight: Bool { true }
 
@@ -14,8 +16,12 @@ package struct CompletionEventHandler: DurableQueueHandler {
     package func backlog() async throws(StoreError) -> [CompletionEvent] { try await record.unprocessedEvents() }
 
     package func handle(_ event: CompletionEvent) async throws(StoreError) {
-        _ = try await runner.run(
-            VerificationRequest(trigger: .event(event.id), assets: [event.asset], reports: [event.asset: event.report]))
+        try await SharedItem.once("event/\(event.id)", leases: leases) { () throws(StoreError) in
+            // Claimed after another replica verified it: its run is in the record, nothing to do.
+            if leases != nil, try await !record.unprocessedEvents().contains(where: { $0.id == event.id }) { return }
+            _ = try await runner.run(
+                VerificationRequest(trigger: .event(event.id), assets: [event.asset], reports: [event.asset: event.report]))
+        }
     }
 }
 
@@ -26,6 +32,8 @@ package struct RecordedRunHandler: DurableQueueHandler {
     package let ledger: any IncidentStore
     package let triage: FileFailureTriage
     package let desk: IncidentDesk
+    /// Set when replicas share the store: a run is triaged by the replica that claims it.
+    package var leases: (any WorkLeases)? = nil
 
     package var finishesInFlight: Bool { false }
 
@@ -40,7 +48,9 @@ package struct RecordedRunHandler: DurableQueueHandler {
     }
 
     package func handle(_ run: VerificationRun) async throws(StoreError) {
-        if let findings = try await triage.findings(for: run) { try await desk.decide(findings) }
+        try await SharedItem.once("triage/\(run.id)", leases: leases) { () throws(StoreError) in
+            if let findings = try await triage.findings(for: run) { try await desk.decide(findings) }
+        }
     }
 }
 

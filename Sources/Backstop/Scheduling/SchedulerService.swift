@@ -15,6 +15,8 @@ package struct SchedulerService: Service {
     let lastVerifiedWindowStart: @Sendable (_ schedule: String) -> Date?
     let runner: FileVerificationRunner
     let logger: Logger
+    /// Set when replicas share the store: each (asset, window) is then claimed by one of them.
+    package var shared: SharedWindows?
 
     package init(
         schedules: [Schedule], clock: any WallClock, lastVerifiedWindowStart: @escaping @Sendable (_ schedule: String) -> Date?,
@@ -41,7 +43,10 @@ package struct SchedulerService: Service {
     private func loop(_ schedule: Schedule) async {
         var logger = logger
         logger[metadataKey: "schedule"] = "\(schedule.name)"
-        if let missed = schedule.lastClosedWindow(at: clock.now),
+        if let shared, let last = schedule.lastClosedWindow(at: clock.now) {
+            // Whatever of the last window no replica verified yet (all of it after a restart of all).
+            await verifyShared(schedule, window: last, shared: shared, logger: logger)
+        } else if let missed = schedule.lastClosedWindow(at: clock.now),
             lastVerifiedWindowStart(schedule.name) != missed.start
         {
             logger.info(
@@ -63,6 +68,10 @@ package struct SchedulerService: Service {
     }
 
     private func verify(_ schedule: Schedule, window: BackupWindow, logger: Logger) async {
+        if let shared {
+            await verifyShared(schedule, window: window, shared: shared, logger: logger)
+            return
+        }
         do {
             _ = try await runner.run(VerificationRequest(trigger: .schedule(schedule.name), window: window))
         } catch {

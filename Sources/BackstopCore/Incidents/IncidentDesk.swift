@@ -23,6 +23,8 @@ package struct IncidentDesk: Sendable {
     private let consumers: [any LedgerChangeConsumer]
     /// One decision at a time: from reading the ledger to committing what was decided.
     private let turn = AsyncSemaphore(permits: 1)
+    /// The same across processes, when several share the store (nil for the embedded store).
+    package var sharedLock: (any DecisionLock)?
 
     package init(
         ledger: IncidentLedger, store: any IncidentStore, reporter: RunReporter, runbooks: [FailureCause: String], assetLabel: String,
@@ -55,8 +57,29 @@ package struct IncidentDesk: Sendable {
     /// approved retry's outcome is marked by its approval, see ``Approval/finishedMark``).
     @discardableResult
     package func decide(_ findings: BackupFindings, mark: String? = nil) async throws(StoreError) -> LedgerChange {
+        try await exclusively(mark: mark ?? findings.run.id) { () throws(StoreError) in try await decideAlone(findings, mark: mark) }
+    }
+
+    /// Runs `decision` holding the turn (and the shared lock). With other processes deciding too,
+    /// a decision already committed under `mark` by one of them is not taken again.
+    func exclusively(
+        mark: String, _ decision: () async throws(StoreError) -> LedgerChange
+    ) async throws(StoreError) -> LedgerChange {
         await turn.wait()
         defer { turn.signal() }
+        guard let sharedLock else { return try await decision() }
+        try await sharedLock.lock()
+        do {
+            let change = try await store.isTriaged(runID: mark) ? LedgerChange() : try await decision()
+            await sharedLock.unlock()
+            return change
+        } catch {
+            await sharedLock.unlock()
+            throw error
+        }
+    }
+
+    private func decideAlone(_ findings: BackupFindings, mark: String?) async throws(StoreError) -> LedgerChange {
         let run = findings.run
         let failed = run.failedOutcomes
         let recoveries = findings.recoveries
@@ -140,8 +163,10 @@ package struct IncidentDesk: Sendable {
     /// the notification; resolves the incidents whose alerts all resolved.
     @discardableResult
     package func decide(_ findings: AlertFindings) async throws(StoreError) -> LedgerChange {
-        await turn.wait()
-        defer { turn.signal() }
+        try await exclusively(mark: findings.notification.id) { () throws(StoreError) in try await decideAlone(findings) }
+    }
+
+    private func decideAlone(_ findings: AlertFindings) async throws(StoreError) -> LedgerChange {
         let notification = findings.notification
         var change = LedgerChange()
         if !findings.firing.isEmpty {

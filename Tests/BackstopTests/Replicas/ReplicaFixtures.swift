@@ -21,7 +21,7 @@ struct ReplicaFixtures {
     }
 
     /// A configuration for one replica listening on `port`; `assets` is YAML list items.
-    func configuration(port: Int, assets: String, pagerDuty: String, extra: String = "") throws -> String {
+    func configuration(port: Int, assets: String, pagerDuty: String, extra: String = "", lease: String = "30s") throws -> String {
         try directory.write(
             "backstop-\(port).yml",
             """
@@ -30,6 +30,7 @@ struct ReplicaFixtures {
               postgres:
                 url: postgres://\(store.user)@127.0.0.1:\(store.port)/\(store.database)?sslmode=disable
                 password_file: ./pg-password
+                lease: \(lease)
             schedules: { daily: { cron: "0 0 * * *", timezone: UTC, window: 1h, grace: 1m } }
             restore_tests: { sample: 100%, scratch: ./scratch-\(port) }
             diagnosis: { probes: false }

@@ -17,6 +17,9 @@ package struct PostgresMigration: Sendable {
         // SQLite's "v7 checks by run and asset": an asset page reads one asset's checks of a run.
         PostgresMigration(
             version: 5, name: "checks by run and asset", statements: ["CREATE INDEX checks_run_asset ON checks(run_id, asset)"]),
+        // Replicas ask which assets of a window are verified each time they look for work.
+        PostgresMigration(
+            version: 6, name: "outcomes by window", statements: ["CREATE INDEX outcomes_window ON outcomes(schedule, window_start)"]),
     ]
 
     /// The record tables version 1 created: all but the approval ones, which version 4 adds.

@@ -15,6 +15,9 @@ package struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     package var password: Secret
     /// `buffer:`: the local SQLite file that takes writes while PostgreSQL is down (not used yet).
     package var buffer: String?
+    /// `lease:`: how long a replica's claim on a piece of work lasts without renewal, so how long
+    /// a dead replica's work waits before another takes it. Renewed every third of it.
+    package var lease: Duration = .seconds(30)
 
     package init(
         host: String, port: Int = 5432, user: String, database: String, sslMode: PostgresSSLMode = .prefer,

@@ -1,0 +1,157 @@
+import BackstopCore
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// ``WorkLeases`` as rows of `work_claims` (``WorkClaims``), claimed on the store's pool. The
+/// database grants a key to one holder at a time; the set kept here stops two tasks of this
+/// same process (the same holder to the database) from both working on a key.
+final class PostgresWorkLeases: WorkLeases {
+    let store: PostgresStore
+    let holder: String
+    let lease: Duration
+    let logger: Logger
+    private let working = Mutex<Set<String>>([])
+
+    init(store: PostgresStore, holder: String, lease: Duration, logger: Logger) {
+        self.store = store
+        self.holder = holder
+        self.lease = lease
+        self.logger = logger
+    }
+
+    func claim(_ keys: [String], limit: Int) async -> [String] {
+        let candidates = working.withLock { working in keys.filter { !working.contains($0) } }
+        guard !candidates.isEmpty, limit > 0 else { return [] }
+        var granted: [String] = []
+        do {
+            try await store.client.withConnection { connection in
+                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                for key in candidates where granted.count < limit {
+                    // Reserved here first, so a second task of this process skips it meanwhile.
+                    guard self.working.withLock({ $0.insert(key).inserted }) else { continue }
+                    if try await claims.claim(key, lease: self.lease) {
+                        granted.append(key)
+                    } else {
+                        self.working.withLock { _ = $0.remove(key) }
+                    }
+                }
+            }
+        } catch {
+            logger.error("could not claim work in the shared store; trying again later", metadata: ["error": "\(error)"])
+        }
+        // A key reserved when the connection failed and not granted goes back.
+        working.withLock { working in
+            for key in candidates where !granted.contains(key) { working.remove(key) }
+        }
+        return granted
+    }
+
+    func renew(_ keys: [String]) async -> Set<String> {
+        var held: Set<String> = []
+        do {
+            try await store.client.withConnection { connection in
+                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                for key in keys where try await claims.renew(key, lease: self.lease) { held.insert(key) }
+            }
+        } catch {
+            logger.error("could not renew work leases in the shared store", metadata: ["error": "\(error)"])
+        }
+        for lost in Set(keys).subtracting(held) {
+            logger.warning("a work lease expired before it was renewed; another replica may take it", metadata: ["key": "\(lost)"])
+        }
+        return held
+    }
+
+    func release(_ keys: [String]) async {
+        do {
+            try await store.client.withConnection { connection in
+                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                for key in keys { try await claims.release(key) }
+            }
+        } catch {
+            // Not lost: the lease expires on its own, and the work is in the record.
+            logger.warning("could not release work leases; they expire on their own", metadata: ["error": "\(error)"])
+        }
+        working.withLock { working in for key in keys { working.remove(key) } }
+    }
+}
+
+/// ``DecisionLock`` as a PostgreSQL session advisory lock on a connection of its own, so it is
+/// held across the desk's several statements and freed by PostgreSQL if this process dies.
+actor PostgresDecisionLock: DecisionLock {
+    /// "backstop desk" in ASCII, apart from the migrations' key.
+    static let key: Int64 = 0x6465_736B_6273_7470
+    let configuration: PostgresStoreConfiguration
+    let logger: Logger
+    private var connection: PostgresConnection?
+
+    init(configuration: PostgresStoreConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func lock() async throws(StoreError) {
+        do {
+            let connection = try await connected()
+            try await connection.query("SELECT pg_advisory_lock(\(Self.key))", logger: logger)
+        } catch {
+            await drop()
+            throw StoreError(PostgresStoreError("taking the incident desk's lock in \(configuration)", underlying: error).message)
+        }
+    }
+
+    func unlock() async {
+        do {
+            try await connection?.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
+        } catch {
+            // Closing the session frees the lock all the same.
+            logger.warning("could not release the incident desk's lock; closing its connection", metadata: ["error": "\(error)"])
+            await drop()
+        }
+    }
+
+    private func connected() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        let made = try await PostgresConnector(configuration).connect(logger: logger, id: 0)
+        connection = made
+        return made
+    }
+
+    private func drop() async {
+        try? await connection?.close()
+        connection = nil
+    }
+
+    deinit {
+        // postgres-nio wants a connection closed before it is freed; no await in a deinit.
+        let closing: EventLoopFuture<Void>? = connection?.close()
+        _ = closing
+    }
+}
+
+extension PostgresStore: SharedStore {
+    package func workLeases(holder: String, logger: Logger) -> any WorkLeases {
+        PostgresWorkLeases(store: self, holder: holder, lease: configuration.lease, logger: logger)
+    }
+
+    package func decisionLock(logger: Logger) -> any DecisionLock {
+        PostgresDecisionLock(configuration: configuration, logger: logger)
+    }
+
+    package func verifiedAssets(schedule: String, windowStart: Date) async throws(StoreError) -> Set<String> {
+        let start = windowStart.timeIntervalSince1970
+        return try await read("reading the verified assets of \(schedule)'s window") { connection in
+            Set(
+                try await self.fetchAll(
+                    connection,
+                    """
+                    SELECT DISTINCT o.asset FROM outcomes o JOIN runs r ON r.id = o.run_id
+                    WHERE o.schedule = \(schedule) AND o.window_start = \(start)
+                    AND r.trigger_kind = 'schedule' AND r.status != 'aborted'
+                    """
+                ).map { $0["asset"] as String })
+        }
+    }
+}
