@@ -28,6 +28,8 @@ package struct BackstopServices: Sendable {
     package let sharedWindows: SharedWindows?
     /// Set when replicas share the store: takes over the work a dead replica left.
     package let sweep: ReplicaSweep?
+    /// Set when replicas share the store: decides which one exports the record's metrics.
+    package let exporter: ExporterLease?
     package let clock: any WallClock
     package let logger: Logger
 
@@ -95,7 +97,8 @@ package struct BackstopServices: Sendable {
             assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(), correlation: correlation,
             classifier: FailureClassifier(userRules: configuration.diagnosisRules), store: store, clock: clock)
         await metrics.loadIncidents(from: store, now: clock.now)
-        metrics.loadNotifications(try await store.notificationCounts())
+        // With replicas each counts the notifications it accepted, so their sum is the total.
+        if shared == nil { metrics.loadNotifications(try await store.notificationCounts()) }
         metrics.loadApprovals(try await store.approvalCounts())
         let events = DurableQueueWorker(
             name: "completion events", handler: CompletionEventHandler(record: store, runner: runner, leases: leases), logger: logger)
@@ -126,6 +129,7 @@ package struct BackstopServices: Sendable {
                 start: marks),
             sharedWindows: sharedWindows,
             sweep: leases.map { ReplicaSweep(events: events, triage: runs, alerts: alerts, period: $0.lease) },
+            exporter: leases.map { ExporterLease(leases: $0, metrics: metrics, logger: logger) },
             clock: clock, logger: logger)
     }
 

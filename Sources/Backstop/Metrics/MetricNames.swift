@@ -51,6 +51,10 @@ extension MetricNames {
     )
     static let meanTimeToResolve = ("backstop_mttr_seconds", "Mean time to resolve incidents resolved in the last 30 days.")
     static let recoveryAttempts = ("backstop_recovery_attempts_total", "Automatic retries of failed backups, by cause and result.")
+    static let exporterLeader = (
+        "backstop_exporter_leader",
+        "1 on the replica that exports the record's metrics (it holds the exporter lease), 0 on the others; only with storage.postgres."
+    )
     static let sinkDeliveries = ("backstop_sink_deliveries_total", "Calls delivered to a sink.")
     static let sinkFailures = ("backstop_sink_delivery_failures_total", "Calls to a sink that failed, by reason.")
     static let outboxPending = ("backstop_outbox_pending", "Outbound calls queued and not yet delivered.")

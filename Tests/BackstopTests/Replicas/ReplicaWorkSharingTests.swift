@@ -11,9 +11,15 @@ import Testing
     static let assets = 24
 
     @Test func threeReplicasVerifyEachAssetOfTheWindowOnceAndPageEachFailureOnce() async throws {
-        try await Self.withReplicas(count: 3, broken: [3, 17]) { replicas, fixtures, pagerDuty, _ in
+        try await Self.withReplicas(count: 3, broken: [3, 17]) { replicas, fixtures, pagerDuty, ports in
             try await Self.waitUntilVerified(fixtures)
             #expect(try await Self.outcomesPerAsset(fixtures).values.allSatisfy { $0 == 1 })
+            // Metrics that add up: one replica exports the record's families, so each asset's
+            // series appears once over the three scrapes, and the leader gauges sum to 1.
+            let scrapes = try await Self.waitForOneLeader(ports)
+            let upSeries = scrapes.flatMap { $0.split(separator: "\n").filter { $0.hasPrefix("backstop_backup_up{") } }
+            #expect(upSeries.count == Self.assets, "\(upSeries.count) backstop_backup_up series over three replicas")
+            #expect(scrapes.allSatisfy { $0.contains("backstop_build_info{") })
             await pagerDuty.log.waitForAccepted(2)
             let store = try await fixtures.open()
             defer { store.close() }
@@ -58,8 +64,9 @@ import Testing
 
     @Test func aReplicaKilledMidWindowLeavesItsAssetsToTheOthers() async throws {
         // Each restore takes a moment, so the kill lands while the replica holds claims.
-        try await Self.withReplicas(count: 3, broken: [5], slowRestore: true) { replicas, fixtures, pagerDuty, _ in
-            let victim = replicas[Int.random(in: 0..<replicas.count)]
+        try await Self.withReplicas(count: 3, broken: [5], slowRestore: true) { replicas, fixtures, pagerDuty, ports in
+            let index = Int.random(in: 0..<replicas.count)
+            let victim = replicas[index]
             #expect(await victim.waitForLine(containing: "verification started", within: .seconds(60)) != nil)
             victim.kill()
             try await Self.waitUntilVerified(fixtures)
@@ -72,6 +79,10 @@ import Testing
             #expect(incidents.map(\.asset) == ["asset-5"])
             #expect(pagerDuty.alerts.count == 1)
             #expect(try await store.verifyChains().breaks.isEmpty)
+            // Whether or not the victim exported the metrics, one survivor does once its lease ends.
+            var survivors = ports
+            survivors.remove(at: index)
+            _ = try await Self.waitForOneLeader(survivors)
         }
     }
 
@@ -151,6 +162,20 @@ import Testing
         while true {
             let incidents = try await store.incidents(limit: 50, openOnly: false)
             if incidents.count >= count || ContinuousClock.now > deadline { return incidents }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Scrapes every replica until exactly one says it is the exporter (bounded); the scrapes.
+    static func waitForOneLeader(_ ports: [Int]) async throws -> [String] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            var scrapes: [String] = []
+            for port in ports { scrapes.append(try await FakeHTTPRequests.send(.GET, "http://127.0.0.1:\(port)/metrics").text) }
+            let leaders = scrapes.filter { $0.contains("\nbackstop_exporter_leader 1\n") }.count
+            let followers = scrapes.filter { $0.contains("\nbackstop_exporter_leader 0\n") }.count
+            if leaders == 1 && followers == ports.count - 1 { return scrapes }
+            try #require(ContinuousClock.now < deadline, "not exactly one exporter among \(ports.count) replicas: \(leaders) leaders")
             try await Task.sleep(for: .milliseconds(200))
         }
     }

@@ -11,6 +11,17 @@ struct ExpositionCache {
     /// The families in name order, rebuilt when one is replaced.
     private var ordered: [ByteBuffer]?
     private var gzip: GzipExposition?
+    /// The only families shown while set: a replica that does not hold the exporter lease shows
+    /// its own process's families, not the record's (``BackstopMetrics/setExporterLeader(_:)``).
+    private var onlyShown: Set<String>?
+
+    /// Shows only `names` (nil: every family).
+    mutating func show(only names: Set<String>?) {
+        guard names != onlyShown else { return }
+        onlyShown = names
+        ordered = nil
+        gzip = nil
+    }
 
     /// Replaces the rendered families (an empty one is removed: a family without samples is
     /// not shown).
@@ -25,7 +36,7 @@ struct ExpositionCache {
     /// The record's families in the order a scrape shows them (families by name).
     mutating func plain() -> [ByteBuffer] {
         if let ordered { return ordered }
-        let next = families.sorted { $0.key < $1.key }.map(\.value)
+        let next = families.filter { onlyShown?.contains($0.key) ?? true }.sorted { $0.key < $1.key }.map(\.value)
         ordered = next
         return next
     }

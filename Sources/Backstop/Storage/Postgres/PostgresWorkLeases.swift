@@ -58,7 +58,10 @@ final class PostgresWorkLeases: WorkLeases {
         } catch {
             logger.error("could not renew work leases in the shared store", metadata: ["error": "\(error)"])
         }
-        for lost in Set(keys).subtracting(held) {
+        let lost = Set(keys).subtracting(held)
+        // Lost keys are not this process's any more: it may claim them again like anyone.
+        working.withLock { $0.subtract(lost) }
+        for lost in lost {
             logger.warning("a work lease expired before it was renewed; another replica may take it", metadata: ["key": "\(lost)"])
         }
         return held
