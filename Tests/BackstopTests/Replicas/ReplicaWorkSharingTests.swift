@@ -14,9 +14,10 @@ import Testing
         try await Self.withReplicas(count: 3, broken: [3, 17]) { replicas, fixtures, pagerDuty, ports in
             try await Self.waitUntilVerified(fixtures)
             #expect(try await Self.outcomesPerAsset(fixtures).values.allSatisfy { $0 == 1 })
-            // Metrics that add up: one replica exports the record's families, so each asset's
-            // series appears once over the three scrapes, and the leader gauges sum to 1.
-            let scrapes = try await Self.waitForOneLeader(ports)
+            // Metrics that add up: one replica exports the record's families, so once it has read
+            // the other replicas' runs (its record watcher looks every second) each asset's series
+            // appears once over the three scrapes, and the leader gauges sum to 1.
+            let scrapes = try await Self.waitForOneLeader(ports, upSeries: Self.assets)
             let upSeries = scrapes.flatMap { $0.split(separator: "\n").filter { $0.hasPrefix("backstop_backup_up{") } }
             #expect(upSeries.count == Self.assets, "\(upSeries.count) backstop_backup_up series over three replicas")
             #expect(scrapes.allSatisfy { $0.contains("backstop_build_info{") })
@@ -166,15 +167,17 @@ import Testing
         }
     }
 
-    /// Scrapes every replica until exactly one says it is the exporter (bounded); the scrapes.
-    static func waitForOneLeader(_ ports: [Int]) async throws -> [String] {
+    /// Scrapes every replica until exactly one says it is the exporter and, when `upSeries` is
+    /// given, the scrapes hold that many `backstop_backup_up` series (bounded); the scrapes.
+    static func waitForOneLeader(_ ports: [Int], upSeries: Int? = nil) async throws -> [String] {
         let deadline = ContinuousClock.now + .seconds(60)
         while true {
             var scrapes: [String] = []
             for port in ports { scrapes.append(try await FakeHTTPRequests.send(.GET, "http://127.0.0.1:\(port)/metrics").text) }
             let leaders = scrapes.filter { $0.contains("\nbackstop_exporter_leader 1\n") }.count
             let followers = scrapes.filter { $0.contains("\nbackstop_exporter_leader 0\n") }.count
-            if leaders == 1 && followers == ports.count - 1 { return scrapes }
+            let series = scrapes.map { $0.split(separator: "\n").filter { $0.hasPrefix("backstop_backup_up{") }.count }.reduce(0, +)
+            if leaders == 1 && followers == ports.count - 1 && (upSeries.map { $0 == series } ?? true) { return scrapes }
             try #require(ContinuousClock.now < deadline, "not exactly one exporter among \(ports.count) replicas: \(leaders) leaders")
             try await Task.sleep(for: .milliseconds(200))
         }
