@@ -42,7 +42,9 @@ struct ConfigurationParser {
         if let node = top["incidents"] { incidents.parseIncidents(node, into: &configuration) }
         if let value = reader.bool(top["dry_run"], "dry_run") { configuration.dryRun = value }
         if let schedule = try? CronExpression(DigestConfiguration.defaultSchedule) {
-            configuration.digest = DigestConfiguration(schedule: schedule, storePath: configuration.sqlitePath)
+            // Next to the SQLite store; with storage.postgres, next to the configuration file.
+            let storePath = configuration.sqlitePath.isEmpty ? baseDirectory + "/backstop.yml" : configuration.sqlitePath
+            configuration.digest = DigestConfiguration(schedule: schedule, storePath: storePath)
         }
         if let node = top["digest"] { DigestParser(reader: reader, resolve: resolve).parse(node, into: &configuration) }
         if let node = top["webhook"] { WebhookParser(reader: reader, baseDirectory: baseDirectory).parse(node, into: &configuration) }

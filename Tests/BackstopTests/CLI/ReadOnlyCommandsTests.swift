@@ -45,9 +45,14 @@ import Testing
         try directory.write("keys/absent-api-token", "api-token-for-the-test")
         try directory.write("keys/absent-routing-key", String(repeating: "r", count: 32))
         try directory.write("keys/absent-jira-token", "jira-token-for-the-test")
-        setenv("BACKSTOP_TEST_UNSET_WEBHOOK_TOKEN", "webhook-token-for-the-test", 1)
-        let verified = await BackstopCommand.runMain(arguments: ["verify", "--config", path, "--log-level", "critical"])
-        unsetenv("BACKSTOP_TEST_UNSET_WEBHOOK_TOKEN")
+        // `verify` needs every credential: the same configuration with the webhook token in a file
+        // (not set in this process's environment, which other tests' child processes copy meanwhile).
+        try directory.write("keys/absent-webhook-token", "webhook-token-for-the-test")
+        let withToken = try directory.write(
+            "verify.yml",
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+                of: "bearer_token_env: BACKSTOP_TEST_UNSET_WEBHOOK_TOKEN", with: "bearer_token_file: keys/absent-webhook-token"))
+        let verified = await BackstopCommand.runMain(arguments: ["verify", "--config", withToken, "--log-level", "critical"])
         try FileManager.default.removeItem(atPath: directory.file("keys"))
         #expect(verified == 0)
         #expect(await BackstopCommand.runMain(arguments: ["report", "latest", "--config", path, "--log-level", "critical"]) == 0)
