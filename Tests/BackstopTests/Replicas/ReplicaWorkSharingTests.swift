@@ -7,7 +7,8 @@ import Testing
 /// Three real `backstop serve` replicas on one real PostgreSQL share the work: each asset of a
 /// scheduled window is verified exactly once, a notification posted to every replica makes one
 /// incident and one page, and a replica killed mid-window leaves its assets to the others.
-@Suite(.timeLimit(.minutes(5))) struct ReplicaWorkSharingTests {
+/// One test at a time: each runs three servers, and the rest of the suite shares two cores.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ReplicaWorkSharingTests {
     static let assets = 24
 
     @Test func threeReplicasVerifyEachAssetOfTheWindowOnceAndPageEachFailureOnce() async throws {
