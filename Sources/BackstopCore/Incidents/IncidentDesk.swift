@@ -22,7 +22,7 @@ package struct IncidentDesk: Sendable {
     let logger: Logger
     private let consumers: [any LedgerChangeConsumer]
     /// One decision at a time: from reading the ledger to committing what was decided.
-    private let turn = AsyncSemaphore(permits: 1)
+    let turn = AsyncSemaphore(permits: 1)
 
     package init(
         ledger: IncidentLedger, store: any IncidentStore, reporter: RunReporter, runbooks: [FailureCause: String], assetLabel: String,
