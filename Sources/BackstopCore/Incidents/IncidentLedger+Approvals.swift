@@ -39,9 +39,10 @@ extension IncidentLedger {
         case .denied:
             return "Retry approval \(approval.id) denied by \(who)\(why): \(command) is not run.\(stays)"
         case .expired:
-            let when = approval.decidedAt.map { " at \(RFC3339.format($0))" } ?? ""
+            // The deadline, not when it was noticed: serve may have been down then.
             return
-                "Retry approval \(approval.id) expired unanswered\(when) (recovery.approval.timeout): \(command) was not run.\(stays)"
+                "Retry approval \(approval.id) expired unanswered: no answer by \(RFC3339.format(approval.expiresAt)) "
+                + "(recovery.approval.timeout), so \(command) was not run.\(stays)"
         case .pendingApproval:
             return "Retry approval \(approval.id) is pending: \(command) waits for an operator."
         }

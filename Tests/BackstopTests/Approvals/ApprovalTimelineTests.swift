@@ -23,6 +23,14 @@ import Testing
             #expect(description.contains("backstop approve \(approval.id)"))
             #expect(description.contains("https://backstop.example.com/api/v1/approvals/\(approval.id)/approve"))
             #expect(description.contains("backstop deny \(approval.id)"))
+
+            // Failing again while the request waits: the comment says the same request and how to answer it.
+            try await services.verifyTriageAndDeliver()
+            let comments = ApprovalTrackerFixtures.jiraComments(jira)
+            #expect(comments.count == 1 && comments.first?.contains("Failed again") == true, "\(comments)")
+            #expect(comments.first?.contains("pending approval \(approval.id)") == true, "\(comments)")
+            #expect(comments.first?.contains("backstop approve \(approval.id)") == true)
+            #expect(try await services.store.approvals(state: nil, limit: 10).count == 1)
         }
     }
 
@@ -107,6 +115,7 @@ import Testing
             let comments = linear.issue(issue.id)?.comments.map(\.body) ?? []
             #expect(comments.count == 1, "\(comments)")
             #expect(comments.first?.contains("Retry approval \(approval.id) expired unanswered") == true, "\(comments)")
+            #expect(comments.first?.contains("no answer by \(RFC3339.format(approval.expiresAt))") == true, "\(comments)")
             #expect(comments.first?.contains("stays open") == true)
             let events = try await restarted.store.events(incidentID: incident)
             #expect(events.contains { $0.kind == .approval && $0.text.contains("expired unanswered") })
