@@ -11,12 +11,7 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct ApprovalTimelineTests {
     @Test func theProposalIsOnTheTrackerIssueWithHowToApprove() async throws {
         let harness = try Harness()
-        let jira = try ApprovalTrackerFixtures.jira()
-        try await jira.run { url in
-            let services = try await ApprovalFixtures.services(
-                harness, extra: try ApprovalTrackerFixtures.jiraConfiguration(harness, url: url))
-            try await services.verifyTriageAndDeliver()
-            let approval = try #require(try await services.store.approvals(state: .pendingApproval, limit: 10).first)
+        try await ApprovalTrackerFixtures.withJira(harness) { jira, services, approval in
             let issue = try #require(jira.issues.first)
             let description = ApprovalTrackerFixtures.text(issue.description)
             #expect(description.contains("pending approval \(approval.id)"), "\(description)")
@@ -36,12 +31,7 @@ import Testing
 
     @Test func aDenialIsOnTheTimelineTheReportAndTheTrackerOnceAndTheIncidentStaysOpen() async throws {
         let harness = try Harness()
-        let jira = try ApprovalTrackerFixtures.jira()
-        try await jira.run { url in
-            let services = try await ApprovalFixtures.services(
-                harness, extra: try ApprovalTrackerFixtures.jiraConfiguration(harness, url: url))
-            try await services.verifyTriageAndDeliver()
-            let approval = try #require(try await services.store.approvals(state: .pendingApproval, limit: 10).first)
+        try await ApprovalTrackerFixtures.withJira(harness) { jira, services, approval in
             let incident = try #require(approval.incident)
             #expect(ApprovalTrackerFixtures.jiraComments(jira).isEmpty)
 
@@ -128,12 +118,7 @@ import Testing
 
     @Test func anApprovalIsOnTheTimelineAndTheTrackerBeforeTheRetrysOutcome() async throws {
         let harness = try Harness()
-        let jira = try ApprovalTrackerFixtures.jira()
-        try await jira.run { url in
-            let services = try await ApprovalFixtures.services(
-                harness, fixes: true, extra: try ApprovalTrackerFixtures.jiraConfiguration(harness, url: url))
-            try await services.verifyTriageAndDeliver()
-            let approval = try #require(try await services.store.approvals(state: .pendingApproval, limit: 10).first)
+        try await ApprovalTrackerFixtures.withJira(harness, fixes: true) { jira, services, approval in
             let incident = try #require(approval.incident)
             _ = try await services.store.decide(
                 id: approval.id, decision: .approved, by: "alice", comment: "restore window agreed", at: harness.clock.now)

@@ -2,6 +2,7 @@ import Backstop
 import BackstopCore
 import BackstopTesting
 import Foundation
+import Testing
 
 /// Incidents of the approval tests sent to the Jira or Linear fake, and the text those trackers hold.
 enum ApprovalTrackerFixtures {
@@ -13,26 +14,44 @@ enum ApprovalTrackerFixtures {
 
     /// `logs:` and `incidents:` sending to Jira at `url`; writes the token file.
     static func jiraConfiguration(_ harness: Harness, url: String) throws -> String {
-        _ = try harness.directory.write("jira-token", jiraToken)
-        return """
-            logs: { sources: [{ type: file, path: "./logs/{service}.log" }] }
-            incidents:
-              sink: jira
-              report_base_url: https://backstop.example.com
-              jira: { url: "\(url)", project: OPS, issue_type: Task, email: \(jiraEmail), token_file: ./jira-token }
-            """
+        try incidents(
+            harness, sink: "jira", secret: ("jira-token", jiraToken),
+            settings: #"{ url: "\#(url)", project: OPS, issue_type: Task, email: \#(jiraEmail), token_file: ./jira-token }"#)
     }
 
     /// `logs:` and `incidents:` sending to Linear at `url`; writes the key file.
     static func linearConfiguration(_ harness: Harness, url: String) throws -> String {
-        _ = try harness.directory.write("linear-key", linearKey)
+        try incidents(
+            harness, sink: "linear", secret: ("linear-key", linearKey),
+            settings: #"{ url: "\#(url)/graphql", team_id: \#(LinearTeam.standard().id), api_key_file: ./linear-key }"#)
+    }
+
+    private static func incidents(_ harness: Harness, sink: String, secret: (file: String, value: String), settings: String) throws
+        -> String
+    {
+        _ = try harness.directory.write(secret.file, secret.value)
         return """
             logs: { sources: [{ type: file, path: "./logs/{service}.log" }] }
             incidents:
-              sink: linear
+              sink: \(sink)
               report_base_url: https://backstop.example.com
-              linear: { url: "\(url)/graphql", team_id: \(LinearTeam.standard().id), api_key_file: ./linear-key }
+              \(sink): \(settings)
             """
+    }
+
+    /// Runs `body` with services whose incidents go to the Jira fake, once the truncated backup's
+    /// failure was triaged and delivered: the issue exists and its retry proposal is pending.
+    static func withJira(
+        _ harness: Harness, fixes: Bool = true,
+        _ body: @escaping @Sendable (FakeJira, BackstopServices, Approval) async throws -> Void
+    ) async throws {
+        let jira = try jira()
+        try await jira.run { url in
+            let services = try await ApprovalFixtures.services(harness, fixes: fixes, extra: try jiraConfiguration(harness, url: url))
+            try await services.verifyTriageAndDeliver()
+            let approval = try #require(try await services.store.approvals(state: .pendingApproval, limit: 10).first)
+            try await body(jira, services, approval)
+        }
     }
 
     /// The text of a Jira rich-text value (ADF or a v2 string), blocks on their own lines.
