@@ -43,10 +43,13 @@ let package = Package(
             // The vocabulary's data; scripts/generate-vocabulary compiles it into Swift beside it.
             exclude: ["Diagnosis/Vocabulary/Data"]
         ),
+        // The system zlib's CRC-32 functions (Metrics/Exposition/CRC32.swift).
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "Backstop",
             dependencies: [
                 "BackstopCore",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

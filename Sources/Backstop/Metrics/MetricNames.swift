@@ -5,14 +5,13 @@ enum MetricNames {
     static let backupUp = ("backstop_backup_up", "1 if the asset's backup was healthy as of the last run, 0 if it failed or was missing.")
     static let lastSuccess = (
         "backstop_backup_last_success_timestamp_seconds",
-        "When the asset's last healthy backup was produced (Unix time), as of the last run."
-    )
-    static let lastVerification = (
-        "backstop_backup_last_verification_timestamp_seconds", "When the asset's backup was last verified (Unix time)."
+        "When the asset's last healthy backup was produced (Unix time, whole seconds), as of the last run."
     )
     static let sizeBytes = ("backstop_backup_size_bytes", "Size of the asset's newest artifact in bytes, as of the last run.")
-    static let checks = ("backstop_checks_total", "Checks performed on the asset's backups, by check.")
-    static let checkFailures = ("backstop_check_failures_total", "Checks of the asset's backups that failed, by check.")
+    static let checks = ("backstop_checks_total", "Checks performed on all assets' backups, by check; 0 for every check from the start.")
+    static let checkFailures = (
+        "backstop_check_failures_total", "Checks of the asset's backups that failed, by check (created at the first failure)."
+    )
     static let checksumFailures = ("backstop_checksum_failures_total", "Artifacts whose SHA-256 did not match the expected checksum.")
     static let checksumBytes = ("backstop_checksum_bytes_total", "Bytes read to compute artifact checksums.")
     static let backupFailures = ("backstop_backup_failures_total", "Failed or missing backups, by diagnosed cause.")

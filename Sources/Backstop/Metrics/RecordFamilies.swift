@@ -16,17 +16,13 @@ struct RecordFamilies {
     init(assets: [Asset], schedules: [String]) {
         var configured: [String: Set<CheckKind>] = [:]
         for asset in assets {
-            configured[asset.name] = Set(CheckKind.allCases.filter { $0.applies(to: asset.backup.source) })
+            // A restore check exists only where a restore test is configured.
+            configured[asset.name] = Set(
+                CheckKind.allCases.filter { $0.applies(to: asset.backup.source) && ($0 != .restore || asset.restore != nil) })
         }
         self.configured = configured
         self.schedules = schedules
     }
-
-    /// Checks in sample order (by their label value).
-    private static let checkOrder: [CheckKind] = {
-        let byValue = Dictionary(uniqueKeysWithValues: CheckKind.allCases.map { ($0.rawValue, $0) })
-        return LabelOrder.sorted(byValue.keys).compactMap { byValue[$0] }
-    }()
 
     func render(_ snapshot: MetricsSnapshot, restoreDurations: HistogramCounts, into writer: inout ExpositionWriter) {
         var checksOf: [String: [CheckKind: MetricsSnapshot.Counts]] = [:]
@@ -62,39 +58,15 @@ struct RecordFamilies {
         }
         writer.end()
         renderFailureTotals(snapshot, into: &writer)
-        gauge(MetricNames.lastSuccess, verified) { $0.lastSuccess?.timeIntervalSince1970 }
-        gauge(MetricNames.lastVerification, verified) { $0.lastVerification.timeIntervalSince1970 }
+        // Whole seconds: the alert's threshold is hours, and a fraction costs 7 bytes per asset.
+        gauge(MetricNames.lastSuccess, verified) { $0.lastSuccess.map { $0.timeIntervalSince1970.rounded(.down) } }
         gauge(MetricNames.sizeBytes, verified) { $0.sizeBytes.map(Double.init) }
         writer.begin(MetricNames.backupUp, .gauge)
         for (asset, latest) in verified {
-            writer.sample([("asset", asset), ("schedule", latest.schedule)], .double(latest.up ? 1 : 0))
+            writer.sample([("asset", asset), ("schedule", latest.schedule)], .int(latest.up ? 1 : 0))
         }
         writer.end()
-
-        let countParts: [((String, String), KeyPath<MetricsSnapshot.Counts, Int>)] = [
-            (MetricNames.checkFailures, \.failures), (MetricNames.checks, \.total),
-        ]
-        for (metric, value) in countParts {
-            writer.begin(metric, .counter)
-            for asset in assets {
-                let counts = checksOf[asset] ?? [:]
-                let applicable = configured[asset] ?? []
-                for check in Self.checkOrder where applicable.contains(check) || counts[check] != nil {
-                    writer.sample([("asset", asset), ("check", check.rawValue)], .int(counts[check]?[keyPath: value] ?? 0))
-                }
-            }
-            writer.end()
-        }
-        writer.begin(MetricNames.checksumBytes, .counter)
-        writer.sample([], .int(Int(snapshot.checksumBytes)))
-        writer.end()
-        writer.begin(MetricNames.checksumFailures, .counter)
-        for asset in assets {
-            let checksum = checksOf[asset]?[.checksum]
-            guard configured[asset] != nil || checksum != nil else { continue }
-            writer.sample([("asset", asset)], .int(checksum?.failures ?? 0))
-        }
-        writer.end()
+        renderChecks(snapshot, checksOf: checksOf, assets: assets, into: &writer)
 
         writer.begin(MetricNames.restoreDuration, .histogram)
         writer.histogram(restoreDurations)
@@ -105,7 +77,7 @@ struct RecordFamilies {
         ]
         for (metric, value) in restoreParts {
             writer.begin(metric, .counter)
-            for asset in assets where configured[asset] != nil || snapshot.restoreTests[asset] != nil {
+            for asset in assets where configured[asset]?.contains(.restore) == true || snapshot.restoreTests[asset] != nil {
                 writer.sample([("asset", asset)], .int(snapshot.restoreTests[asset]?[keyPath: value] ?? 0))
             }
             writer.end()

@@ -5,8 +5,10 @@ import ServiceLifecycle
 
 /// Acts on answered retry approvals in `serve`: expires requests whose timeout passed (also
 /// those that passed while no `serve` ran: they expire at the next start and never run late),
-/// and runs each approved retry once, re-verifies the asset and hands the outcome to the
-/// incident desk like any retry (healthy resolves, still failing updates the open incident).
+/// puts every answer on its incident (timeline, report, tracker comment: see
+/// ``IncidentDesk/announce(_:)``), and runs each approved retry once, re-verifies the asset and
+/// hands the outcome to the incident desk like any retry (healthy resolves, still failing
+/// updates the open incident).
 ///
 /// "Once" across kill -9: the retry's start is in the record before the command runs, and its
 /// outcome is committed with the ledger change under the approval's mark. A retry that started
@@ -53,6 +55,11 @@ package struct ApprovalService: Service {
                 logger.notice(
                     "retry approval expired unanswered; the incident stays open",
                     metadata: ["approval": "\(expired.id)", "asset": "\(expired.asset)"])
+            }
+            // Every answer is on its incident before an approved retry runs, so the timeline
+            // and the tracker say "approved" before they say what the retry did.
+            for answered in try await store.decidedUnannounced() {
+                try await desk.announce(answered)
             }
             for approval in try await store.approvedUnfinished() {
                 guard !Task.isCancelled else { break }

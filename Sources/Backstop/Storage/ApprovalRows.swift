@@ -25,6 +25,13 @@ enum ApprovalRows {
         """
     }
 
+    /// The filter of answered requests not yet on their incident (``ApprovalStore/decidedUnannounced()``).
+    static let decidedUnannounced = """
+        d.decision IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM triaged_runs m WHERE m.run_id = 'approval-decision:' || r.id)
+          AND NOT (d.decision = 'approved' AND EXISTS (SELECT 1 FROM triaged_runs f WHERE f.run_id = 'approval:' || r.id))
+        """
+
     static func appendDecision(_ db: Database, id: String, decision: ApprovalDecision, by: String, comment: String?, at: Date) throws {
         try HashChain.append(db, table: "approval_decisions", values: [id, decision.rawValue, at.timeIntervalSince1970, by, comment])
     }

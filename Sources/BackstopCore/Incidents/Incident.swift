@@ -69,6 +69,8 @@ package struct ExternalReference: Sendable, Equatable, Codable {
 package struct IncidentEvent: Sendable, Equatable, Codable {
     package enum Kind: String, Sendable, Codable {
         case opened, updated, reopened, resolved, retry, delivered
+        /// A retry proposal was answered: approved, denied or expired (``Approval``).
+        case approval
         case deliveryFailed = "delivery_failed"
         case deadLetter = "dead_letter"
     }

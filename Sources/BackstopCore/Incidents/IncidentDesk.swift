@@ -22,7 +22,7 @@ package struct IncidentDesk: Sendable {
     let logger: Logger
     private let consumers: [any LedgerChangeConsumer]
     /// One decision at a time: from reading the ledger to committing what was decided.
-    private let turn = AsyncSemaphore(permits: 1)
+    let turn = AsyncSemaphore(permits: 1)
     /// The same across processes, when several share the store (nil for the embedded store).
     package var sharedLock: (any DecisionLock)?
 

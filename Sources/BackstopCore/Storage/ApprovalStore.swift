@@ -21,6 +21,11 @@ package protocol ApprovalStore: Sendable {
     func expireDue(now: Date) async throws(StoreError) -> [Approval]
     /// Approved requests whose retry has not finished (not started, or interrupted).
     func approvedUnfinished() async throws(StoreError) -> [Approval]
+    /// Answered requests not yet on their incident (no ``Approval/decisionMark``), oldest first:
+    /// answered in this process, by the CLI in another, or while no `serve` ran. An approval
+    /// whose retry already finished is left out: it was answered before answers were shown
+    /// (a store of an older version), and its retry's outcome is on the incident already.
+    func decidedUnannounced() async throws(StoreError) -> [Approval]
     /// Marks an approved request's retry started; false when it had been started already.
     func startRetry(id: String, at: Date) async throws(StoreError) -> Bool
     /// Requests, approvals, denials and expiries recorded so far, for the metrics.

@@ -77,6 +77,17 @@ package actor InMemoryApprovalStore: ApprovalStore {
         return result
     }
 
+    package func decidedUnannounced() async -> [Approval] {
+        var result: [Approval] = []
+        for entry in entries where entry.approval.state != .pendingApproval {
+            if let ledger, await ledger.isTriaged(runID: entry.approval.decisionMark) { continue }
+            let approval = await complete(entry)
+            if approval.state == .approved, approval.execution == .finished { continue }
+            result.append(approval)
+        }
+        return result
+    }
+
     package func startRetry(id: String, at: Date) -> Bool {
         guard let index = entries.firstIndex(where: { $0.approval.id == id }), !entries[index].started else { return false }
         entries[index].started = true

@@ -88,6 +88,16 @@ import Testing
             let denied = try await Self.call(client, .post, "/api/v1/approvals/\(approval.id)/deny", role: "operator")
             #expect(denied.status == .ok)
             #expect((denied.json as? [String: Any])?["state"] as? String == "denied")
+            // Once serve's approval pass has seen it, the denial is on the incident's timeline
+            // (board page and API) and the incident stays open.
+            await services.approvals.pass()
+            let incident = try #require(approval.incident)
+            let page = try await Self.call(client, .get, "/incidents/\(incident)", role: "read")
+            #expect(page.text.contains("Retry approval \(approval.id) denied by operator-client"), "\(page.text)")
+            let detail = try await Self.call(client, .get, "/api/v1/incidents/\(incident)", role: "read")
+            let timeline = try #require((detail.json as? [String: Any])?["timeline"] as? [[String: Any]])
+            #expect(timeline.contains { $0["kind"] as? String == "approval" && ($0["text"] as? String)?.contains("denied") == true })
+            #expect((detail.json as? [String: Any]).flatMap { $0["incident"] as? [String: Any] }?["state"] as? String == "open")
         }
         #expect(try await services.store.approval(id: approval.id)?.decidedBy == "operator-client")
 

@@ -93,7 +93,7 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"backstop_backup_up{asset="orders-db",schedule="nightly"} 1.0"#))
+                #expect(text.contains(#"backstop_backup_up{asset="orders-db",schedule="nightly"} 1"#))
                 #expect(text.contains("process_cpu_seconds_total"))
             }
         }

@@ -87,7 +87,7 @@ import Testing
                 #expect((response.headers[.contentEncoding] == "gzip") == gzipped)
                 var body = response.body
                 let text = gzipped ? String(buffer: try body.decompress(with: .gzip)) : String(buffer: body)
-                #expect(text.contains(#"backstop_checks_total{asset="orders-db",check="checksum"} 0"#))
+                #expect(text.contains(#"backstop_checks_total{check="checksum"} 0"#))
             }
         }
     }

@@ -34,7 +34,7 @@ import Testing
         #expect(harness.clock.nextDeadline == RFC3339.parse("2026-11-23T04:15:00Z"))
         let text = String(decoding: services.metrics.exposition(), as: UTF8.self)
         #expect(text.contains(#"backstop_window_runs_total{result="healthy",schedule="nightly"} 2"#))
-        #expect(text.contains(#"backstop_window_expected_backups{schedule="nightly"} 1.0"#))
+        #expect(text.contains(#"backstop_window_expected_backups{schedule="nightly"} 1"#))
     }
 
     @Test func aWindowAlreadyVerifiedIsNotVerifiedAgainAtStart() async throws {

@@ -1,9 +1,9 @@
 /// Writes metric families in the Prometheus text format 0.0.4, straight from Backstop's state,
 /// one byte array per family (so a change re-renders only the families it touches).
 ///
-/// Values are formatted as swift-prometheus formatted them (counters as integers, gauges and
-/// histogram sums and bounds as Swift's `Double` description), so the exposition stayed byte
-/// for byte the same when the registry was dropped.
+/// Counters and whole-numbered gauges are written as integers (`1`, not `1.0`: two bytes per
+/// sample, 20,000 per scrape at 10,000 assets); other gauges, histogram sums and bounds as
+/// Swift's `Double` description.
 struct ExpositionWriter {
     enum Kind: String {
         case counter, gauge, histogram
@@ -110,7 +110,13 @@ struct ExpositionWriter {
     private static func append(_ value: Value, to bytes: inout [UInt8]) {
         switch value {
         case .int(let int): bytes.append(contentsOf: String(int).utf8)
-        case .double(let double): bytes.append(contentsOf: double.description.utf8)
+        case .double(let double):
+            // Below 2^53 every whole double is exactly an integer.
+            if double == double.rounded(), abs(double) < 9_007_199_254_740_992 {
+                bytes.append(contentsOf: String(Int64(double)).utf8)
+            } else {
+                bytes.append(contentsOf: double.description.utf8)
+            }
         }
     }
 }

@@ -102,6 +102,12 @@ extension PostgresStore: ApprovalStore {
         }
     }
 
+    package func decidedUnannounced() async throws(StoreError) -> [Approval] {
+        try await read("reading answered approvals") { connection in
+            try await self.approvals(connection, ApprovalRows.decidedUnannounced, PostgresBindings()).reversed()
+        }
+    }
+
     package func startRetry(id: String, at: Date) async throws(StoreError) -> Bool {
         try await write("starting the retry of approval \(id)") { connection in
             try await connection.query("LOCK TABLE approval_retries IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)

@@ -86,4 +86,29 @@ import Testing
         let finished = try #require(try await approvals.approval(id: "apr_1"))
         #expect(finished.execution == .finished && finished.incident == "inc_1")
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func answersWaitToBeAnnouncedUntilTheirMarkIsCommitted(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        let approvals = stores.approvals
+        _ = try await approvals.propose(Self.request("apr_1"), reason: "r")
+        _ = try await approvals.propose(Self.request("apr_2", asset: "billing-db"), reason: "r")
+        _ = try await approvals.propose(Self.request("apr_3", asset: "crm-db"), reason: "r")
+        #expect(try await approvals.decidedUnannounced().isEmpty)
+
+        _ = try await approvals.decide(id: "apr_2", decision: .denied, by: "bob", comment: "no", at: Self.now)
+        _ = try await approvals.decide(id: "apr_1", decision: .approved, by: "alice", comment: nil, at: Self.now)
+        // Oldest request first; a pending one is not an answer.
+        #expect(try await approvals.decidedUnannounced().map(\.id) == ["apr_1", "apr_2"])
+
+        let denied = try #require(try await approvals.approval(id: "apr_2"))
+        try await stores.ledger.commit(LedgerChange(), triagedRunID: denied.decisionMark)
+        #expect(try await approvals.decidedUnannounced().map(\.id) == ["apr_1"])
+
+        // An approved retry that already finished was shown by its outcome: not announced again.
+        let approved = try #require(try await approvals.approval(id: "apr_1"))
+        try await stores.ledger.commit(LedgerChange(), triagedRunID: approved.finishedMark)
+        #expect(try await approvals.decidedUnannounced().isEmpty)
+    }
 }
