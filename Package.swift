@@ -42,10 +42,23 @@ let package = Package(
             // The vocabulary's data; scripts/generate-vocabulary compiles it into Swift beside it.
             exclude: ["Diagnosis/Vocabulary/Data"]
         ),
+        // What Backstop reads from outside: the configuration file, Alertmanager webhook bodies,
+        // tool completion reports, journald and Loki answers. A module of its own with few
+        // dependencies, so the fuzzers (Fuzz/, scripts/fuzz) build it without the server's.
+        .target(
+            name: "BackstopInput",
+            dependencies: [
+                "BackstopCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "Backstop",
             dependencies: [
                 "BackstopCore",
+                "BackstopInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -87,7 +100,8 @@ let package = Package(
             dependencies: ["BackstopTesting", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
-        .target(name: "BackstopFuzzing", dependencies: ["Backstop", "BackstopCore"]),
+        // Only the parsers' modules: the sanitizer build must not compile the server's dependencies.
+        .target(name: "BackstopFuzzing", dependencies: ["BackstopCore", "BackstopInput"]),
         .testTarget(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore", "BackstopTesting"]

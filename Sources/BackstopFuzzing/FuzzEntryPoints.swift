@@ -1,4 +1,4 @@
-import Backstop
+import BackstopInput
 import BackstopCore
 import Foundation
 

@@ -6,7 +6,7 @@ import Foundation
 package enum ToolEnvironment {
     /// Reads `KEY=VALUE` lines (blank lines and `#` comments skipped, `export ` allowed, one
     /// level of quotes removed), as systemd's EnvironmentFile and docker's --env-file read them.
-    static func read(file path: String?) throws(InspectionError) -> [String: String] {
+    package static func read(file path: String?) throws(InspectionError) -> [String: String] {
         guard let path else { return [:] }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InspectionError("cannot read the environment file \(path); check that it exists and Backstop's user may read it")

@@ -3,16 +3,16 @@ import Foundation
 /// The body of Loki's `GET /loki/api/v1/query_range` for a log query:
 /// `{"status":"success","data":{"resultType":"streams","result":[{"stream":{…},"values":[["<ns>","<line>"]…]}]}}`.
 package struct LokiQueryRangeResponse: Decodable {
-    var status: String
-    var data: ResultData
+    package var status: String
+    package var data: ResultData
 
-    struct ResultData: Decodable {
-        var resultType: String
-        var result: [Stream]
+    package struct ResultData: Decodable {
+        package var resultType: String
+        package var result: [Stream]
 
         private enum CodingKeys: String, CodingKey { case resultType, result }
 
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             resultType = try container.decode(String.self, forKey: .resultType)
             // A metric query answers with a matrix of samples; only log streams are decoded.
@@ -20,18 +20,18 @@ package struct LokiQueryRangeResponse: Decodable {
         }
     }
 
-    struct Stream: Decodable {
-        var stream: [String: String]
-        var values: [Entry]
+    package struct Stream: Decodable {
+        package var stream: [String: String]
+        package var values: [Entry]
     }
 
     /// `[timestamp_ns, line]`, or `[timestamp_ns, line, structured_metadata]` when Loki is asked
     /// to categorise labels; the metadata is ignored.
-    struct Entry: Decodable {
-        var nanoseconds: Int64
-        var line: String
+    package struct Entry: Decodable {
+        package var nanoseconds: Int64
+        package var line: String
 
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             var container = try decoder.unkeyedContainer()
             let timestamp = try container.decode(String.self)
             guard let nanoseconds = Int64(timestamp) else {

@@ -3,7 +3,7 @@ import Yams
 
 /// Walks a composed YAML tree, reading typed values and collecting every problem with its
 /// line, column and key path. Unknown keys are problems too (strict decoding, as Prometheus does).
-final class ConfigReader {
+package final class ConfigReader {
     let file: String
     let secrets: SecretsMode
     private(set) var problems: [ConfigurationError.Problem] = []
@@ -187,7 +187,7 @@ final class ConfigReader {
     }
 
     /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.
-    static func closest(to key: String, in candidates: [String]) -> String? {
+    package static func closest(to key: String, in candidates: [String]) -> String? {
         // `password` for `password_file`: the secret forms add a suffix, which is no typo.
         if let suffixed = candidates.first(where: { $0.hasPrefix(key + "_") }) { return suffixed }
         let scored = candidates.map { ($0, distance(key, $0)) }.min { $0.1 < $1.1 }

@@ -19,7 +19,7 @@ package struct JiraConfiguration: Sendable, Equatable {
         self.token = token
     }
 
-    var credentials: HTTPCredentials {
+    package var credentials: HTTPCredentials {
         email.map { HTTPCredentials.basic(username: $0, password: token) } ?? .bearer(token)
     }
 }
