@@ -1,5 +1,5 @@
-import BackstopInput
 import BackstopCore
+import BackstopInput
 import Foundation
 
 /// What one input did to a parser: accepted, or refused with the message a user would see.
