@@ -8,6 +8,9 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// `BACKSTOP_FUZZ=1` (scripts/fuzz): the libFuzzer build of the parsers, into .build-fuzz.
+let fuzzBuild = Context.environment["BACKSTOP_FUZZ"] == "1"
+
 let package = Package(
     name: "backstop",
     platforms: [.macOS(.v15)],
@@ -45,14 +48,17 @@ let package = Package(
         // What Backstop reads from outside: the configuration file, Alertmanager webhook bodies,
         // tool completion reports, journald and Loki answers. A module of its own with few
         // dependencies, so the fuzzers (Fuzz/, scripts/fuzz) build it without the server's.
+        // The fuzz build leaves out swift-crypto and swift-nio-ssl (two BoringSSL copies, most of
+        // the sanitizer build's time) for stand-ins (Support/FuzzBuildStandIns.swift).
         .target(
             name: "BackstopInput",
             dependencies: [
-                "BackstopCore",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Yams", package: "Yams"),
+                "BackstopCore", .product(name: "Yams", package: "Yams"),
             ]
+                + (fuzzBuild
+                    ? []
+                    : [.product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
+            swiftSettings: fuzzBuild ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
         ),
         .target(
             name: "Backstop",
@@ -124,7 +130,7 @@ let package = Package(
 
 // libFuzzer executables, one per parser, only for `scripts/fuzz` (BACKSTOP_FUZZ=1, built with
 // `--sanitize fuzzer --sanitize address` into .build-fuzz): normal builds neither see nor rebuild them.
-if Context.environment["BACKSTOP_FUZZ"] == "1" {
+if fuzzBuild {
     for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines"] {
         package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["BackstopFuzzing"], path: "Fuzz/Fuzz\(name)"))
     }

@@ -1,6 +1,9 @@
 import BackstopCore
-import Crypto
 import Foundation
+
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import Crypto
+#endif
 
 /// Alertmanager's webhook body, version 4 (`notify/webhook` in Alertmanager). Fields Backstop
 /// does not use (`groupLabels`, `truncatedAlerts`, `notification_reason`, …) are ignored, so

@@ -1,5 +1,8 @@
-import Crypto
 import Foundation
+
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import Crypto
+#endif
 
 /// What a caller of the HTTP API may do. `operator` includes `read`; `ingest` only reports.
 package enum APIRole: String, Sendable, CaseIterable {

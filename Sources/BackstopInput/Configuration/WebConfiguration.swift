@@ -1,4 +1,6 @@
-import NIOSSL
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import NIOSSL
+#endif
 
 /// The Prometheus exporter-toolkit web configuration (`serve --web.config.file`, or the
 /// `web_config_file:` key): TLS for the HTTP server and bcrypt basic-auth users, in the file
@@ -41,14 +43,16 @@ package struct WebTLS: Sendable {
         case tls12 = "TLS12"
         case tls13 = "TLS13"
 
-        var nio: TLSVersion {
-            switch self {
-            case .tls10: .tlsv1
-            case .tls11: .tlsv11
-            case .tls12: .tlsv12
-            case .tls13: .tlsv13
+        #if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+            var nio: TLSVersion {
+                switch self {
+                case .tls10: .tlsv1
+                case .tls11: .tlsv11
+                case .tls12: .tlsv12
+                case .tls13: .tlsv13
+                }
             }
-        }
+        #endif
     }
 
     package var certificateChain: [NIOSSLCertificate]
@@ -64,22 +68,24 @@ package struct WebTLS: Sendable {
         self.privateKey = privateKey
     }
 
-    /// swift-nio-ssl's server configuration for these settings.
-    package var serverConfiguration: TLSConfiguration {
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-        configuration.minimumTLSVersion = minVersion.nio
-        configuration.maximumTLSVersion = maxVersion.nio
-        switch clientAuth {
-        case .none:
-            configuration.certificateVerification = .none
-        case .verifyIfGiven:
-            configuration.certificateVerification = .optionalVerification
-            configuration.trustRoots = .certificates(clientCAs)
-        case .requireAndVerify:
-            configuration.certificateVerification = .noHostnameVerification
-            configuration.trustRoots = .certificates(clientCAs)
+    #if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+        /// swift-nio-ssl's server configuration for these settings.
+        package var serverConfiguration: TLSConfiguration {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            configuration.minimumTLSVersion = minVersion.nio
+            configuration.maximumTLSVersion = maxVersion.nio
+            switch clientAuth {
+            case .none:
+                configuration.certificateVerification = .none
+            case .verifyIfGiven:
+                configuration.certificateVerification = .optionalVerification
+                configuration.trustRoots = .certificates(clientCAs)
+            case .requireAndVerify:
+                configuration.certificateVerification = .noHostnameVerification
+                configuration.trustRoots = .certificates(clientCAs)
+            }
+            return configuration
         }
-        return configuration
-    }
+    #endif
 }
