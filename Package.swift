@@ -103,14 +103,17 @@ let package = Package(
         // The sink fakes on loopback with fault injection, for scripts/chaos.
         .executableTarget(
             name: "backstop-fakes",
-            dependencies: ["BackstopTesting", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "BackstopTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
         // Only the parsers' modules: the sanitizer build must not compile the server's dependencies.
         .target(name: "BackstopFuzzing", dependencies: ["BackstopCore", "BackstopInput"]),
         .testTarget(
             name: "BackstopCoreTests",
-            dependencies: ["BackstopCore", "BackstopTesting"]
+            dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "BackstopTests",

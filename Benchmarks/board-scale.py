@@ -7,9 +7,12 @@ latency p50/p99/max per URL (wrk, 2 connections, so p99 is the page time, not qu
 `serve` first verifies the windows the manual runs did not (catch-up); the load starts once the
 record has been still for 10 s, so the figures are the board's, not a verification's.
 
-    Benchmarks/board-scale.py [--assets 10000] [--runs 3] [--binary PATH] [--duration 10]
+    Benchmarks/board-scale.py [--assets 10000] [--runs 3] [--binary PATH] [--duration 10] [--work DIR]
 
 Without --binary it builds and uses .build/release/backstop. Needs wrk (apt-get install wrk).
+--work DIR keeps the setup and its record in DIR, and reuses them when DIR already has them, so
+two builds (debug and release, before and after a change) are measured on the same record
+without paying for the verification runs again (a debug build takes minutes per run).
 The issue's budget is 100 ms per page at 10,000 assets.
 """
 import argparse
@@ -17,6 +20,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -145,6 +149,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="verification runs before serving (history)")
     parser.add_argument("--binary", help="a backstop binary to measure (default: build release)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk load per URL")
+    parser.add_argument("--work", help="keep the setup and record here; reuse them if present")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install wrk")
@@ -152,24 +157,35 @@ def main():
     if binary is None:
         subprocess.run(["swift", "build", "-c", "release", "--product", "backstop"], cwd=ROOT, check=True)
         binary = os.path.join(ROOT, ".build/release/backstop")
-    work = tempfile.mkdtemp(prefix=f"backstop-board-{args.assets}-")
+    work = args.work or tempfile.mkdtemp(prefix=f"backstop-board-{args.assets}-")
+    reuse = args.work is not None and os.path.exists(os.path.join(work, "data", "backstop.db"))
     try:
         port = free_port()
-        config = make_setup(work, args.assets, port)
-        for run in range(args.runs):
+        if reuse:
+            config = os.path.join(work, "backstop.yml")
+            with open(config) as f:
+                text = f.read()
+            with open(config, "w") as f:
+                f.write(re.sub(r"^listen: .*$", f"listen: 127.0.0.1:{port}", text, count=1, flags=re.MULTILINE))
+            print(f"reusing the setup and record in {work}")
+        else:
+            os.makedirs(work, exist_ok=True)
+            config = make_setup(work, args.assets, port)
+        for run in range(0 if reuse else args.runs):
             # Each run corrupts another 1 % of the artifacts: failures with a cause, and history.
             corrupt(work, range(run * args.assets // 100, (run + 1) * args.assets // 100))
             start = time.perf_counter()
             result = subprocess.run([binary, "verify", "--config", config, "--log-level", "error"], capture_output=True, text=True)
             if result.returncode not in (0, 1):
                 sys.exit(f"verify failed ({result.returncode}): {result.stderr[-2000:]}")
-            print(f"verify run {run + 1}: {time.perf_counter() - start:.1f} s")
+            print(f"verify run {run + 1}: {time.perf_counter() - start:.1f} s", flush=True)
         last = f"asset-{args.assets - 1:05d}"
         urls = ["/", "/?state=failing", "/?q=asset-09&kind=database", f"/?page={max(1, args.assets // 100)}",
                 f"/assets/{last}"]
         rows = measure(binary, config, work, port, args.duration, urls)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"binary: {binary}; {args.assets} assets, {args.runs} runs")
     print(f"{'url':<32} {'bytes':>8} {'requests':>9} {'p50':>9} {'p99':>9} {'max':>9} {'non-200':>8}")
     for url, size, stats in rows:

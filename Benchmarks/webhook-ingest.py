@@ -8,7 +8,7 @@ write to the SQLite intake record (synchronous=FULL) before its 200, and each is
 (mapped to a configured asset, joined to its open incident) while the load goes on. At the end
 the script checks that every request answered 200 is in the record. Usage:
 
-    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build]
+    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build | --binary PATH]
 
 Needs wrk (apt-get install wrk).
 """
@@ -76,11 +76,12 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-build", action="store_true", help="use the existing .build/release/backstop")
+    parser.add_argument("--binary", help="measure this backstop binary (no build)")
     args = parser.parse_args()
 
-    if not args.no_build:
+    binary = args.binary or os.path.join(ROOT, ".build/release/backstop")
+    if not args.no_build and not args.binary:
         subprocess.run(["swift", "build", "-c", "release", "--product", "backstop"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, ".build/release/backstop")
     work = tempfile.mkdtemp(prefix="backstop-ingest-")
     port = free_port()
     with open(os.path.join(work, "webhook-token"), "w") as f:

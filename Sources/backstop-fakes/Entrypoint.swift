@@ -1,3 +1,4 @@
+import ArgumentParser
 import BackstopTesting
 import Foundation
 
@@ -11,18 +12,31 @@ import Foundation
 ///
 ///     backstop-fakes [--jira-search-lag N] [--jira-search-delay-ms MS]
 @main
-struct BackstopFakes {
+struct BackstopFakes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backstop-fakes",
+        abstract: "Serve the PagerDuty, Jira and Linear contract fakes on loopback for scripts/chaos.")
+
+    @Option(help: "How many issues Jira's search lags behind what was created.")
+    var jiraSearchLag: UInt = 1
+
+    @Option(name: .customLong("jira-search-delay-ms"), help: "Milliseconds Jira's search takes to answer.")
+    var jiraSearchDelayMilliseconds: UInt = 0
+
     static let routingKey = "0123456789abcdef0123456789abcdef"
     static let jiraEmail = "backstop@example.com"
     static let jiraToken = "chaos-jira-token"
     static let linearKey = "lin_api_chaos0123456789"
 
-    static func main() async throws {
-        let options = try Options(CommandLine.arguments.dropFirst())
+    func run() async throws {
+        let routingKey = Self.routingKey
+        let jiraEmail = Self.jiraEmail
+        let jiraToken = Self.jiraToken
+        let linearKey = Self.linearKey
         let pagerDuty = try FakePagerDuty(routingKeys: [routingKey], eventsPerMinute: 100_000)
         let jira = try FakeJira(
-            authentication: .basic(email: jiraEmail, apiToken: jiraToken), searchLag: options.jiraSearchLag,
-            searchDelay: .milliseconds(options.jiraSearchDelayMilliseconds))
+            authentication: .basic(email: jiraEmail, apiToken: jiraToken), searchLag: Int(jiraSearchLag),
+            searchDelay: .milliseconds(Int(jiraSearchDelayMilliseconds)))
         let linear = try FakeLinear(apiKey: linearKey, requestsPerHour: 1_000_000)
         let control = FakesControl(pagerDuty: pagerDuty, jira: jira, linear: linear)
         try await pagerDuty.run { pagerDutyURL in
@@ -47,29 +61,6 @@ struct BackstopFakes {
 /// The one team the Linear fake starts with.
 enum FakeLinearTeam {
     static let id = "5f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
-}
-
-struct Options {
-    var jiraSearchLag = 1
-    var jiraSearchDelayMilliseconds = 0
-
-    init(_ arguments: ArraySlice<String>) throws {
-        var rest = arguments
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else {
-                throw OptionsError(description: "\(flag) needs a whole number ≥ 0")
-            }
-            switch flag {
-            case "--jira-search-lag": jiraSearchLag = value
-            case "--jira-search-delay-ms": jiraSearchDelayMilliseconds = value
-            default: throw OptionsError(description: "unknown option \(flag); use --jira-search-lag N or --jira-search-delay-ms MS")
-            }
-        }
-    }
-}
-
-struct OptionsError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// Waits for end of file on stdin on a thread of its own (reads block).

@@ -3,10 +3,6 @@ import BackstopCore
 import Foundation
 import Logging
 
-/// The verification runner as wired for real use: every backup type's adapter, restore
-/// commands as processes, the record in SQLite.
-package typealias FileVerificationRunner = VerificationRunner<BackupAdapters, CommandRestoreTester<ProcessRunner>, SQLiteRunStore>
-
 /// Everything Backstop runs on, built once from the configuration. The only place real clients
 /// are constructed; `serve`, `verify` and the tests all go through here.
 package struct BackstopServices: Sendable {
@@ -16,12 +12,16 @@ package struct BackstopServices: Sendable {
     package let runner: FileVerificationRunner
     /// Composes incident reports (diagnosis, correlated logs, timeline) for recorded runs.
     package let reporter: RunReporter
-    /// Retries transient failures and turns the rest into incidents.
-    package let triage: TriageService
+    /// Verifies assets as their backup-completion events arrive.
+    package let events: DurableQueueWorker<CompletionEventHandler>
+    /// Retries transient failures of recorded runs and turns the rest into incidents.
+    package let triage: DurableQueueWorker<RecordedRunHandler>
     /// Sends incidents to PagerDuty, Jira and Linear.
     package let delivery: OutboxDeliveryService
     /// Turns accepted Alertmanager notifications into incidents.
-    package let alerts: AlertIntakeService
+    package let alerts: DurableQueueWorker<NotificationHandler>
+    /// Expires unanswered retry approvals and runs the approved ones.
+    package let approvals: ApprovalService
     /// Brings what other processes append to the record into this one (`serve` runs it).
     package let watcher: RecordWatcher
     package let clock: any WallClock
@@ -33,7 +33,9 @@ package struct BackstopServices: Sendable {
     package static func make(
         configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
         observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
-    ) async throws(StoreError) -> BackstopServices {
+    ) async throws -> BackstopServices {
+        // A configured sink without a client stops the start, before anything is opened.
+        let sinks = try makeSinks(configuration)
         let store = try SQLiteRunStore(path: configuration.sqlitePath)
         // Restore tests a killed Backstop left behind must not run on, nor fill the disk.
         await LeftoverRestores.clear(scratchRoot: configuration.scratchRoot, logger: logger)
@@ -42,8 +44,8 @@ package struct BackstopServices: Sendable {
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
         let (snapshot, marks) = try await store.metricsSnapshotWithMarks()
         metrics.load(snapshot)
-        let queue = TriageQueue()
-        let follower = RunFollower(store: store, metrics: metrics, queue: queue, appliedThrough: marks.runs, logger: logger)
+        let recordedRuns = WorkQueue<VerificationRun>()
+        let follower = RunFollower(store: store, metrics: metrics, queue: recordedRuns, appliedThrough: marks.runs, logger: logger)
         let inspector = BackupAdapters(
             timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
@@ -56,7 +58,7 @@ package struct BackstopServices: Sendable {
                 classifier: FailureClassifier(userRules: configuration.diagnosisRules), probe: configuration.probes ? TargetProbe() : nil),
             clock: clock, concurrency: configuration.verifyConcurrency, logger: logger,
             didRecord: { run in
-                queue.enqueue(run)
+                recordedRuns.enqueue(run)
                 await follower.recorded(run)
                 await observer(run)
             })
@@ -67,52 +69,58 @@ package struct BackstopServices: Sendable {
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
         let delivery = OutboxDeliveryService(
-            store: store, sinks: makeSinks(configuration), policy: configuration.delivery, clock: clock, dryRun: configuration.dryRun,
-            logger: logger, observe: { metrics.recordDelivery($0) }, afterPass: { await metrics.loadIncidents(from: store, now: clock.now) }
-        )
-        let render: @Sendable (IncidentReport) -> (markdown: String, json: String) = { report in
-            (MarkdownReport.render(report), (try? JSONEncoder.api.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
-        }
-        let ledgerLock = AsyncSemaphore(permits: 1)
-        let triage = FailureTriage(
-            assets: configuration.assets, recovery: configuration.recovery, ledger: IncidentLedger(policy: configuration.incidents),
-            reporter: reporter, store: store, retrier: CommandBackupRetrier(runner: ProcessRunner()),
-            reverify: { asset, window async throws(StoreError) in
-                let run = try await runner.run(VerificationRequest(trigger: .retry(asset), assets: [asset], window: window))
-                return run.outcomes.first { $0.asset == asset }
-            },
-            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
-            didCommit: { _ in
-                await metrics.loadIncidents(from: store, now: clock.now)
-                delivery.notify()
-            })
+            store: store, sinks: sinks, fallbackPager: SinkCatalog.fallbackPager, policy: configuration.delivery,
+            clock: clock, dryRun: configuration.dryRun, logger: logger, observe: { metrics.recordDelivery($0) },
+            afterPass: { metrics.loadOutbox($0) })
+        // Both paths end at the desk; what it commits goes to delivery and metrics as a value.
+        let desk = IncidentDesk(
+            ledger: IncidentLedger(policy: configuration.incidents), store: store, reporter: reporter, runbooks: configuration.runbooks,
+            assetLabel: (configuration.webhook?.mapping ?? AlertMapping()).assetLabel, clock: clock, logger: logger,
+            consumers: [metrics, delivery])
+        var triage = FailureTriage(
+            assets: configuration.assets, recovery: configuration.recovery, dryRun: configuration.dryRun, store: store,
+            retrier: CommandBackupRetrier(runner: ProcessRunner()), verifier: runner, clock: clock, logger: logger)
+        triage.approvals = store
+        triage.apiBase = configuration.apiBase
+        let approvals = ApprovalService(
+            store: store, runner: runner, retrier: CommandBackupRetrier(runner: ProcessRunner()), desk: desk, metrics: metrics,
+            recovery: configuration.recovery, assets: configuration.assets, dryRun: configuration.dryRun, clock: clock, logger: logger)
         let alertTriage = AlertTriage(
-            assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(),
-            ledger: IncidentLedger(policy: configuration.incidents), correlation: correlation,
-            classifier: FailureClassifier(userRules: configuration.diagnosisRules), runbooks: configuration.runbooks, store: store,
-            render: render, clock: clock, logger: logger, ledgerLock: ledgerLock,
-            didCommit: { _ in
-                await metrics.loadIncidents(from: store, now: clock.now)
-                delivery.notify()
-            })
+            assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(), correlation: correlation,
+            classifier: FailureClassifier(userRules: configuration.diagnosisRules), store: store, clock: clock)
         await metrics.loadIncidents(from: store, now: clock.now)
         metrics.loadNotifications(try await store.notificationCounts())
+        metrics.loadApprovals(try await store.approvalCounts())
         return BackstopServices(
             configuration: configuration, store: store, metrics: metrics, runner: runner, reporter: reporter,
-            triage: TriageService(triage: triage, queue: queue, store: store, logger: logger), delivery: delivery,
-            alerts: AlertIntakeService(triage: alertTriage, store: store, logger: logger),
+            events: DurableQueueWorker(
+                name: "completion events", handler: CompletionEventHandler(record: store, runner: runner), logger: logger),
+            triage: DurableQueueWorker(
+                name: "recorded runs", handler: RecordedRunHandler(record: store, ledger: store, triage: triage, desk: desk),
+                queue: recordedRuns,
+                logger: logger),
+            delivery: delivery,
+            alerts: DurableQueueWorker(
+                name: "Alertmanager notifications",
+                handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
+                logger: logger),
+            approvals: approvals,
             watcher: RecordWatcher(
-                store: store, follower: follower, metrics: metrics, delivery: delivery, clock: clock, logger: logger, start: marks),
+                store: store, follower: follower, metrics: metrics, delivery: delivery, approvals: approvals, clock: clock, logger: logger,
+                start: marks),
             clock: clock, logger: logger)
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.
-    private static func makeSinks(_ configuration: Configuration) -> [SinkKind: any IncidentSink] {
+    /// Fails with ``SinkClientMissing`` when a sink registered in ``SinkCatalog`` (so parsed) has
+    /// no client in this module: its incidents would otherwise never be delivered.
+    private static func makeSinks(_ configuration: Configuration) throws(SinkClientMissing) -> [SinkKind: any IncidentSink] {
         let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
         var sinks: [SinkKind: any IncidentSink] = [:]
-        if let pagerDuty = configuration.pagerDuty { sinks[.pagerduty] = PagerDutySink(configuration: pagerDuty, http: http) }
-        if let jira = configuration.jira { sinks[.jira] = JiraSink(configuration: jira, http: http) }
-        if let linear = configuration.linear { sinks[.linear] = LinearSink(configuration: linear, http: http) }
+        for (kind, settings) in configuration.sinks {
+            guard let client = settings as? any SinkClientSettings else { throw SinkClientMissing(kind: kind) }
+            sinks[kind] = client.makeSink(http: http)
+        }
         return sinks
     }
 

@@ -20,15 +20,15 @@ package struct IncidentDetail: Sendable, Encodable {
     package var deliveries: [Delivery]
 
     /// Nil when there is no incident with this id.
-    package static func load(id: String, store: SQLiteRunStore, policy: IncidentPolicy) async throws(StoreError) -> IncidentDetail? {
-        guard let incident = try await store.incident(id: id) else { return nil }
-        let deliveries = try await store.outboxMessages(incidentID: id).map { message in
+    package static func load(id: String, ledger: any IncidentStore, policy: IncidentPolicy) async throws(StoreError) -> IncidentDetail? {
+        guard let incident = try await ledger.incident(id: id) else { return nil }
+        let deliveries = try await ledger.outboxMessages(incidentID: id).map { message in
             Delivery(
                 id: message.id, sink: message.target, action: message.action, state: message.state, attempts: message.attempts,
                 nextAttemptAt: message.state == .pending ? message.nextAttemptAt : nil, lastError: message.lastError)
         }
         return IncidentDetail(
-            incident: incident, reportURL: policy.reportURL(incident: id), timeline: try await store.events(incidentID: id),
+            incident: incident, reportURL: policy.reportURL(incident: id), timeline: try await ledger.events(incidentID: id),
             deliveries: deliveries)
     }
 }

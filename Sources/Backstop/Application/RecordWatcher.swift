@@ -15,6 +15,8 @@ package struct RecordWatcher: Service {
     package let follower: RunFollower
     package let metrics: BackstopMetrics
     package let delivery: OutboxDeliveryService
+    /// Woken when a request is made or answered (a CLI `approve` included).
+    package let approvals: ApprovalService
     package let clock: any WallClock
     package let logger: Logger
     /// The marks the in-memory state was built at.
@@ -47,6 +49,7 @@ package struct RecordWatcher: Service {
             await metrics.loadIncidents(from: store, now: clock.now)
             if now.outbox != seen.outbox { delivery.notify() }
         }
+        if now.approvalsDiffer(from: seen) { approvals.notify() }
         return now
     }
 }

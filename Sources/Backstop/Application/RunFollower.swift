@@ -14,12 +14,13 @@ import Logging
 package actor RunFollower {
     private let store: SQLiteRunStore
     private let metrics: BackstopMetrics
-    private let queue: TriageQueue
+    private let queue: WorkQueue<VerificationRun>
     private let logger: Logger
     /// The newest `runs.seq` whose run the metrics hold.
     private var appliedThrough: Int64
 
-    package init(store: SQLiteRunStore, metrics: BackstopMetrics, queue: TriageQueue, appliedThrough: Int64, logger: Logger) {
+    package init(store: SQLiteRunStore, metrics: BackstopMetrics, queue: WorkQueue<VerificationRun>, appliedThrough: Int64, logger: Logger)
+    {
         self.store = store
         self.metrics = metrics
         self.queue = queue

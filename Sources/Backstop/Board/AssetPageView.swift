@@ -66,6 +66,11 @@ struct IncidentPageView: Sendable {
     var reportHTML: String?
     var timeline: [EventRow]
     var deliveries: [IncidentDetail.Delivery]
+    /// Retries proposed for this incident (`recovery.approval`); filled in by the controller.
+    var approvals: [ApprovalRowView] = [] {
+        didSet { hasApprovals = !approvals.isEmpty }
+    }
+    var hasApprovals = false
 
     init(detail: IncidentDetail, report: IncidentReportSnapshot?, now: Date) {
         let incident = detail.incident

@@ -2,8 +2,9 @@ import BackstopCore
 import Foundation
 
 /// The board's filters and page, read from the query string (`state`, `schedule`, `kind`, `q`,
-/// `page`). Filtering, sorting and paging run over every configured asset on the server so the
-/// page stays small at 10,000 assets.
+/// `page`). Filtering and paging run over every configured asset on the server (in the order
+/// ``BoardIndex`` sorted once) so the page stays small at 10,000 assets. `q` matches names
+/// case-insensitively.
 struct BoardFilter: Sendable, Equatable {
     /// States a reader filters by; `failing` is failed or missing.
     static let states = ["failing", "failed", "missing", "healthy", "unverified", "no_window_yet"]
@@ -52,15 +53,17 @@ struct BoardFilter: Sendable, Equatable {
         }
     }
 
-    func matches(_ asset: Asset, _ status: AssetStatus?) -> Bool {
-        if let schedule, asset.scheduleName != schedule { return false }
-        if let kind, asset.kind != kind { return false }
-        if let text, !asset.name.localizedCaseInsensitiveContains(text) { return false }
+    /// Whether an asset passes every filter; `folded` is its name lowercased (``BoardIndex``),
+    /// `foldedText` the search text lowercased once per request.
+    func matches(_ entry: BoardIndex.Entry, foldedText: String?) -> Bool {
+        if let schedule, entry.asset.scheduleName != schedule { return false }
+        if let kind, entry.asset.kind != kind { return false }
+        if let foldedText, !entry.folded.contains(foldedText) { return false }
         guard let state else { return true }
         switch state {
-        case "failing": return status?.state.isFailure == true
-        case "unverified": return status == nil
-        default: return status?.state.rawValue == state
+        case "failing": return entry.status?.state.isFailure == true
+        case "unverified": return entry.status == nil
+        default: return entry.status?.state.rawValue == state
         }
     }
 
@@ -86,16 +89,30 @@ struct BoardSelection: Sendable {
     var page: Int
     var pages: Int
 
-    /// Failing first (failed, then missing), then not verified, then waiting, then healthy; by name within.
-    static func select(assets: [Asset], states: [String: AssetStatus], filter: BoardFilter) -> BoardSelection {
-        let matching = assets.filter { filter.matches($0, states[$0.name]) }
-            .map { (rank: rank(states[$0.name]?.state), asset: $0) }
-            .sorted { ($0.rank, $0.asset.name) < ($1.rank, $1.asset.name) }
-        let pages = max(1, (matching.count + BoardFilter.pageSize - 1) / BoardFilter.pageSize)
+    /// Failing first (failed, then missing), then not verified, then waiting, then healthy; by name
+    /// within. One pass over the index (already in that order): only the page's rows are kept.
+    static func select(index: BoardIndex, filter: BoardFilter) -> BoardSelection {
+        let foldedText = filter.text?.lowercased()
+        func pass(page: Int) -> (rows: [(asset: Asset, status: AssetStatus?)], matched: Int) {
+            let first = (page - 1) * BoardFilter.pageSize
+            var matched = 0
+            var rows: [(asset: Asset, status: AssetStatus?)] = []
+            for entry in index.entries where filter.matches(entry, foldedText: foldedText) {
+                if matched >= first && rows.count < BoardFilter.pageSize { rows.append((entry.asset, entry.status)) }
+                matched += 1
+            }
+            return (rows, matched)
+        }
+        var (rows, matched) = pass(page: filter.page)
+        let pages = max(1, (matched + BoardFilter.pageSize - 1) / BoardFilter.pageSize)
         let page = min(filter.page, pages)
-        let slice = matching.dropFirst((page - 1) * BoardFilter.pageSize).prefix(BoardFilter.pageSize)
-        return BoardSelection(
-            rows: slice.map { ($0.asset, states[$0.asset.name]) }, matched: matching.count, page: page, pages: pages)
+        // A page past the end (a bookmark after assets went away) shows the last one.
+        if page < filter.page { rows = pass(page: page).rows }
+        return BoardSelection(rows: rows, matched: matched, page: page, pages: pages)
+    }
+
+    static func select(assets: [Asset], states: [String: AssetStatus], filter: BoardFilter) -> BoardSelection {
+        select(index: BoardIndex(assets: assets, states: states), filter: filter)
     }
 
     static func rank(_ state: BackupState?) -> Int {

@@ -13,7 +13,7 @@ package struct PageRenderer: Sendable {
         (LayoutTemplate.name, LayoutTemplate.text), (ChartTemplates.lineName, ChartTemplates.line),
         (ChartTemplates.barsName, ChartTemplates.bars), (BoardTemplate.name, BoardTemplate.text),
         (AssetPageTemplate.name, AssetPageTemplate.text), (RunPageTemplate.name, RunPageTemplate.text),
-        (IncidentPageTemplate.name, IncidentPageTemplate.text),
+        (IncidentPageTemplate.name, IncidentPageTemplate.text), (RunbookPageTemplate.name, RunbookPageTemplate.text),
     ]
 
     private let library: MustacheLibrary

@@ -39,10 +39,10 @@ struct StatusBoardView: Sendable {
     let refreshSeconds = StatusBoardView.refreshSeconds
     let windows = StatusBoardView.windows
     let chartDays = StatusBoardView.chartDays
-    var healthy = 0
-    var failed = 0
-    var missing = 0
-    var unverified = 0
+    var healthy: Int
+    var failed: Int
+    var missing: Int
+    var unverified: Int
     var total: Int
     var matched: Int
     var page: Int
@@ -64,17 +64,19 @@ struct StatusBoardView: Sendable {
 
     /// Every asset's state and the charts come from `record` (cached); details only for this page.
     static func load(
-        assets: [Asset], schedules: [String], filter: BoardFilter, record: BoardRecord, store: some StatusBoardStore,
+        schedules: [String], filter: BoardFilter, record: BoardRecord, store: some StatusBoardStore,
         incidents: [Incident], deadLetters: [OutboxMessage], runs: [RunSummary], now: Date
     ) async throws(StoreError) -> StatusBoardView {
-        let states = record.states
-        let selection = BoardSelection.select(assets: assets, states: states, filter: filter)
+        let index = record.index
+        let selection = BoardSelection.select(index: index, filter: filter)
         let details = try await store.boardDetails(assets: selection.rows.map(\.asset.name), windows: windows)
         let dayStart = record.dayStart
         let failures = record.failures
         let resolutions = record.resolutions
-        var view = StatusBoardView(
-            now: RFC3339.format(now), total: assets.count, matched: selection.matched, page: selection.page, pages: selection.pages,
+        return StatusBoardView(
+            now: RFC3339.format(now), healthy: index.healthy, failed: index.failed, missing: index.missing,
+            unverified: index.unverified, total: index.entries.count, matched: selection.matched, page: selection.page,
+            pages: selection.pages,
             previous: selection.page > 1 ? "/" + filter.query(page: selection.page - 1) : nil,
             next: selection.page < selection.pages ? "/" + filter.query(page: selection.page + 1) : nil, filter: filter,
             stateOptions: BoardFilter.states.map {
@@ -94,15 +96,6 @@ struct StatusBoardView: Sendable {
                     action: $0.action.rawValue,
                     attempts: $0.attempts, lastError: $0.lastError ?? "")
             }, hasDeadLetters: !deadLetters.isEmpty, runs: runs.map { RunRowView($0, now: now) })
-        for asset in assets {
-            switch states[asset.name]?.state {
-            case .healthy: view.healthy += 1
-            case .failed: view.failed += 1
-            case .missing: view.missing += 1
-            case .noWindowYet, nil: view.unverified += 1
-            }
-        }
-        return view
     }
 
     static func row(asset: Asset, state: BackupState?, cause: FailureCause?, detail: AssetBoardDetail?, now: Date) -> AssetRow {

@@ -54,7 +54,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration(secrets: .ifReadable)
             let store = try SQLiteRunStore(path: configuration.sqlitePath)
-            guard let detail = try await IncidentDetail.load(id: id, store: store, policy: configuration.incidents) else {
+            guard let detail = try await IncidentDetail.load(id: id, ledger: store, policy: configuration.incidents) else {
                 printError("no incident with id '\(id)'; `backstop incidents list --all` shows them")
                 throw ExitCode(1)
             }

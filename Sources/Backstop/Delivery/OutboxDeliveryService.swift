@@ -9,18 +9,20 @@ import ServiceLifecycle
 /// attempt check the sink before creating again; messages of one incident reach a target in
 /// order because the store hands out only the oldest pending one. A retryable failure waits
 /// (the sink's `Retry-After` wins over the backoff); a final one, or the last allowed attempt,
-/// makes a dead letter and a fallback page through PagerDuty.
+/// makes a dead letter and a fallback page through the pager (``SinkTraits/pages``).
 package final class OutboxDeliveryService: Service, Sendable {
     package let store: any IncidentStore
     package let sinks: [SinkKind: any IncidentSink]
+    /// Pages when another sink gives up on a message; nil pages nobody.
+    package let fallbackPager: SinkKind?
     package let policy: DeliveryPolicy
     package let clock: any WallClock
     package let dryRun: Bool
     package let logger: Logger
     /// Sees every attempt's outcome (metrics).
     package let observe: @Sendable (DeliveryOutcome) -> Void
-    /// Called after each pass that attempted something (outbox gauges).
-    package let afterPass: @Sendable () async -> Void
+    /// Sees the outbox's state after each pass that attempted something (outbox gauges).
+    package let afterPass: @Sendable (OutboxStatus) -> Void
     private let jitter: @Sendable () -> Double
     private let wake = WakeSignal()
     /// Beyond the request timeout, for the tracker to commit what it answered too late.
@@ -33,13 +35,15 @@ package final class OutboxDeliveryService: Service, Sendable {
     }
 
     package init(
-        store: any IncidentStore, sinks: [SinkKind: any IncidentSink], policy: DeliveryPolicy, clock: any WallClock, dryRun: Bool,
+        store: any IncidentStore, sinks: [SinkKind: any IncidentSink], fallbackPager: SinkKind?, policy: DeliveryPolicy,
+        clock: any WallClock, dryRun: Bool,
         logger: Logger, observe: @escaping @Sendable (DeliveryOutcome) -> Void = { _ in },
-        afterPass: @escaping @Sendable () async -> Void = {},
+        afterPass: @escaping @Sendable (OutboxStatus) -> Void = { _ in },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
         self.store = store
         self.sinks = sinks
+        self.fallbackPager = fallbackPager
         self.policy = policy
         self.clock = clock
         self.dryRun = dryRun
@@ -95,17 +99,12 @@ package final class OutboxDeliveryService: Service, Sendable {
             }
             attempted += due.count
         }
-        if attempted > 0 { await afterPass() }
+        if attempted > 0 { afterPass(try await store.outboxStatus(now: clock.now)) }
         return attempted
     }
 
     private func sleep(until deadline: Date) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await self.clock.sleep(until: deadline) }
-            group.addTask { await self.wake.wait() }
-            await group.next()
-            group.cancelAll()
-        }
+        await wake.wait(until: deadline, on: clock)
     }
 
     private func attempt(_ message: OutboxMessage) async {
@@ -193,17 +192,17 @@ package final class OutboxDeliveryService: Service, Sendable {
         }
     }
 
-    /// Makes a dead letter and, unless the pager itself is what failed, pages through PagerDuty
+    /// Makes a dead letter and, unless the pager itself is what failed, pages through the pager
     /// so a lost incident is still somebody's problem.
     private func giveUp(_ message: OutboxMessage, error: String, logger: Logger) async throws(StoreError) {
         let now = clock.now
         var fallback: OutboxMessage?
-        if message.target != .pagerduty, sinks[.pagerduty] != nil || dryRun {
+        if let pager = fallbackPager, message.target != pager, sinks[pager] != nil || dryRun {
             var payload = message.payload
             payload.summary = String(
                 ("Backstop could not \(message.action.rawValue) this incident in \(message.target.displayName): \(error). "
                     + message.payload.summary).prefix(1_000))
-            fallback = OutboxMessage(incidentID: message.incidentID, target: .pagerduty, action: .page, payload: payload, createdAt: now)
+            fallback = OutboxMessage(incidentID: message.incidentID, target: pager, action: .page, payload: payload, createdAt: now)
         }
         logger.error("delivery abandoned: dead letter", metadata: ["error": "\(error)", "fallback_page": "\(fallback != nil)"])
         try await store.markDead(
@@ -213,6 +212,11 @@ package final class OutboxDeliveryService: Service, Sendable {
                 text: "\(message.action.rawValue) to \(message.target.displayName) abandoned: \(error)"),
             fallback: fallback)
     }
+}
+
+extension OutboxDeliveryService: LedgerChangeConsumer {
+    /// The incident desk committed a change: deliver what it queued without waiting for the timer.
+    package func consume(_ change: LedgerChange) async { notify() }
 }
 
 /// One delivery attempt, for metrics.

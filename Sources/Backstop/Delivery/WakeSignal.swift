@@ -1,3 +1,5 @@
+import BackstopCore
+import Foundation
 import Synchronization
 
 /// Wakes a sleeping loop early: a signal sent while nobody waits is kept for the next wait, so
@@ -43,6 +45,17 @@ package final class WakeSignal: Sendable {
                 defer { state.waiter = nil }
                 return state.waiter
             }?.resume()
+        }
+    }
+
+    /// Returns at `deadline` on `clock`, when signalled, or when the task is cancelled, whichever
+    /// comes first: how a worker sleeps until its next due item.
+    package func wait(until deadline: Date, on clock: any WallClock) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(until: deadline) }
+            group.addTask { await self.wait() }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -4,17 +4,19 @@ import Hummingbird
 
 /// `GET /api/v1/digests/latest[?format=md]`: the newest weekly digest (JSON by default).
 struct DigestsController {
-    let services: BackstopServices
+    /// Nil when the digest is off.
+    let digest: DigestConfiguration?
+    let clock: any WallClock
     /// Nil when the digest is off.
     let writer: DigestWriter?
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/api/v1/digests/latest") { request, _ in
-            guard let digest = services.configuration.digest, let writer else {
+            guard let digest, let writer else {
                 throw HTTPError(.notFound, message: "the weekly digest is off (digest.enabled: false)")
             }
             guard let latest = writer.latest() else {
-                let next = digest.schedule.nextFire(after: services.clock.now, in: digest.timeZone).map(RFC3339.format) ?? "never"
+                let next = digest.schedule.nextFire(after: clock.now, in: digest.timeZone).map(RFC3339.format) ?? "never"
                 throw HTTPError(.notFound, message: "no digest written yet; the next is due at \(next) (backstop trends shows one now)")
             }
             if request.uri.queryParameters.get("format") == "md" {

@@ -1,12 +1,18 @@
 import BackstopCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// `POST /api/v1/events`: a backup tool (or its wrapper) reports a finished backup. The event is
-/// in the record before the 202 goes out; verification of that asset follows.
+/// in the record before the 202 goes out (written with the events that arrived with it:
+/// ``GroupCommit``); verification of that asset follows.
 struct EventsController {
-    let services: BackstopServices
-    let processor: EventProcessor
+    /// Events arriving together are written in one transaction, each answered after its commit.
+    let record: GroupCommit<CompletionEvent, Void>
+    let assets: [Asset]
+    let clock: any WallClock
+    let logger: Logger
+    let events: DurableQueueWorker<CompletionEventHandler>
     static let bodyLimit = 1 << 20
 
     struct Accepted: Encodable {
@@ -33,19 +39,19 @@ struct EventsController {
             guard let asset = report.asset, !asset.isEmpty else {
                 throw HTTPError(.badRequest, message: "invalid event: field 'asset' is required (the asset name from the configuration)")
             }
-            guard services.configuration.asset(named: asset) != nil else {
+            guard assets.contains(where: { $0.name == asset }) else {
                 throw HTTPError(.notFound, message: "unknown asset '\(asset)': it is not in the configuration")
             }
             let event = CompletionEvent(
-                id: RecordID.make(prefix: "evt", at: services.clock.now, randomDigits: 12), asset: asset, receivedAt: services.clock.now,
+                id: RecordID.make(prefix: "evt", at: clock.now, randomDigits: 12), asset: asset, receivedAt: clock.now,
                 report: report)
             do {
-                try await services.store.append(event)
+                try await record.submit(event)
             } catch {
-                services.logger.error("could not record an event", metadata: ["asset": "\(asset)", "error": "\(error)"])
+                logger.error("could not record an event", metadata: ["asset": "\(asset)", "error": "\(error)"])
                 throw HTTPError(.serviceUnavailable, message: "the event could not be recorded; retry later")
             }
-            processor.enqueue(event)
+            events.enqueue(event)
             return try JSONResponse.make(Accepted(id: event.id, asset: asset), status: .accepted)
         }
     }

@@ -1,11 +1,15 @@
 import BackstopCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// Liveness (`/-/healthy`), readiness (`/-/ready`) and per-subsystem health (`/debug/healthz`),
 /// following Prometheus' own endpoints.
 struct HealthController {
-    let services: BackstopServices
+    let record: SQLiteRunStore
+    let schedules: [String: Schedule]
+    let clock: any WallClock
+    let logger: Logger
 
     struct Subsystem: Encodable {
         var status: String
@@ -16,10 +20,10 @@ struct HealthController {
         router.get("/-/healthy") { _, _ in JSONResponse.text("Backstop is Healthy.\n") }
         router.get("/-/ready") { _, _ in
             do {
-                _ = try await services.store.recentRuns(limit: 1)
+                _ = try await record.recentRuns(limit: 1)
                 return JSONResponse.text("Backstop is Ready.\n")
             } catch {
-                services.logger.error("readiness check failed: the store cannot be read", metadata: ["error": "\(error)"])
+                logger.error("readiness check failed: the store cannot be read", metadata: ["error": "\(error)"])
                 return JSONResponse.text("Backstop is not ready: the store cannot be read.\n", status: .serviceUnavailable)
             }
         }
@@ -33,14 +37,14 @@ struct HealthController {
     private func healthReport() async -> [String: Subsystem] {
         var report: [String: Subsystem] = [:]
         do {
-            let runs = try await services.store.recentRuns(limit: 1)
+            let runs = try await record.recentRuns(limit: 1)
             let last = runs.first.map { "last run \($0.id) \($0.status.rawValue) at \(RFC3339.format($0.finishedAt))" } ?? "no runs yet"
-            report["store"] = Subsystem(status: "ok", detail: "\(services.store.path): \(last)")
+            report["store"] = Subsystem(status: "ok", detail: "\(record.path): \(last)")
         } catch {
             report["store"] = Subsystem(status: "error", detail: "\(error)")
         }
-        let now = services.clock.now
-        let next = services.configuration.schedules.values.compactMap { schedule in
+        let now = clock.now
+        let next = schedules.values.compactMap { schedule in
             schedule.nextClosingWindow(after: now).map { "\(schedule.name) at \(RFC3339.format($0.closesAt))" }
         }.sorted()
         report["scheduler"] = Subsystem(

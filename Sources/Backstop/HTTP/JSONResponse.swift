@@ -2,16 +2,6 @@ import BackstopCore
 import Foundation
 import Hummingbird
 
-extension JSONEncoder {
-    /// How the API and `--format json` encode values: snake_case keys, RFC 3339 times, sorted keys.
-    package static var api: JSONEncoder {
-        let encoder = JSONEncoder.record
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }
-}
-
 /// Builds JSON responses with Backstop's API encoding.
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

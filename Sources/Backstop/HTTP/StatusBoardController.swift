@@ -5,7 +5,10 @@ import Hummingbird
 /// `GET /`: the status board, server-rendered HTML that refreshes itself and needs no
 /// JavaScript; filters and pages arrive in the query string (see ``BoardFilter``).
 struct StatusBoardController {
-    let services: BackstopServices
+    let store: SQLiteRunStore
+    let assets: [Asset]
+    let schedules: [String]
+    let clock: any WallClock
 
     func addRoutes(to router: Router<some RequestContext>) {
         let cache = BoardRecordCache()
@@ -16,11 +19,10 @@ struct StatusBoardController {
             } catch let error as BoardFilter.Invalid {
                 throw HTTPError(.badRequest, message: error.message)
             }
-            let store = services.store
-            let now = services.clock.now
-            let record = try await cache.record(store: store, now: now)
+            let now = clock.now
+            let record = try await cache.record(assets: assets, store: store, now: now)
             let view = try await StatusBoardView.load(
-                assets: services.configuration.assets, schedules: services.configuration.schedules.keys.sorted(), filter: filter,
+                schedules: schedules, filter: filter,
                 record: record, store: store,
                 incidents: try await store.incidents(limit: 50, openOnly: true),
                 deadLetters: try await store.deadLetters(limit: 20), runs: record.runs, now: now)

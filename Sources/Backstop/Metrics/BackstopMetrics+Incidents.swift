@@ -1,8 +1,9 @@
 import BackstopCore
 import Foundation
 
-/// Incident, recovery, outbox and intake values. Ledger counts are rebuilt from the store after
-/// every triage and delivery, so they agree with the ledger and survive restarts. Sink call
+/// Incident, recovery, outbox and intake values. Ledger counts are loaded from the store at start,
+/// so they survive restarts, then advanced by each change the incident desk publishes
+/// (``BackstopMetrics/consume(_:)``) and each delivery pass's outbox state. Sink call
 /// counters and rejected notifications count this process's calls (Prometheus' `rate()`
 /// handles their reset on restart).
 struct IncidentCounts {
@@ -10,6 +11,13 @@ struct IncidentCounts {
     var recoveryAttempts: [IncidentMetricsSnapshot.RecoveryKey: Int] = [:]
     var resolutions = HistogramCounts(bounds: MetricNames.incidentResolutionBuckets)
     var lastResolutionSeq: Int64 = 0
+    /// When each open incident last opened or reopened (a resolution lasts from then).
+    var openSince: [String: Date] = [:]
+    /// Resolutions this process counted from the desk's changes and the record watcher has not
+    /// read back yet (it then skips them, so none is counted twice).
+    var observedResolutions: Set<String> = []
+    /// Resolutions of the last 30 days, for the mean time to resolve.
+    var recentResolutions: [(at: Date, seconds: Double)] = []
     var open = 0
     var meanTimeToResolve = 0.0
     var outbox = OutboxStatus()
@@ -20,7 +28,8 @@ struct IncidentCounts {
 }
 
 extension BackstopMetrics {
-    /// Reads the ledger's counts and the outbox's state from the store.
+    /// Reads the ledger's counts and the outbox's state from the store: at start, and when the
+    /// record watcher sees the ledger grow (another process's change, or this one's read back).
     package func loadIncidents(from store: SQLiteRunStore, now: Date) async {
         let after = state.withLock { $0.incidents.lastResolutionSeq }
         guard let next = try? await store.incidentMetrics(now: now, resolutionsAfter: after) else { return }
@@ -29,11 +38,15 @@ extension BackstopMetrics {
             state.incidents.opened.merge(next.opened) { $1 }
             state.incidents.recoveryAttempts.merge(next.recoveryAttempts) { $1 }
             for resolution in next.resolutions where resolution.seq > state.incidents.lastResolutionSeq {
-                state.incidents.resolutions.record(resolution.seconds)
+                if state.incidents.observedResolutions.remove(resolution.key) == nil {
+                    state.incidents.resolutions.record(resolution.seconds)
+                }
                 state.incidents.lastResolutionSeq = resolution.seq
             }
             state.incidents.open = next.open
             state.incidents.meanTimeToResolve = next.meanTimeToResolve ?? 0
+            state.incidents.openSince = next.openSince
+            state.incidents.recentResolutions = next.recentResolutions
             state.incidents.outbox = next.outbox
             rerenderIncidents(&state)
         }

@@ -15,6 +15,8 @@ package final class BackstopMetrics: Sendable {
         var snapshot = MetricsSnapshot()
         var restoreDurations = HistogramCounts(bounds: MetricNames.restoreDurationBuckets)
         var incidents = IncidentCounts()
+        /// Approval requests and decisions, by `decision` (each pre-created at 0).
+        var approvals = Dictionary(uniqueKeysWithValues: BackstopMetrics.approvalDecisions.map { ($0, 0) })
         var cache = ExpositionCache()
     }
 
@@ -37,6 +39,7 @@ package final class BackstopMetrics: Sendable {
             rerenderRecord(&state)
             rerenderIncidents(&state)
             rerenderNotifications(&state)
+            rerenderApprovals(&state)
         }
     }
 

@@ -1,4 +1,4 @@
-/// Metric names and help texts, as agreed in DESIGN.md §4. Alerts and dashboards use these
+/// Metric names and help texts (docs/ARCHITECTURE.md, Metrics). Alerts and dashboards use these
 /// exact names; change them only together.
 enum MetricNames {
     static let buildInfo = ("backstop_build_info", "Backstop's version and revision; always 1.")
@@ -42,7 +42,7 @@ enum MetricNames {
     static let restoreDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200]
 }
 
-/// Incident, recovery and delivery metrics (DESIGN.md §4).
+/// Incident, recovery and delivery metrics (docs/ARCHITECTURE.md, Metrics).
 extension MetricNames {
     static let incidentsOpened = ("backstop_incidents_opened_total", "Incidents opened, by cause and the sink they go to.")
     static let incidentsOpen = ("backstop_incidents_open", "Incidents open now.")
@@ -58,6 +58,9 @@ extension MetricNames {
     static let alertmanagerNotifications = (
         "backstop_alertmanager_notifications_total",
         "Alertmanager notifications accepted (firing, resolved) or rejected (bad auth, body or size); repeats are not counted."
+    )
+    static let approvals = (
+        "backstop_approvals_total", "Retry approvals: requests made, and requests approved, denied or expired (timeout)."
     )
     static let outboxDead = ("backstop_outbox_dead_letters", "Outbound calls abandoned after their retry budget (dead letters).")
 

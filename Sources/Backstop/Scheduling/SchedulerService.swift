@@ -6,18 +6,32 @@ import ServiceLifecycle
 /// Verifies each schedule's window when it closes (window end plus grace). At start, a window
 /// that closed while Backstop was down, or whose run shutdown aborted, is verified at once: an
 /// aborted run does not count as having verified its window.
+///
+/// It receives only what it uses: the schedules, the clock, where the last verified window of
+/// each schedule is known (the metrics snapshot, rebuilt from the record), and the runner.
 package struct SchedulerService: Service {
-    package let services: BackstopServices
+    let schedules: [Schedule]
+    let clock: any WallClock
+    let lastVerifiedWindowStart: @Sendable (_ schedule: String) -> Date?
+    let runner: FileVerificationRunner
+    let logger: Logger
 
-    package init(services: BackstopServices) {
-        self.services = services
+    package init(
+        schedules: [Schedule], clock: any WallClock, lastVerifiedWindowStart: @escaping @Sendable (_ schedule: String) -> Date?,
+        runner: FileVerificationRunner, logger: Logger
+    ) {
+        self.schedules = schedules.sorted { $0.name < $1.name }
+        self.clock = clock
+        self.lastVerifiedWindowStart = lastVerifiedWindowStart
+        self.runner = runner
+        self.logger = logger
     }
 
     package func run() async throws {
         // Shutdown cancels the loops; a run in flight is then recorded as aborted.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                for schedule in services.configuration.schedules.values.sorted(by: { $0.name < $1.name }) {
+                for schedule in schedules {
                     group.addTask { await loop(schedule) }
                 }
             }
@@ -25,21 +39,21 @@ package struct SchedulerService: Service {
     }
 
     private func loop(_ schedule: Schedule) async {
-        var logger = services.logger
+        var logger = logger
         logger[metadataKey: "schedule"] = "\(schedule.name)"
-        if let missed = schedule.lastClosedWindow(at: services.clock.now),
-            services.metrics.snapshot.windows[schedule.name]?.windowStart != missed.start
+        if let missed = schedule.lastClosedWindow(at: clock.now),
+            lastVerifiedWindowStart(schedule.name) != missed.start
         {
             logger.info(
                 "verifying the last closed window, which was not verified yet",
                 metadata: ["window_start": "\(RFC3339.format(missed.start))"])
             await verify(schedule, window: missed, logger: logger)
         }
-        var from = services.clock.now
+        var from = clock.now
         while !Task.isCancelled, let window = schedule.nextClosingWindow(after: from) {
             logger.debug("next window closes", metadata: ["closes_at": "\(RFC3339.format(window.closesAt))"])
             do {
-                try await services.clock.sleep(until: window.closesAt)
+                try await clock.sleep(until: window.closesAt)
             } catch {
                 return
             }
@@ -50,7 +64,7 @@ package struct SchedulerService: Service {
 
     private func verify(_ schedule: Schedule, window: BackupWindow, logger: Logger) async {
         do {
-            _ = try await services.runner.run(VerificationRequest(trigger: .schedule(schedule.name), window: window))
+            _ = try await runner.run(VerificationRequest(trigger: .schedule(schedule.name), window: window))
         } catch {
             logger.error("could not record the window's verification", metadata: ["error": "\(error)"])
         }

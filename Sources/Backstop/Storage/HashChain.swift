@@ -12,17 +12,29 @@ enum HashChain {
 
     /// Appends a row to a record table, computing its place in the chain.
     static func append(_ db: Database, table: String, values: [any DatabaseValueConvertible & Sendable]) throws {
+        try append(db, table: table, rows: [values])
+    }
+
+    /// Appends rows to a record table in order, reading the chain's end once: a batch of the
+    /// intake (``GroupCommit``) costs one lookup, not one per row. The statements are prepared
+    /// once per connection (GRDB's statement cache).
+    static func append(_ db: Database, table: String, rows: [[any DatabaseValueConvertible & Sendable]]) throws {
+        guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
-        guard columns.count == values.count else {
-            throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
-        }
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1") ?? genesis
-        let databaseValues = values.map { ExactText.storable($0.databaseValue) }
-        let hash = digest(previous: previous, values: databaseValues)
+        let last = try db.cachedStatement(sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1")
+        var previous = try String.fetchOne(last) ?? genesis
         let placeholders = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
-        try db.execute(
-            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))",
-            arguments: StatementArguments(databaseValues + [previous.databaseValue, hash.databaseValue]))
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))")
+        for values in rows {
+            guard columns.count == values.count else {
+                throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
+            }
+            let databaseValues = values.map { ExactText.storable($0.databaseValue) }
+            let hash = digest(previous: previous, values: databaseValues)
+            try insert.execute(arguments: StatementArguments(databaseValues + [previous.databaseValue, hash.databaseValue]))
+            previous = hash
+        }
     }
 
     /// Recomputes a table's chain; returns a description of the first break, or nil when intact.

@@ -15,7 +15,7 @@ enum IncidentRow {
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), resolvedAt: resolvedAt.map(Date.init(timeIntervalSince1970:)),
             occurrences: row["occurrences"], lastRunID: row["last_run_id"],
             references: Dictionary(
-                uniqueKeysWithValues: references.compactMap { key, value in SinkKind(rawValue: key).map { ($0, value) } }))
+                uniqueKeysWithValues: references.map { key, value in (SinkKind(rawValue: key), value) }))
     }
 
     static func upsert(_ incident: Incident, _ db: Database) throws {
@@ -41,7 +41,8 @@ enum IncidentRow {
 /// Maps an ``OutboxMessage`` to and from its `outbox` row.
 enum OutboxRow {
     static func message(_ row: Row) -> OutboxMessage? {
-        guard let target = SinkKind(rawValue: row["target"]), let action = OutboxAction(rawValue: row["action"]),
+        let target = SinkKind(rawValue: row["target"])
+        guard let action = OutboxAction(rawValue: row["action"]),
             let state = OutboxMessage.State(rawValue: row["state"]),
             let payload = try? JSONDecoder.record.decode(OutboxPayload.self, from: Data((row["payload_json"] as String).utf8))
         else { return nil }

@@ -47,9 +47,17 @@ enum RunRow {
             kind, status, Evidence(row["message"], expected: row["expected"], actual: row["actual"], excerpt: row["excerpt"]))
     }
 
-    static func diagnoses(_ db: Database, runID: String) throws -> [String: Diagnosis] {
+    /// The run's diagnoses by asset; with `asset`, only that asset's (one of a run's thousands,
+    /// for a single outcome: an asset page must not decode the whole run's).
+    static func diagnoses(_ db: Database, runID: String, asset: String? = nil) throws -> [String: Diagnosis] {
         var result: [String: Diagnosis] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID]) {
+        let rows =
+            if let asset {
+                try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? AND asset = ? ORDER BY seq", arguments: [runID, asset])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM diagnoses WHERE run_id = ? ORDER BY seq", arguments: [runID])
+            }
+        for row in rows {
             let json: String = row["evidence_json"]
             let evidence = (try? JSONDecoder.record.decode([String].self, from: Data(json.utf8))) ?? []
             result[row["asset"]] = Diagnosis(

@@ -5,7 +5,9 @@ import GRDB
 /// UPDATE or DELETE, and every row carries a hash chained to the previous row of its table.
 enum RecordSchema {
     /// Tables of the append-only record, with their data columns in hashing order.
-    static let recordTables: [(name: String, columns: [String])] = [
+    static let recordTables = ledgerTables + ApprovalRows.tables
+
+    private static let ledgerTables: [(name: String, columns: [String])] = [
         ("runs", ["id", "trigger_kind", "trigger_detail", "started_at", "finished_at", "status"]),
         (
             "outcomes",
@@ -162,6 +164,8 @@ enum RecordSchema {
             // lost answer created); kept across attempts, not part of the record.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
         }
+        migrator.registerMigration("v6 approvals", migrate: ApprovalRows.migrate)
+        registerLookupIndexes(&migrator)
         return migrator
     }
 
@@ -284,7 +288,7 @@ enum RecordSchema {
         CREATE INDEX outbox_incident ON outbox(incident_id, target, id);
         """
 
-    private static func appendOnlyTriggers(_ db: Database, table: String) throws {
+    static func appendOnlyTriggers(_ db: Database, table: String) throws {
         try db.execute(
             sql: """
                 CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)

@@ -3,33 +3,43 @@ import Foundation
 import GRDB
 
 /// The Alertmanager intake record.
-extension SQLiteRunStore {
-    /// What appending a notification did.
-    package enum NotificationWrite: Sendable, Equatable {
-        case appended
-        /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
-        case duplicate
-    }
-
+extension SQLiteRunStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate. A taken id (48 random bits,
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
+        try await appendNotifications([notification])[0]
+    }
+
+    /// Appends notifications that arrived together in one transaction (one fsync). Only what
+    /// needs the write lock is done under it: the JSON is encoded before, and the dedup lookup
+    /// and insert are prepared statements.
+    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+        guard !batch.isEmpty else { return [] }
         // Times as numbers, not RFC 3339 seconds: the alert keys need their milliseconds back.
-        let json = String(decoding: (try? JSONEncoder().encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
+        let encoder = JSONEncoder()
+        let rows = batch.map { notification in
+            (notification, String(decoding: (try? encoder.encode(notification)) ?? Data("{}".utf8), as: UTF8.self))
+        }
         return try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?", arguments: [notification.dedupKey])
-                ?? false
-            {
-                return .duplicate
-            }
-            try HashChain.append(
-                db, table: "alert_notifications",
-                values: [
+            let existing = try db.cachedStatement(sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?")
+            var inBatch = Set<String>()
+            var writes: [NotificationWrite] = []
+            var appended: [[any DatabaseValueConvertible & Sendable]] = []
+            for (notification, json) in rows {
+                let repeated = !inBatch.insert(notification.dedupKey).inserted
+                if try repeated || Bool.fetchOne(existing, arguments: [notification.dedupKey]) ?? false {
+                    writes.append(.duplicate)
+                    continue
+                }
+                appended.append([
                     notification.id, notification.receivedAt.timeIntervalSince1970, notification.receiver,
                     notification.status.rawValue, notification.groupKey, notification.dedupKey, json,
                 ])
-            return .appended
+                writes.append(.appended)
+            }
+            try HashChain.append(db, table: "alert_notifications", rows: appended)
+            return writes
         }
     }
 

@@ -16,6 +16,14 @@ package struct RecordMarks: Equatable, Sendable {
     package var recoveryAttempts: Int64 = 0
     /// The newest outbox id: a message another process queued.
     package var outbox: Int64 = 0
+    /// The newest approval request and decision: proposed here, or answered by any process.
+    package var approvalRequests: Int64 = 0
+    package var approvalDecisions: Int64 = 0
+
+    /// Whether a retry approval was requested or answered between the two marks.
+    package func approvalsDiffer(from other: RecordMarks) -> Bool {
+        (approvalRequests, approvalDecisions) != (other.approvalRequests, other.approvalDecisions)
+    }
 
     /// Whether the incident ledger or its outbox grew between the two marks.
     package func ledgerDiffers(from other: RecordMarks) -> Bool {
@@ -24,7 +32,7 @@ package struct RecordMarks: Equatable, Sendable {
 }
 
 extension SQLiteRunStore {
-    /// The current marks: five look-ups of a table's largest primary key, each one B-tree step.
+    /// The current marks: seven look-ups of a table's largest primary key, each one B-tree step.
     package func recordMarks() async throws(StoreError) -> RecordMarks {
         try await read { db in try Self.marks(db) }
     }
@@ -50,6 +58,7 @@ extension SQLiteRunStore {
         }
         return RecordMarks(
             runs: try newest("runs"), triaged: try newest("triaged_runs"), incidentEvents: try newest("incident_events"),
-            recoveryAttempts: try newest("recovery_attempts"), outbox: try newest("outbox", "id"))
+            recoveryAttempts: try newest("recovery_attempts"), outbox: try newest("outbox", "id"),
+            approvalRequests: try newest("approval_requests"), approvalDecisions: try newest("approval_decisions"))
     }
 }

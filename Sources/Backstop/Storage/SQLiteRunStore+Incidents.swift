@@ -70,6 +70,16 @@ extension SQLiteRunStore: IncidentStore {
         try await read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM triaged_runs WHERE run_id = ?", arguments: [runID]) ?? false }
     }
 
+    package func triagedIDs(among ids: [String]) async throws(StoreError) -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return Set(
+                try String.fetchAll(
+                    db, sql: "SELECT run_id FROM triaged_runs WHERE run_id IN (\(placeholders))", arguments: StatementArguments(ids)))
+        }
+    }
+
     package func untriagedRunIDs() async throws(StoreError) -> [String] {
         try await read { db in
             try String.fetchAll(
@@ -179,11 +189,10 @@ extension SQLiteRunStore: IncidentStore {
                 sql: "UPDATE outbox SET state = 'delivered', in_doubt = 0, last_error = NULL, finished_at = ? WHERE id = ?",
                 arguments: [event.at.timeIntervalSince1970, id])
             if let reference, let target = try String.fetchOne(db, sql: "SELECT target FROM outbox WHERE id = ?", arguments: [id]),
-                let sink = SinkKind(rawValue: target),
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [event.incidentID])
             {
                 var incident = IncidentRow.incident(row)
-                incident.references[sink] = reference
+                incident.references[SinkKind(rawValue: target)] = reference
                 try IncidentRow.upsert(incident, db)
             }
             try Self.append(event, db)

@@ -67,11 +67,16 @@ package final class SQLiteRunStore: RunStore {
     }
 
     package func append(_ event: CompletionEvent) async throws(StoreError) {
-        let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
-        try await write { db in
-            try HashChain.append(
-                db, table: "events", values: [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json])
+        try await append(events: [event])
+    }
+
+    /// Events that arrived together, in one transaction; the JSON is encoded before the write lock.
+    package func append(events: [CompletionEvent]) async throws(StoreError) {
+        let rows: [[any DatabaseValueConvertible & Sendable]] = events.map { event in
+            let json = String(decoding: (try? JSONEncoder.record.encode(event.report)) ?? Data("{}".utf8), as: UTF8.self)
+            return [event.id, event.asset, event.receivedAt.timeIntervalSince1970, json]
         }
+        try await write { db in try HashChain.append(db, table: "events", rows: rows) }
     }
 
     // MARK: - Reading
@@ -162,7 +167,7 @@ package final class SQLiteRunStore: RunStore {
                 arguments: [row["run_id"] as String, row["asset"] as String]
             ).compactMap(RunRow.check)
             var outcome = OutcomeRow.outcome(row, checks: checks)
-            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"])[outcome.asset]
+            outcome.diagnosis = try RunRow.diagnoses(db, runID: row["run_id"], asset: outcome.asset)[outcome.asset]
             return outcome
         }
     }
@@ -218,33 +223,5 @@ package final class SQLiteRunStore: RunStore {
         } catch {
             throw StoreError("could not read the SQLite store \(path): \(error)")
         }
-    }
-}
-
-extension JSONEncoder {
-    /// How values are encoded in the record and the API: snake_case keys as declared, RFC 3339 dates.
-    package static var record: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    package static var record: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 time")
-            }
-            return date
-        }
-        return decoder
     }
 }

@@ -88,8 +88,8 @@ package struct IncidentLedger: Sendable {
         return change
     }
 
-    /// The messages an action sends: the tracker gets the full story; the pager gets a page on
-    /// open and reopen, and a resolve; recurrences do not page again.
+    /// The messages an action sends: the sink gets the full story, as far as its traits take it;
+    /// the pager gets a page on open and reopen, and a resolve; recurrences do not page again.
     private func messages(
         for incident: Incident, action: OutboxAction, failure: TriagedFailure, markdown: String, now: Date
     ) -> [OutboxMessage] {
@@ -105,8 +105,9 @@ package struct IncidentLedger: Sendable {
             occurredAt: now)
         var messages: [OutboxMessage] = []
         if let sink = policy.sink {
-            let sinkAction: OutboxAction = sink == .pagerduty && action == .reopen ? .open : action
-            if !(sink == .pagerduty && action == .update) {
+            let traits = policy.traits(of: sink)
+            let sinkAction: OutboxAction = action == .reopen && !traits.reopens ? .open : action
+            if action != .update || traits.takesUpdates {
                 messages.append(OutboxMessage(incidentID: incident.id, target: sink, action: sinkAction, payload: payload, createdAt: now))
             }
         }

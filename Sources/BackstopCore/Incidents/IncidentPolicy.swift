@@ -1,10 +1,34 @@
 import Foundation
 
-/// Where incidents go.
-package enum SinkKind: String, Sendable, Codable, CaseIterable, Hashable, CodingKeyRepresentable {
-    case pagerduty
-    case jira
-    case linear
+/// Where incidents go: a sink's name as configured (`incidents.sink: jira`). The core knows no
+/// sink by name; each sink's folder declares its own (`Sources/Backstop/Sinks/<Sink>/`).
+package struct SinkKind: RawRepresentable, Sendable, Codable, Hashable, CodingKeyRepresentable, CustomStringConvertible {
+    package let rawValue: String
+
+    package init(rawValue: String) { self.rawValue = rawValue }
+
+    package var description: String { rawValue }
+}
+
+/// How a sink takes an incident's lifecycle: declared by the sink, applied by the ledger, so the
+/// ledger has no rule of any one sink.
+package struct SinkTraits: Sendable, Equatable {
+    /// Takes a recurrence of an open incident as an update (a tracker's comment); a pager folds
+    /// repeats into the alert it already has.
+    package var takesUpdates: Bool
+    /// Knows "reopen"; one that does not is sent "open" again.
+    package var reopens: Bool
+    /// Pages on-call: may be `incidents.page`, and pages when another sink gives up.
+    package var pages: Bool
+
+    package init(takesUpdates: Bool = true, reopens: Bool = true, pages: Bool = false) {
+        self.takesUpdates = takesUpdates
+        self.reopens = reopens
+        self.pages = pages
+    }
+
+    /// An issue tracker: every action, no paging.
+    package static let tracker = SinkTraits()
 }
 
 /// The facts a dedup key can be made of. One incident exists per distinct key.
@@ -19,8 +43,10 @@ package enum DedupField: String, Sendable, CaseIterable, Equatable {
 package struct IncidentPolicy: Sendable, Equatable {
     /// The tracker incidents are opened in; nil keeps them in Backstop's ledger only.
     package var sink: SinkKind?
-    /// Who pages on-call (only PagerDuty pages); nil pages nobody.
+    /// Who pages on-call (only a sink whose traits page); nil pages nobody.
     package var page: SinkKind?
+    /// Each configured sink's traits (from its registration); a sink not listed is a tracker.
+    package var traits: [SinkKind: SinkTraits] = [:]
     package var dedup: [DedupField] = [.asset, .cause]
     /// Resolve an asset's open incidents once it verifies healthy again.
     package var autoResolve = true
@@ -52,6 +78,8 @@ package struct IncidentPolicy: Sendable, Equatable {
         if let page, page != sink { targets.append(page) }
         return targets
     }
+
+    package func traits(of sink: SinkKind) -> SinkTraits { traits[sink] ?? .tracker }
 
     package func reportURL(incident id: String) -> String? {
         reportBaseURL.map { base in (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v1/incidents/\(id)/report.md" }

@@ -18,6 +18,8 @@ package struct RecoveryPolicy: Sendable, Equatable {
     package var concurrency = 2
     /// The longest a retry command may run.
     package var commandTimeout: Duration = .seconds(3_600)
+    /// Which retries wait for a human (`recovery.approval`).
+    package var approval = ApprovalPolicy()
 
     package init() {}
 

@@ -15,6 +15,10 @@ package actor InMemoryRunStore: RunStore {
         events.append(event)
     }
 
+    package func append(events batch: [CompletionEvent]) throws(StoreError) {
+        events += batch
+    }
+
     package func unprocessedEvents() throws(StoreError) -> [CompletionEvent] {
         let processed = Set(
             runs.compactMap { run -> String? in
@@ -53,6 +57,15 @@ package actor InMemoryRunStore: RunStore {
             for outcome in run.outcomes { latest[outcome.asset] = outcome }
         }
         return latest.values.sorted { $0.asset < $1.asset }
+    }
+
+    /// Runs whose failures the ledger triages (not aborted, not a triage's own re-verification),
+    /// in the order they were appended.
+    package func triageCandidates() -> [String] {
+        runs.filter { run in
+            if case .retry = run.trigger { return false }
+            return run.status != .aborted
+        }.map(\.id)
     }
 
     package func metricsSnapshot() throws(StoreError) -> MetricsSnapshot {

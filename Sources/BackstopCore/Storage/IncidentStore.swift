@@ -15,6 +15,8 @@ package protocol IncidentStore: Sendable {
     /// Whether a run's failures have been triaged (committed); a run that was not is triaged
     /// again after a restart.
     func isTriaged(runID: String) async throws(StoreError) -> Bool
+    /// Which of these runs or notifications have been triaged, in one read (a triage batch).
+    func triagedIDs(among ids: [String]) async throws(StoreError) -> Set<String>
     /// Failed runs that were recorded but never triaged (a crash in between).
     func untriagedRunIDs() async throws(StoreError) -> [String]
     /// Writes a triage's decisions and marks the run triaged, in one transaction.
@@ -32,6 +34,8 @@ package protocol IncidentStore: Sendable {
     func recoveryAttempts(schedule: String, windowStart: Date?) async throws(StoreError) -> Int
     /// Appends one retry as soon as it has run, so the budget holds across a crash.
     func append(_ attempt: RecoveryAttempt) async throws(StoreError)
+    /// The retries a run's triage made, in order.
+    func recoveryAttempts(runID: String) async throws(StoreError) -> [RecoveryAttempt]
 
     // MARK: Outbox
 
@@ -51,6 +55,8 @@ package protocol IncidentStore: Sendable {
     func markDead(_ id: Int64, error: String, event: IncidentEvent, fallback: OutboxMessage?) async throws(StoreError)
     func outboxStatus(now: Date) async throws(StoreError) -> OutboxStatus
     func deadLetters(limit: Int) async throws(StoreError) -> [OutboxMessage]
+    /// The outbox messages of one incident (every message when nil), oldest first.
+    func outboxMessages(incidentID: String?) async throws(StoreError) -> [OutboxMessage]
 }
 
 /// How the outbox stands, for metrics, readiness and the status board.

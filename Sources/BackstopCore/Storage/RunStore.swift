@@ -9,6 +9,10 @@ package protocol RunStore: Sendable {
     /// Records an accepted completion event; it must survive a crash before it is acknowledged.
     func append(_ event: CompletionEvent) async throws(StoreError)
 
+    /// Records events that arrived together in one transaction (one fsync: ``GroupCommit``);
+    /// all or nothing.
+    func append(events: [CompletionEvent]) async throws(StoreError)
+
     /// Events that no run has processed yet (to resume after a crash).
     func unprocessedEvents() async throws(StoreError) -> [CompletionEvent]
 

@@ -34,9 +34,9 @@ package struct Configuration: Sendable {
     package var recovery = RecoveryPolicy()
     /// Where incidents go and how they are de-duplicated (`incidents.dry_run` mirrors `dry_run`).
     package var incidents = IncidentPolicy()
-    package var pagerDuty: PagerDutyConfiguration?
-    package var jira: JiraConfiguration?
-    package var linear: LinearConfiguration?
+    /// Each configured sink's settings by name (`incidents.<name>`); each sink's folder adds a
+    /// typed accessor (`configuration.jira`).
+    package var sinks: [SinkKind: any SinkSettings] = [:]
     /// How the outbox retries calls to the sinks.
     package var delivery = DeliveryPolicy()
     /// The weekly trend digest; nil when `digest: { enabled: false }`.

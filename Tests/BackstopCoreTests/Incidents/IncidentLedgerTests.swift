@@ -3,14 +3,22 @@ import Foundation
 import Synchronization
 import Testing
 
+/// The core knows no sink by name: these are a tracker and a pager as the sinks' folders
+/// register them (their traits decide what the ledger sends).
+extension SinkKind {
+    fileprivate static let tracker = SinkKind(rawValue: "jira")
+    fileprivate static let pager = SinkKind(rawValue: "pagerduty")
+}
+
 @Suite struct IncidentLedgerTests {
     static let start = Date(timeIntervalSince1970: 1_795_314_600)
 
-    static func ledger(sink: SinkKind? = .jira, page: SinkKind? = .pagerduty, reopenWithin: Duration = .seconds(86_400)) -> IncidentLedger {
+    static func ledger(sink: SinkKind? = .tracker, page: SinkKind? = .pager, reopenWithin: Duration = .seconds(86_400)) -> IncidentLedger {
         var policy = IncidentPolicy()
         policy.sink = sink
         policy.page = page
         policy.reopenWithin = reopenWithin
+        policy.traits = [.pager: SinkTraits(takesUpdates: false, reopens: false, pages: true)]
         policy.reportBaseURL = "https://backstop.example.com/"
         let counter = Counter()
         return IncidentLedger(policy: policy, makeID: { _ in "inc_\(counter.next())" })
@@ -29,7 +37,7 @@ import Testing
         #expect(change.incidents.count == 1)
         #expect(incident.dedupKey == "backstop/orders-db/disk_full")
         #expect(incident.summary.contains("https://backstop.example.com/api/v1/incidents/inc_1/report.md"))
-        #expect(change.messages.map(\.target) == [.jira, .pagerduty])
+        #expect(change.messages.map(\.target) == [.tracker, .pager])
         #expect(change.messages.map(\.action) == [.open, .page])
         #expect(change.messages.first?.payload.markdown == "# report run_1")
         #expect(change.messages.first?.payload.details["log_excerpt"] == "orders-api: write failed")
@@ -50,7 +58,7 @@ import Testing
     }
 
     @Test func pagerDutyAsTheSinkGetsNoUpdatesAndNoSeparatePage() throws {
-        let ledger = Self.ledger(sink: .pagerduty, page: .pagerduty)
+        let ledger = Self.ledger(sink: .pager, page: .pager)
         let open = ledger.record(Self.failure("run_1"), latest: nil, now: Self.start)
         #expect(open.messages.map(\.action) == [.open])
         let incident = try #require(open.incidents.first)
@@ -64,7 +72,7 @@ import Testing
         let resolve = ledger.resolve([opened], runID: "run_2", now: resolvedAt)
         let resolved = try #require(resolve.incidents.first)
         #expect(resolved.state == .resolved && resolved.resolvedAt == resolvedAt)
-        #expect(resolve.messages.map(\.target) == [.jira, .pagerduty] && resolve.messages.allSatisfy { $0.action == .resolve })
+        #expect(resolve.messages.map(\.target) == [.tracker, .pager] && resolve.messages.allSatisfy { $0.action == .resolve })
 
         let soon = ledger.record(Self.failure("run_3"), latest: resolved, now: resolvedAt.addingTimeInterval(1_800))
         #expect(soon.incidents.first?.id == opened.id && soon.incidents.first?.state == .open)

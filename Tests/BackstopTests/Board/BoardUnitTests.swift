@@ -81,7 +81,7 @@ import Testing
 
     @Test func everyTemplateParses() throws {
         let renderer = try PageRenderer()
-        #expect(PageRenderer.templates.count == 7)
+        #expect(PageRenderer.templates.count == 8)
         _ = renderer
     }
 }

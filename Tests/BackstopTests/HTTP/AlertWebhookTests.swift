@@ -84,7 +84,7 @@ import Testing
             }
             // The router test runs no background services: the notification waits in the record,
             // as it would after a crash right after the 200.
-            await services.alerts.triageBacklog()
+            await services.alerts.handleBacklog()
             try await services.delivery.deliverDue()
 
             let incident = try #require(try await services.store.incidents(limit: 10, openOnly: true).first)
@@ -103,7 +103,7 @@ import Testing
                     #expect($0.status == .ok)
                 }
             }
-            await services.alerts.triageBacklog()
+            await services.alerts.handleBacklog()
             try await services.delivery.deliverDue()
             #expect(try await services.store.incident(id: incident.id)?.state == .resolved)
             #expect(pagerDuty.events.map(\.action) == ["trigger", "resolve"])
@@ -130,7 +130,7 @@ import Testing
                     #expect($0.status == .ok)
                 }
             }
-            await services.alerts.triageBacklog()
+            await services.alerts.handleBacklog()
             try await services.delivery.deliverDue()
 
             let incidents = try await services.store.incidents(limit: 10, openOnly: false)
@@ -144,7 +144,7 @@ import Testing
             try await app.test(.router) { client in
                 try await post(client, Self.body(status: "resolved", alerts: [("resolved", labels, [:])])) { #expect($0.status == .ok) }
             }
-            await services.alerts.triageBacklog()
+            await services.alerts.handleBacklog()
             #expect(try await services.store.incident(id: opened.id)?.state == .open)
         }
     }
@@ -165,7 +165,7 @@ import Testing
             }
         }
         #expect(try await services.store.untriagedNotifications().notifications.count == 1)
-        await services.alerts.triageBacklog()
+        await services.alerts.handleBacklog()
         #expect(try await services.store.incidents(limit: 10, openOnly: false).count == 1)
 
         // The same alert in a later notification of its group (another alert joined it): the
@@ -176,7 +176,7 @@ import Testing
                 #expect(String(buffer: $0.body).contains(#""accepted""#))
             }
         }
-        await services.alerts.triageBacklog()
+        await services.alerts.handleBacklog()
         let incidents = try await services.store.incidents(limit: 10, openOnly: false)
         #expect(incidents.first { $0.asset == "orders" }?.occurrences == 1)
         #expect(incidents.count == 2, "the new alert, about an unmapped job, is an incident of its own")
@@ -288,37 +288,5 @@ import Testing
             // Alertmanager's retry of the same notification is then accepted, not taken for a duplicate.
             try await post(client, body) { #expect(String(buffer: $0.body).contains(#""accepted""#)) }
         }
-    }
-
-    @Test func withoutAWebhookSectionTheRouteSaysHowToEnableIt() async throws {
-        let harness = try Harness()
-        let services = try await harness.services(try harness.configuration(assets: IncidentFixtures.asset("orders")))
-        try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
-            try await post(client, Self.body(alerts: [("firing", Self.pgbackrestLabels, [:])])) {
-                #expect($0.status == .notFound)
-                #expect(String(buffer: $0.body).contains("add a `webhook:` section"))
-            }
-        }
-    }
-}
-
-/// The intake record's own guarantees.
-@Suite struct AlertIntakeRecordTests {
-    @Test func aTakenIdIsRefusedAndNothingIsOverwritten() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteRunStore(path: directory.file("backstop.db"))
-        let alert = ReceivedAlert(status: .firing, labels: ["alertname": "A"], startsAt: Date(timeIntervalSince1970: 0), fingerprint: "f")
-        let first = AlertNotification(
-            id: "ntf_1", receivedAt: Date(), receiver: "r", status: .firing, groupKey: "g", dedupKey: "d1", externalURL: nil,
-            alerts: [alert])
-        #expect(try await store.appendNotification(first) == .appended)
-        var sameID = first
-        sameID.dedupKey = "d2"
-        await #expect(throws: StoreError.self) { try await store.appendNotification(sameID) }
-        var again = first
-        again.id = "ntf_2"
-        #expect(try await store.appendNotification(again) == .duplicate)
-        #expect(try await store.untriagedNotifications().notifications == [first])
-        #expect(try await store.verifyChains().breaks.isEmpty)
     }
 }

@@ -25,7 +25,7 @@ import Testing
         #expect(first.startsAt == RFC3339.parse("2026-11-23T09:48:44.740Z"))
         #expect(first.fingerprint == "383087702e88c9cc")
         #expect(first.labels["asset"] == "orders-db" && first.name == "BackupFailed")
-        #expect(first.annotations["runbook_url"]?.hasSuffix("docs/runbooks/backup-failed.md") == true)
+        #expect(first.annotations["runbook_url"]?.hasSuffix("/runbooks/backup-failed") == true)
         #expect(first.generatorURL?.contains("g0.expr=backstop_backup_up") == true)
         #expect(notification.alerts[1].generatorURL == nil, "an empty generatorURL is no link")
     }

@@ -24,8 +24,8 @@ import Testing
             id: "ntf_race_\(round)", receivedAt: Harness.noon, receiver: "backstop", status: .firing, groupKey: "g\(round)",
             dedupKey: "d\(round)", externalURL: nil, alerts: [alert])
         #expect(try await services.store.appendNotification(notification) == .appended)
-        async let verification: Void = services.triage.triage(run)
-        async let alerting: Void = services.alerts.triage(notification)
+        async let verification: Void = services.triage.handle(run)
+        async let alerting: Void = services.alerts.handle(notification)
         _ = await (verification, alerting)
 
         #expect(try await services.store.openIncidents(asset: "orders").count == 1)

@@ -189,7 +189,7 @@ import Testing
                     extra: IncidentFixtures.pagerDutyConfiguration(url: url, extra: recovery)))
             let run = try await services.runner.run(VerificationRequest(trigger: .manual))
             #expect(run.outcome("orders")?.state == .failed)
-            await services.triage.triage(run)
+            await services.triage.handle(run)
             try await services.delivery.deliverDue()
             #expect(try await services.store.incidents(limit: 10, openOnly: false).isEmpty)
             #expect(pagerDuty.log.requests.isEmpty)

@@ -67,7 +67,7 @@ extension BackstopServices {
     @discardableResult
     func verifyTriageAndDeliver(deliver: Bool = true) async throws -> VerificationRun {
         let run = try await runner.run(VerificationRequest(trigger: .manual))
-        await triage.triage(run)
+        await triage.handle(run)
         if deliver { try await self.delivery.deliverDue() }
         return run
     }

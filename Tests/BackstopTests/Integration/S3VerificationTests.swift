@@ -112,7 +112,7 @@ import Testing
         let outcome = try #require(second.outcome("orders-dump"))
         #expect(outcome.state == .failed)
         #expect(outcome.check(.size)?.evidence.message.contains("against the median") == true, "\(outcome.checks)")
-        await services.triage.triage(second)
+        await services.triage.handle(second)
         #expect(try await services.store.incidents(limit: 10, openOnly: true).count == 1)
     }
 
@@ -144,7 +144,7 @@ import Testing
         #expect(outcome.state == .missing)
         #expect(outcome.check(.exists)?.evidence.message.hasPrefix("no artifact matches s3://backups/orders/orders-") == true)
         #expect(run.restoreTests.isEmpty)
-        await services.triage.triage(run)
+        await services.triage.handle(run)
         let incidents = try await services.store.incidents(limit: 10, openOnly: true)
         #expect(incidents.count == 1)
         #expect(incidents.first?.asset == "orders-dump")

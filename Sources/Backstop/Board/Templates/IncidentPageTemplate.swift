@@ -20,6 +20,13 @@ enum IncidentPageTemplate {
         </tbody></table>
         <p>{{summary}}</p>
         <p><a href="{{jsonHref}}">JSON</a> · <a href="{{reportMarkdownHref}}">report (Markdown)</a></p>
+        {{#hasApprovals}}
+        <h2>Retry approvals</h2>
+        <table class="cards" id="approvals"><caption>Retries that wait for an operator (recovery.approval)</caption>
+        <thead><tr><th scope="col">Approval</th><th scope="col">State</th><th scope="col">Command</th><th scope="col">Requested</th><th scope="col">Detail</th></tr></thead><tbody>
+        {{/hasApprovals}}
+        {{#approvals}}<tr><th scope="row">{{id}}</th><td data-label="State">{{state}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Requested"><time datetime="{{requested.iso}}" title="{{requested.iso}}">{{requested.relative}}</time></td><td data-label="Detail">{{detail}}{{#pending}}<br>approve: <code>{{approveCommand}}</code> or <code>{{approveCall}}</code>; deny: <code>{{denyCommand}}</code>{{/pending}}</td></tr>{{/approvals}}
+        {{#hasApprovals}}</tbody></table>{{/hasApprovals}}
         <h2>Report</h2>
         <article id="report">{{#reportHTML}}{{{.}}}{{/reportHTML}}{{^reportHTML}}<p class="muted">No report recorded.</p>{{/reportHTML}}</article>
         <h2>Timeline</h2>

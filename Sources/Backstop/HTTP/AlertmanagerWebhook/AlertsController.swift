@@ -1,14 +1,20 @@
 import BackstopCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// `POST /api/v1/alerts`: Alertmanager's webhook. A notification is in the intake record before
 /// the 200 goes out, and triaged after; 503 only when the record could not be written, because
 /// Alertmanager retries 5xx and treats every other answer as final. Credentials are checked
 /// before routing, by ``APIAuthorizationMiddleware``.
 struct AlertsController {
-    let services: BackstopServices
-    let intake: AlertIntakeService
+    /// Nil leaves the route answering 404.
+    let webhook: WebhookConfiguration?
+    let intakeRecord: any AlertIntakeStore
+    let metrics: BackstopMetrics
+    let clock: any WallClock
+    let logger: Logger
+    let intake: DurableQueueWorker<NotificationHandler>
 
     struct Answer: Encodable {
         var status: String
@@ -22,7 +28,7 @@ struct AlertsController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/api/v1/alerts") { request, _ in
-            guard let webhook = services.configuration.webhook else {
+            guard let webhook = self.webhook else {
                 throw HTTPError(
                     .notFound,
                     message: "the Alertmanager webhook is off: add a `webhook:` section to the configuration (docs/CONFIGURATION.md)")
@@ -32,33 +38,33 @@ struct AlertsController {
             do {
                 body = try await request.collectBody(upTo: webhook.maxBodyBytes)
             } catch {
-                services.metrics.recordNotification(status: "rejected")
+                metrics.recordNotification(status: "rejected")
                 throw HTTPError(
                     .contentTooLarge,
                     message:
                         "the notification is larger than \(webhook.maxBodyBytes) bytes; raise webhook.max_body_size or set max_alerts in Alertmanager"
                 )
             }
-            let now = services.clock.now
+            let now = clock.now
             let notification: AlertNotification
             do throws(PayloadError) {
                 notification = try AlertmanagerPayload.notification(from: Data(buffer: body), id: Self.newID(at: now), receivedAt: now)
             } catch {
-                services.metrics.recordNotification(status: "rejected")
-                services.logger.warning("rejected an Alertmanager notification", metadata: ["problem": "\(error.message)"])
+                metrics.recordNotification(status: "rejected")
+                logger.warning("rejected an Alertmanager notification", metadata: ["problem": "\(error.message)"])
                 throw HTTPError(.badRequest, message: "invalid Alertmanager notification: \(error.message)")
             }
-            let write: SQLiteRunStore.NotificationWrite
+            let write: NotificationWrite
             do {
-                write = try await services.store.appendNotification(notification)
+                write = try await intakeRecord.appendNotification(notification)
             } catch {
-                services.logger.error("could not record an Alertmanager notification", metadata: ["error": "\(error)"])
+                logger.error("could not record an Alertmanager notification", metadata: ["error": "\(error)"])
                 throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
             }
             if write == .duplicate {
                 return try JSONResponse.make(Answer(status: "duplicate", alerts: notification.alerts.count), status: .ok)
             }
-            services.metrics.recordNotification(status: notification.status.rawValue)
+            metrics.recordNotification(status: notification.status.rawValue)
             intake.enqueue(notification)
             return try JSONResponse.make(Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count), status: .ok)
         }

@@ -26,6 +26,8 @@ package enum RouteAccess: Sendable, Equatable {
         Entry(method: .get, path: "/assets/:name", access: .role(.read)),
         Entry(method: .get, path: "/runs/:id", access: .role(.read)),
         Entry(method: .get, path: "/incidents/:id", access: .role(.read)),
+        Entry(method: .get, path: "/runbooks", access: .role(.read)),
+        Entry(method: .get, path: "/runbooks/:page", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs/:id", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/runs/:id/report.md", access: .role(.read)),
@@ -34,6 +36,10 @@ package enum RouteAccess: Sendable, Equatable {
         Entry(method: .get, path: "/api/v1/incidents/:id", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/incidents/:id/report.md", access: .role(.read)),
         Entry(method: .get, path: "/api/v1/digests/latest", access: .role(.read)),
+        // Retry approvals are operators' business (issue 20): the list as well as the answers.
+        Entry(method: .get, path: "/api/v1/approvals", access: .role(.operator)),
+        Entry(method: .post, path: "/api/v1/approvals/:id/approve", access: .role(.operator)),
+        Entry(method: .post, path: "/api/v1/approvals/:id/deny", access: .role(.operator)),
         Entry(method: .post, path: "/api/v1/events", access: .role(.ingest)),
         Entry(method: .post, path: "/api/v1/alerts", access: .webhook),
     ]

@@ -47,9 +47,9 @@ package struct PagerDutySink: IncidentSink {
         guard message.action != .resolve else {
             return PagerDutyEvent(routingKey: configuration.routingKey.value, eventAction: "resolve", dedupKey: dedupKey)
         }
-        // A page links to the tracker's issue when it is already known, and always to the report.
+        // A page links to the trackers' issues already known, and always to the report.
         var links: [PagerDutyEvent.Link] = []
-        for kind in [SinkKind.jira, .linear] {
+        for kind in SinkCatalog.kinds where kind != self.kind {
             if let reference = incident.references[kind], let url = reference.url {
                 links.append(.init(href: url, text: "\(kind.displayName) \(reference.key ?? reference.id)"))
             }
@@ -72,16 +72,6 @@ package struct PagerDutySink: IncidentSink {
         switch cause {
         case .corruptedArtifact, .diskFull, .quotaExceeded: "critical"
         default: "error"
-        }
-    }
-}
-
-extension SinkKind {
-    package var displayName: String {
-        switch self {
-        case .pagerduty: "PagerDuty"
-        case .jira: "Jira"
-        case .linear: "Linear"
         }
     }
 }

@@ -1,0 +1,95 @@
+import BackstopCore
+import Logging
+
+/// Completion events: each verifies its asset. A verification in flight finishes on shutdown
+/// (its run is recorded either way); an event no run has processed yet is in the backlog.
+package struct CompletionEventHandler: DurableQueueHandler {
+    package let record: any RunStore
+    package let runner: FileVerificationRunner
+
+    package var finishesInFlight: Bool { true }
+
+    package func id(of event: CompletionEvent) -> String { event.id }
+
+    package func backlog() async throws(StoreError) -> [CompletionEvent] { try await record.unprocessedEvents() }
+
+    package func handle(_ event: CompletionEvent) async throws(StoreError) {
+        _ = try await runner.run(
+            VerificationRequest(trigger: .event(event.id), assets: [event.asset], reports: [event.asset: event.report]))
+    }
+}
+
+/// Recorded runs: each is retried and handed to the incident desk off the verification path (a retry's backoff must not hold
+/// the run that found the failure). A run recorded but not triaged is in the backlog.
+package struct RecordedRunHandler: DurableQueueHandler {
+    package let record: any RunStore
+    package let ledger: any IncidentStore
+    package let triage: FileFailureTriage
+    package let desk: IncidentDesk
+
+    package var finishesInFlight: Bool { false }
+
+    package func id(of run: VerificationRun) -> String { run.id }
+
+    package func backlog() async throws(StoreError) -> [VerificationRun] {
+        var runs: [VerificationRun] = []
+        for id in try await ledger.untriagedRunIDs() {
+            if let run = try await record.run(id: id) { runs.append(run) }
+        }
+        return runs
+    }
+
+    package func handle(_ run: VerificationRun) async throws(StoreError) {
+        if let findings = try await triage.findings(for: run) { try await desk.decide(findings) }
+    }
+}
+
+/// Accepted Alertmanager notifications: each is mapped, correlated and handed to the incident
+/// desk after the webhook has answered, in the
+/// order they arrived. One accepted but not triaged is in the backlog.
+package struct NotificationHandler: DurableQueueHandler {
+    package let intake: any AlertIntakeStore
+    package let triage: FileAlertTriage
+    package let desk: IncidentDesk
+    package let logger: Logger
+
+    package var finishesInFlight: Bool { false }
+
+    package func id(of notification: AlertNotification) -> String { notification.id }
+
+    package func backlog() async throws(StoreError) -> [AlertNotification] {
+        let backlog = try await intake.untriagedNotifications()
+        for id in backlog.unreadable {
+            logger.error(
+                "an accepted Alertmanager notification cannot be read back from the record; see alert_notifications",
+                metadata: ["notification": "\(id)"])
+        }
+        return backlog.notifications
+    }
+
+    package func handle(_ notification: AlertNotification) async throws(StoreError) {
+        if let findings = try await triage.findings(for: notification) { try await desk.decide(findings) }
+    }
+
+    /// A storm's notifications share one read of their triage marks and acted-on alerts, and
+    /// the diagnosis and logs of alerts with the same text; the desk still decides each one, in
+    /// order (``AlertTriage/Batch``).
+    package func handle(batch notifications: [AlertNotification]) async -> [(item: AlertNotification, error: StoreError)] {
+        var batch: FileAlertTriage.Batch
+        do {
+            batch = try await triage.batch(notifications)
+        } catch {
+            return notifications.map { ($0, error) }
+        }
+        var failures: [(item: AlertNotification, error: StoreError)] = []
+        for notification in notifications {
+            if Task.isCancelled { break }
+            do {
+                if let findings = try await batch.findings(for: notification) { batch.decided(try await desk.decide(findings)) }
+            } catch {
+                failures.append((notification, error))
+            }
+        }
+        return failures
+    }
+}

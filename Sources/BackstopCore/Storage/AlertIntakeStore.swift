@@ -1,0 +1,28 @@
+/// The Alertmanager intake: every notification the webhook accepted, durable before the 200,
+/// so an accepted notification is triaged even when Backstop stops in between.
+///
+/// Whether a notification has been triaged is the ledger's mark (``IncidentStore/commit(_:triagedRunID:)``
+/// with the notification's id), written in the same transaction as its decisions.
+package protocol AlertIntakeStore: Sendable {
+    /// Appends an accepted notification unless one with the same dedup key is already there.
+    func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite
+
+    /// Appends notifications that arrived together in one transaction (one fsync for the batch:
+    /// ``GroupCommit``), each unless its dedup key is already there or earlier in the batch.
+    /// All or nothing: throws, having written none, when any of them cannot be written.
+    func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite]
+
+    /// Notifications accepted but not yet triaged, oldest first, and the ids of any that could
+    /// not be read back (reported, never dropped silently).
+    func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String])
+
+    /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.
+    func notificationCounts() async throws(StoreError) -> [String: Int]
+}
+
+/// What appending a notification did.
+package enum NotificationWrite: Sendable, Equatable {
+    case appended
+    /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
+    case duplicate
+}

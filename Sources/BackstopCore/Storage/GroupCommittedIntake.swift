@@ -1,0 +1,29 @@
+/// The Alertmanager intake as the webhook uses it: notifications arriving together are written by
+/// ``GroupCommit`` in one transaction of the underlying store
+/// (``AlertIntakeStore/appendNotifications(_:)``), and each request's answer waits for its own
+/// commit, so "answered 2xx" still means "durable". Reads go straight to the store.
+package struct GroupCommittedIntake: AlertIntakeStore {
+    package let store: any AlertIntakeStore
+    private let group: GroupCommit<AlertNotification, NotificationWrite>
+
+    package init(store: any AlertIntakeStore, maxBatch: Int = 512) {
+        self.store = store
+        group = GroupCommit(maxBatch: maxBatch) { batch async throws(StoreError) in try await store.appendNotifications(batch) }
+    }
+
+    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
+        try await group.submit(notification)
+    }
+
+    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+        try await store.appendNotifications(batch)
+    }
+
+    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+        try await store.untriagedNotifications()
+    }
+
+    package func notificationCounts() async throws(StoreError) -> [String: Int] {
+        try await store.notificationCounts()
+    }
+}
