@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,24 +26,11 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import LATENCY_LUA, free_port  # noqa: E402
 
-LUA = r"""
-wrk.headers["Accept-Encoding"] = "gzip"
-local non200 = 0
-function response(status, headers, body)
-  if status ~= 200 then non200 = non200 + 1 end
-end
-function done(summary, latency, requests)
-  io.write(string.format("JSON {\"requests\": %d, \"non200\": %d, \"p50_us\": %d, \"p99_us\": %d, \"max_us\": %d}\n",
-    summary.requests, non200, latency:percentile(50), latency:percentile(99), latency.max))
-end
-"""
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# As Prometheus scrapes: asking for gzip.
+LUA = 'wrk.headers["Accept-Encoding"] = "gzip"\n' + LATENCY_LUA
 
 
 def make_setup(work, assets, port):

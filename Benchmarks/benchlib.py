@@ -1,0 +1,23 @@
+"""Helpers the whole-process benchmarks share (scripts/bench loads them by path, so each script
+puts this folder on sys.path before importing)."""
+
+import socket
+
+# wrk's Lua hooks: count non-200 answers and print one JSON line with the latency percentiles.
+LATENCY_LUA = r"""
+local non200 = 0
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+function done(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %d, \"non200\": %d, \"p50_us\": %d, \"p99_us\": %d, \"max_us\": %d}\n",
+    summary.requests, non200, latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def free_port():
+    """A port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
