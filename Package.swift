@@ -60,11 +60,25 @@ let package = Package(
                     : [.product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
             swiftSettings: fuzzBuild ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
         ),
+        // The incident sinks: one folder per sink (registration and `incidents.<name>` parsing,
+        // settings, client, wire types), registered in SinkRegistry. The clients speak HTTP
+        // through the SinkTransport protocol (HTTPTypes' vocabulary); its AsyncHTTPClient
+        // implementation is in Backstop, so the config fuzzer links every sink's parser without
+        // the server's HTTP stack. In the fuzz build, Crypto is left out as for BackstopInput.
+        .target(
+            name: "BackstopSinks",
+            dependencies: [
+                "BackstopCore", "BackstopInput", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ] + (fuzzBuild ? [] : [.product(name: "Crypto", package: "swift-crypto")]),
+            swiftSettings: fuzzBuild ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
+        ),
         .target(
             name: "Backstop",
             dependencies: [
                 "BackstopCore",
                 "BackstopInput",
+                "BackstopSinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -74,6 +88,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,8 +124,9 @@ let package = Package(
             ]
         ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
-        // Only the parsers' modules: the sanitizer build must not compile the server's dependencies.
-        .target(name: "BackstopFuzzing", dependencies: ["BackstopCore", "BackstopInput"]),
+        // Only the parsers' modules (and the sinks, whose `incidents.<name>` keys the config parser
+        // reads): the sanitizer build must not compile the server's dependencies.
+        .target(name: "BackstopFuzzing", dependencies: ["BackstopCore", "BackstopInput", "BackstopSinks"]),
         .testTarget(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]

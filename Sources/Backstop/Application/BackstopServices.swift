@@ -69,7 +69,7 @@ package struct BackstopServices: Sendable {
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
         let delivery = OutboxDeliveryService(
-            store: store, sinks: sinks, fallbackPager: SinkCatalog.fallbackPager, policy: configuration.delivery,
+            store: store, sinks: sinks, fallbackPager: SinkRegistry.fallbackPager, policy: configuration.delivery,
             clock: clock, dryRun: configuration.dryRun, logger: logger, observe: { metrics.recordDelivery($0) },
             afterPass: { metrics.loadOutbox($0) })
         // Both paths end at the desk; what it commits goes to delivery and metrics as a value.
@@ -112,14 +112,16 @@ package struct BackstopServices: Sendable {
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.
-    /// Fails with ``SinkClientMissing`` when a sink registered in ``SinkCatalog`` (so parsed) has
-    /// no client in this module: its incidents would otherwise never be delivered.
+    /// Fails with ``SinkClientMissing`` when configured settings have no registered sink that
+    /// builds a client from them (settings made by hand; a parsed configuration always has one).
     private static func makeSinks(_ configuration: Configuration) throws(SinkClientMissing) -> [SinkKind: any IncidentSink] {
         let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
         var sinks: [SinkKind: any IncidentSink] = [:]
         for (kind, settings) in configuration.sinks {
-            guard let client = settings as? any SinkClientSettings else { throw SinkClientMissing(kind: kind) }
-            sinks[kind] = client.makeSink(http: http)
+            guard let sink = SinkRegistry.plugin(kind)?.makeSink(configured: settings, http: http) else {
+                throw SinkClientMissing(kind: kind)
+            }
+            sinks[kind] = sink
         }
         return sinks
     }

@@ -13,7 +13,7 @@ package final class ConfigReader {
         self.secrets = secrets
     }
 
-    func report(_ node: Node?, _ path: String, _ message: String) {
+    package func report(_ node: Node?, _ path: String, _ message: String) {
         problems.append(
             ConfigurationError.Problem(line: node.map { $0.mark?.line ?? 0 }, column: node?.mark?.column, keyPath: path, message: message)
         )
@@ -22,7 +22,7 @@ package final class ConfigReader {
     // MARK: - Structure
 
     /// The mapping's entries, reporting keys outside `allowed` (with a suggestion) and duplicates.
-    func mapping(_ node: Node?, _ path: String, allowed: [String]) -> [String: Node]? {
+    package func mapping(_ node: Node?, _ path: String, allowed: [String]) -> [String: Node]? {
         guard let node else { return nil }
         guard let mapping = node.mapping else {
             report(node, path, "expected a mapping of keys (\(allowed.joined(separator: ", "))), found \(kind(of: node))")
@@ -81,7 +81,7 @@ package final class ConfigReader {
         return Array(sequence)
     }
 
-    func require(_ node: Node?, in parent: Node?, _ path: String, _ what: String) -> Node? {
+    package func require(_ node: Node?, in parent: Node?, _ path: String, _ what: String) -> Node? {
         if node == nil { report(parent, path, "is required: \(what)") }
         return node
     }
@@ -97,7 +97,7 @@ package final class ConfigReader {
         return scalar.string
     }
 
-    func nonEmptyString(_ node: Node?, _ path: String) -> String? {
+    package func nonEmptyString(_ node: Node?, _ path: String) -> String? {
         guard let value = string(node, path) else { return nil }
         if value.trimmingCharacters(in: .whitespaces).isEmpty {
             report(node, path, "must not be empty")
@@ -106,7 +106,7 @@ package final class ConfigReader {
         return value
     }
 
-    func int(_ node: Node?, _ path: String, atLeast minimum: Int) -> Int? {
+    package func int(_ node: Node?, _ path: String, atLeast minimum: Int) -> Int? {
         guard let text = string(node, path) else { return nil }
         guard let value = Int(text), value >= minimum else {
             report(node, path, "'\(text)' is not a whole number ≥ \(minimum)")

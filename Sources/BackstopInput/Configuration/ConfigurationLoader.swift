@@ -5,9 +5,10 @@ import Yams
 /// Reads and validates a configuration file, reporting every problem at once.
 package enum ConfigurationLoader {
     /// `web`, from `serve --web.config.file`, replaces the file's `web_config_file:`.
-    /// `secrets: .ifReadable` is for read-only commands, which need no credentials.
+    /// `secrets: .ifReadable` is for read-only commands, which need no credentials. `sinks`: the
+    /// registered sinks (BackstopSinks' overload without it passes `SinkRegistry.plugins`).
     package static func load(
-        path: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required
+        path: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required, sinks: [any SinkConfigurationParser]
     ) throws(ConfigurationError) -> Configuration {
         let data: Data
         do {
@@ -19,11 +20,12 @@ package enum ConfigurationLoader {
         }
         let text = try decodeUTF8(data, file: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, baseDirectory: directory, web: web, secrets: secrets)
+        return try parse(text, file: path, baseDirectory: directory, web: web, secrets: secrets, sinks: sinks)
     }
 
     package static func parse(
-        _ text: String, file: String, baseDirectory: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required
+        _ text: String, file: String, baseDirectory: String, web: WebConfiguration? = nil, secrets: SecretsMode = .required,
+        sinks: [any SinkConfigurationParser]
     ) throws(ConfigurationError) -> Configuration {
         let root: Node?
         do {
@@ -32,7 +34,7 @@ package enum ConfigurationLoader {
             throw ConfigurationError(file: file, problems: [Self.yamlProblem(error)])
         }
         let reader = ConfigReader(file: file, secrets: secrets)
-        let configuration = ConfigurationParser(reader: reader, baseDirectory: baseDirectory, web: web).parse(root)
+        let configuration = ConfigurationParser(reader: reader, baseDirectory: baseDirectory, sinks: sinks, web: web).parse(root)
         guard reader.problems.isEmpty, let configuration else {
             throw ConfigurationError(file: file, problems: reader.problems)
         }

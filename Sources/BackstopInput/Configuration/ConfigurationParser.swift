@@ -6,6 +6,8 @@ import Yams
 struct ConfigurationParser {
     let reader: ConfigReader
     let baseDirectory: String
+    /// The registered sinks, whose `incidents.<name>` keys this file may hold.
+    let sinks: [any SinkConfigurationParser]
     /// The web configuration `serve --web.config.file` gave, which replaces `web_config_file:`.
     var web: WebConfiguration?
 
@@ -36,7 +38,7 @@ struct ConfigurationParser {
         }
         if let restore = top["restore_tests"] { parseRestoreTests(restore, into: &configuration) }
         if let diagnosis = top["diagnosis"] { parseDiagnosis(diagnosis, into: &configuration) }
-        let incidents = IncidentsParser(reader: reader, baseDirectory: baseDirectory)
+        let incidents = IncidentsParser(reader: reader, baseDirectory: baseDirectory, sinks: sinks)
         if let node = top["recovery"] { incidents.parseRecovery(node, into: &configuration) }
         if let node = top["incidents"] { incidents.parseIncidents(node, into: &configuration) }
         if let value = reader.bool(top["dry_run"], "dry_run") { configuration.dryRun = value }

@@ -6,6 +6,7 @@ import Yams
 struct IncidentsParser {
     let reader: ConfigReader
     let baseDirectory: String
+    let sinks: [any SinkConfigurationParser]
 
     func parseRecovery(_ node: Node, into configuration: inout Configuration) {
         let allowed = ["transient", "max_attempts", "backoff", "max_backoff", "budget_per_window", "concurrency", "timeout", "approval"]
@@ -53,14 +54,14 @@ struct IncidentsParser {
     }
 
     func parseIncidents(_ node: Node, into configuration: inout Configuration) {
-        let sinkNames = SinkCatalog.parsers.map(\.kind.rawValue)
+        let sinkNames = sinks.map(\.kind.rawValue)
         let allowed = ["sink", "page", "dedup", "auto_resolve", "reopen_within", "report_base_url"] + sinkNames + ["delivery"]
         guard let fields = reader.mapping(node, "incidents", allowed: allowed) else { return }
         var policy = configuration.incidents
-        policy.traits = Dictionary(SinkCatalog.parsers.map { ($0.kind, $0.traits) }, uniquingKeysWith: { first, _ in first })
+        policy.traits = Dictionary(sinks.map { ($0.kind, $0.traits) }, uniquingKeysWith: { first, _ in first })
         policy.sink = fields["sink"].flatMap { sinkName($0, "incidents.sink") }
         if let page = fields["page"].flatMap({ sinkName($0, "incidents.page") }) {
-            let pagers = SinkCatalog.parsers.filter(\.traits.pages).map(\.kind)
+            let pagers = sinks.filter(\.traits.pages).map(\.kind)
             if !pagers.contains(page) {
                 let names = pagers.map(\.rawValue)
                 reader.report(
@@ -83,11 +84,11 @@ struct IncidentsParser {
         if let url = reader.httpURL(fields["report_base_url"], "incidents.report_base_url") { policy.reportBaseURL = url }
         if let node = fields["delivery"] { parseDelivery(node, into: &configuration) }
         configuration.incidents = policy
-        for plugin in SinkCatalog.parsers {
+        for plugin in sinks {
             guard let node = fields[plugin.kind.rawValue] else { continue }
             configuration.sinks[plugin.kind] = plugin.parse(node, reader: reader, baseDirectory: baseDirectory)
         }
-        for plugin in SinkCatalog.parsers
+        for plugin in sinks
         where policy.targets.contains(plugin.kind) && configuration.sinks[plugin.kind] == nil && fields[plugin.kind.rawValue] == nil {
             let name = plugin.kind.rawValue
             reader.report(node, "incidents.\(name)", "is required: incidents go to \(name), so configure it here")
@@ -97,8 +98,8 @@ struct IncidentsParser {
     /// The name of a registered sink.
     private func sinkName(_ node: Node, _ path: String) -> SinkKind? {
         guard let text = reader.string(node, path) else { return nil }
-        guard let plugin = SinkCatalog.parsers.first(where: { $0.kind.rawValue == text }) else {
-            reader.report(node, path, "'\(text)' is not one of \(SinkCatalog.parsers.map(\.kind.rawValue).joined(separator: ", "))")
+        guard let plugin = sinks.first(where: { $0.kind.rawValue == text }) else {
+            reader.report(node, path, "'\(text)' is not one of \(sinks.map(\.kind.rawValue).joined(separator: ", "))")
             return nil
         }
         return plugin.kind

@@ -41,7 +41,9 @@ extension ConfigReader {
     /// Reads the secret named `name` from `<name>_file` (trailing newline trimmed, as files
     /// written by `echo` or Kubernetes secrets end) or `<name>_env`. Inline values are refused so
     /// credentials stay out of configuration files that get committed and shared.
-    func secret(_ fields: [String: Node], _ name: String, path: String, baseDirectory: String, required: Bool, parent: Node?) -> Secret? {
+    package func secret(_ fields: [String: Node], _ name: String, path: String, baseDirectory: String, required: Bool, parent: Node?)
+        -> Secret?
+    {
         let fileNode = fields["\(name)_file"]
         let envNode = fields["\(name)_env"]
         if fileNode != nil, envNode != nil {

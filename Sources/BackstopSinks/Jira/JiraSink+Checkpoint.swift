@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopInput
 
 /// Finding an issue whose create answer was lost without trusting the lagging search index.
 ///

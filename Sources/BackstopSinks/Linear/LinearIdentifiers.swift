@@ -1,5 +1,11 @@
-import Crypto
+import BackstopInput
 import Foundation
+
+// The fuzz build (scripts/fuzz) links the sinks for the config parser without swift-crypto;
+// BackstopInput's stand-in SHA-256 (Support/FuzzBuildStandIns.swift) is used there instead.
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import Crypto
+#endif
 
 /// Ids the sink chooses for what it creates in Linear. Linear accepts a client-chosen UUID on
 /// create and refuses a second create with the same one, so deriving the id from the incident

@@ -5,10 +5,10 @@ import Foundation
 import Logging
 import Testing
 
-/// A sink is registered once, in BackstopInput's `SinkCatalog` (its configuration half); its
-/// client half in Backstop is found through `SinkClientSettings`. These tests keep the halves
-/// together: every registered sink builds a client, and a sink without one stops the start.
-@Suite struct SinkCatalogTests {
+/// A sink is one folder in BackstopSinks and one line in `SinkRegistry`. These tests keep the
+/// registration whole: every registered sink's keys are parsed by the configuration reader and
+/// build a client, and settings no registered sink builds from stop the start.
+@Suite struct SinkRegistryTests {
     @Test func everyRegisteredSinkParsesIntoSettingsThatBuildAClient() throws {
         let directory = try TemporaryDirectory()
         try directory.write("keys/pagerduty", IncidentFixtures.routingKey + "\n")
@@ -22,22 +22,25 @@ import Testing
               jira: { url: https://example.atlassian.net, project: OPS, token_file: keys/jira }
               linear: { team_id: TEAM_ID, api_key_file: keys/linear }
             """, in: directory)
-        #expect(Set(configuration.sinks.keys) == Set(SinkCatalog.kinds))
-        for kind in SinkCatalog.kinds {
-            let settings = try #require(configuration.sinks[kind], "\(kind) was not parsed")
-            #expect(settings is any SinkClientSettings, "\(kind.displayName) has no client in Sources/Backstop/Sinks/")
+        let kinds = SinkRegistry.plugins.map(\.kind)
+        #expect(Set(configuration.sinks.keys) == Set(kinds))
+        let http = SinkHTTPClient(timeout: .seconds(1))
+        for plugin in SinkRegistry.plugins {
+            let settings = try #require(configuration.sinks[plugin.kind], "\(plugin.kind) was not parsed")
+            let sink = plugin.makeSink(configured: settings, http: http)
+            #expect(sink?.kind == plugin.kind, "\(plugin.displayName) does not build its client from its parsed settings")
         }
     }
 
-    /// Settings of a sink that has a parser but no client half.
-    struct ParsedOnlySettings: SinkSettings {}
+    /// Settings that no registered sink builds a client from.
+    struct UnregisteredSettings: SinkSettings {}
 
-    @Test func aConfiguredSinkWithoutAClientStopsTheStartNamingTheSink() async throws {
+    @Test func configuredSettingsThatNoRegisteredSinkBuildsStopTheStartNamingTheSink() async throws {
         let directory = try TemporaryDirectory()
         var configuration = try IncidentsConfigurationTests.parse("", in: directory)
-        configuration.sinks[SinkKind(rawValue: "carrier_pigeon")] = ParsedOnlySettings()
+        configuration.sinks[SinkKind(rawValue: "carrier_pigeon")] = UnregisteredSettings()
         let error = await #expect(throws: SinkClientMissing.self) {
-            _ = try await BackstopServices.make(configuration: configuration, logger: Logger(label: "sink-catalog-test"))
+            _ = try await BackstopServices.make(configuration: configuration, logger: Logger(label: "sink-registry-test"))
         }
         #expect(error?.description.contains("incidents.carrier_pigeon is configured") == true)
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/backstop.db"), "the store was opened before the check")

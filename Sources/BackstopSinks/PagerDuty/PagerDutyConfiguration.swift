@@ -1,3 +1,5 @@
+import BackstopInput
+
 /// `incidents.pagerduty`: the Events API v2 integration.
 package struct PagerDutyConfiguration: Sendable, Equatable {
     /// Base URL; the default is the real service.

@@ -1,17 +1,18 @@
 import BackstopCore
+import BackstopInput
 import Yams
 
 extension SinkKind {
     package static let jira = SinkKind(rawValue: "jira")
 }
 
-/// How `incidents.jira` is read, and Jira's traits: a tracker (every action).
-struct JiraParser: SinkParser {
+/// Jira's registration: a tracker (every action).
+struct JiraPlugin: SinkPlugin {
     var kind: SinkKind { .jira }
     var displayName: String { "Jira" }
     var traits: SinkTraits { .tracker }
 
-    func parse(_ node: Node, reader: ConfigReader, baseDirectory: String) -> (any SinkSettings)? {
+    func parseSettings(_ node: Node, reader: ConfigReader, baseDirectory: String) -> JiraConfiguration? {
         let path = "incidents.jira"
         let allowed = [
             "url", "api", "project", "issue_type", "email", "token_file", "token_env", "resolve_transition", "reopen_transition",
@@ -33,6 +34,10 @@ struct JiraParser: SinkParser {
         }
         configuration.reopenTransition = fields["reopen_transition"].flatMap { reader.nonEmptyString($0, "\(path).reopen_transition") }
         return configuration
+    }
+
+    func makeSink(_ settings: JiraConfiguration, http: SinkHTTPClient) -> any IncidentSink {
+        JiraSink(configuration: settings, http: http)
     }
 }
 

@@ -1,18 +1,19 @@
 import BackstopCore
+import BackstopInput
 import Yams
 
 extension SinkKind {
     package static let pagerduty = SinkKind(rawValue: "pagerduty")
 }
 
-/// How `incidents.pagerduty` is read, and PagerDuty's traits: it pages, folds recurrences into its open alert (no updates) and
+/// PagerDuty's registration: it pages, folds recurrences into its open alert (no updates) and
 /// has no "reopen" (a new trigger opens the alert again).
-struct PagerDutyParser: SinkParser {
+struct PagerDutyPlugin: SinkPlugin {
     var kind: SinkKind { .pagerduty }
     var displayName: String { "PagerDuty" }
     var traits: SinkTraits { SinkTraits(takesUpdates: false, reopens: false, pages: true) }
 
-    func parse(_ node: Node, reader: ConfigReader, baseDirectory: String) -> (any SinkSettings)? {
+    func parseSettings(_ node: Node, reader: ConfigReader, baseDirectory: String) -> PagerDutyConfiguration? {
         let path = "incidents.pagerduty"
         guard let fields = reader.mapping(node, path, allowed: ["url", "routing_key_file", "routing_key_env"]),
             let key = reader.secret(fields, "routing_key", path: path, baseDirectory: baseDirectory, required: true, parent: node)
@@ -26,6 +27,10 @@ struct PagerDutyParser: SinkParser {
         var configuration = PagerDutyConfiguration(routingKey: key)
         if let url = reader.httpURL(fields["url"], "\(path).url") { configuration.url = url }
         return configuration
+    }
+
+    func makeSink(_ settings: PagerDutyConfiguration, http: SinkHTTPClient) -> any IncidentSink {
+        PagerDutySink(configuration: settings, http: http)
     }
 }
 

@@ -1,6 +1,7 @@
+import BackstopCore
+import BackstopInput
 import Foundation
-import NIOCore
-import NIOHTTP1
+import HTTPTypes
 
 /// Linear's GraphQL endpoint: one POST per operation, with the personal API key in
 /// `Authorization` as it is (no `Bearer`, which is for OAuth tokens).
@@ -48,14 +49,14 @@ struct LinearAPI: Sendable {
         } catch {
             throw SinkError(.rejected, "Linear: the request could not be encoded: \(error)")
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "Authorization", value: configuration.apiKey.value)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "application/json")
-        let response = try await http.send(.POST, configuration.url, headers: headers, body: ByteBuffer(data: body), service: Self.service)
+        var headers = HTTPFields()
+        headers[.authorization] = configuration.apiKey.value
+        headers[.contentType] = "application/json"
+        headers[.accept] = "application/json"
+        let response = try await http.send(.post, configuration.url, headers: headers, body: body, service: Self.service)
         let code = response.status.code
         if code == 429 || code >= 500 { throw SinkHTTPClient.statusError(response, service: Self.service) }
-        let data = Data(buffer: response.body)
+        let data = response.body
         if let errors = (try? JSONDecoder().decode(ErrorEnvelope.self, from: data))?.errors, let first = errors.first {
             throw Self.error(first, count: errors.count, response: response)
         }
@@ -76,7 +77,7 @@ struct LinearAPI: Sendable {
         if count > 1 { message += " and \(count - 1) more error(s)" }
         switch (code, type) {
         case ("RATELIMITED", _), (_, "ratelimited"):
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap { SinkHTTPClient.retryAfter($0) }
+            let retryAfter = response.headers[.retryAfter].flatMap { SinkHTTPClient.retryAfter($0) }
             return SinkError(.rateLimited, message, retryAfter: retryAfter)
         case ("AUTHENTICATION_ERROR", _), ("FORBIDDEN", _), (_, "authentication error"), (_, "forbidden"):
             return SinkError(.unauthorized, message + " (check the sink's API key)")

@@ -1,3 +1,5 @@
+import BackstopInput
+
 /// `incidents.linear`: Linear's GraphQL API with a personal API key.
 package struct LinearConfiguration: Sendable, Equatable {
     package var url = "https://api.linear.app/graphql"

@@ -1,7 +1,7 @@
 import BackstopCore
+import BackstopInput
 import Foundation
-import NIOCore
-import NIOHTTP1
+import HTTPTypes
 
 /// Pages through PagerDuty's Events API v2. The alert's `dedup_key` is the incident's dedup key,
 /// so PagerDuty folds a repeated trigger into the open alert: delivery is idempotent without a
@@ -27,16 +27,16 @@ package struct PagerDutySink: IncidentSink {
 
     package func deliver(_ message: OutboxMessage, incident: Incident) async throws(SinkError) -> ExternalReference? {
         let event = event(for: message, incident: incident)
-        let body: ByteBuffer
+        let body: Data
         do {
-            body = ByteBuffer(data: try JSONEncoder().encode(event))
+            body = try JSONEncoder().encode(event)
         } catch {
             throw SinkError(.rejected, "PagerDuty: the event could not be encoded: \(error)")
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
         let url = configuration.url.trimmingSuffix("/") + "/v2/enqueue"
-        let response = try await http.expectSuccess(.POST, url, headers: headers, body: body, service: "PagerDuty")
+        let response = try await http.expectSuccess(.post, url, headers: headers, body: body, service: "PagerDuty")
         let answer = try? response.decode(PagerDutyAnswer.self, service: "PagerDuty")
         return ExternalReference(id: answer?.dedupKey ?? event.dedupKey)
     }
@@ -49,7 +49,7 @@ package struct PagerDutySink: IncidentSink {
         }
         // A page links to the trackers' issues already known, and always to the report.
         var links: [PagerDutyEvent.Link] = []
-        for kind in SinkCatalog.kinds where kind != self.kind {
+        for kind in SinkRegistry.plugins.map(\.kind) where kind != self.kind {
             if let reference = incident.references[kind], let url = reference.url {
                 links.append(.init(href: url, text: "\(kind.displayName) \(reference.key ?? reference.id)"))
             }

@@ -1,11 +1,12 @@
 import BackstopCore
 import Yams
 
-/// The configuration half of a sink, registered in ``SinkCatalog``: its name in the configuration,
-/// how it takes an incident's lifecycle and how its `incidents.<name>` keys are parsed. It lives in
-/// BackstopInput so the configuration parser (and its fuzzer) knows every sink without the
-/// server's HTTP clients; the client half is the sink's folder under `Sources/Backstop/Sinks/`.
-package protocol SinkParser: Sendable {
+/// What the configuration parser needs of a sink: its name in the configuration, how it takes an
+/// incident's lifecycle and how its `incidents.<name>` keys are parsed. The sinks themselves live
+/// in BackstopSinks, a module above this one (each sink is one folder there, registered in its
+/// `SinkRegistry`), so ``ConfigurationLoader`` takes them as a parameter; BackstopSinks' overloads
+/// without it pass every registered sink.
+package protocol SinkConfigurationParser: Sendable {
     /// The name used in `incidents.sink`, `incidents.page` and as the `incidents.<name>` key.
     var kind: SinkKind { get }
     /// How people call it ("PagerDuty"), in the timeline and on the status board.
@@ -16,5 +17,5 @@ package protocol SinkParser: Sendable {
 }
 
 /// A sink's parsed configuration, kept in ``Configuration/sinks`` until Backstop builds the
-/// client from it (`SinkClientSettings` in the Backstop module adds `makeSink`).
+/// sink's client from it (through the sink's plugin in BackstopSinks).
 package protocol SinkSettings: Sendable {}

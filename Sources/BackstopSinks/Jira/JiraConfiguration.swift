@@ -1,3 +1,5 @@
+import BackstopInput
+
 /// `incidents.jira`: Jira Cloud (email + API token, Basic) or Data Center (personal access
 /// token, Bearer); REST v3 (descriptions in Atlassian Document Format) or v2 (plain text).
 package struct JiraConfiguration: Sendable, Equatable {

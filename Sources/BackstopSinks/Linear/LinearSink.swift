@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopInput
 import Foundation
 
 /// Files incidents as Linear issues through the GraphQL API.

@@ -1,14 +1,15 @@
 import BackstopCore
+import BackstopInput
 import Yams
 
-/// How `incidents.linear` is read, and Linear's traits: a tracker (every action).
-struct LinearParser: SinkParser {
+/// Linear's registration: a tracker (every action).
+struct LinearPlugin: SinkPlugin {
     var kind: SinkKind { .linear }
     var displayName: String { "Linear" }
     var traits: SinkTraits { .tracker }
     static let keys = ["url", "team_id", "api_key_file", "api_key_env", "completed_state", "priority"]
 
-    func parse(_ node: Node, reader: ConfigReader, baseDirectory: String) -> (any SinkSettings)? {
+    func parseSettings(_ node: Node, reader: ConfigReader, baseDirectory: String) -> LinearConfiguration? {
         let path = "incidents.linear"
         guard let fields = reader.mapping(node, path, allowed: Self.keys) else { return nil }
         let team = reader.nonEmptyString(reader.require(fields["team_id"], in: node, "\(path).team_id", "the team's id"), "\(path).team_id")
@@ -27,6 +28,10 @@ struct LinearParser: SinkParser {
             }
         }
         return configuration
+    }
+
+    func makeSink(_ settings: LinearConfiguration, http: SinkHTTPClient) -> any IncidentSink {
+        LinearSink(configuration: settings, http: http)
     }
 }
 

@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopInput
 
 /// The labels that tie a Jira issue to Backstop. Jira cannot search by anything the sink chose
 /// at creation except labels, so the incident id label is what makes a retried create find the

@@ -1,21 +1,45 @@
-import AsyncHTTPClient
+import BackstopCore
+import BackstopInput
 import Foundation
-import NIOCore
-import NIOHTTP1
+import HTTPTypes
 
-/// The HTTP calls every sink makes, with one way of turning transport failures and error
-/// statuses into ``SinkError``s.
+/// How a sink's request leaves the process. Backstop's implementation is AsyncHTTPClient
+/// (`AsyncHTTPSinkTransport` in the server module); this module knows only this protocol, so the
+/// sinks build (and the config fuzzer links them) without the server's HTTP stack and TLS.
+package protocol SinkTransport: Sendable {
+    /// Sends `request` and collects the answer's body, at most `maxBodyBytes` of it; any answer
+    /// (2xx or not) is returned. Throws when no complete answer came (timeout, connection, a body
+    /// over the limit), with `mayHaveReached` when the request may have been acted on.
+    func execute(
+        _ request: SinkHTTPClient.Request, timeout: Duration, maxBodyBytes: Int, service: String
+    ) async throws(SinkError) -> SinkHTTPClient.Response
+}
+
+/// The HTTP calls every sink makes, with one way of turning error statuses into ``SinkError``s.
 package struct SinkHTTPClient: Sendable {
-    package struct Response: Sendable {
-        package var status: HTTPResponseStatus
-        package var headers: HTTPHeaders
-        package var body: ByteBuffer
+    package struct Request: Sendable {
+        package var method: HTTPRequest.Method
+        package var url: String
+        package var headers: HTTPFields
+        package var body: Data?
+    }
 
-        package var text: String { String(buffer: body) }
+    package struct Response: Sendable {
+        package var status: HTTPResponse.Status
+        package var headers: HTTPFields
+        package var body: Data
+
+        package init(status: HTTPResponse.Status, headers: HTTPFields, body: Data) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        package var text: String { String(decoding: body, as: UTF8.self) }
 
         package func decode<Value: Decodable>(_ type: Value.Type, service: String) throws(SinkError) -> Value {
             do {
-                return try JSONDecoder().decode(type, from: Data(buffer: body))
+                return try JSONDecoder().decode(type, from: body)
             } catch {
                 throw SinkError(
                     .invalidAnswer, "\(service) answered HTTP \(status.code) with a body Backstop cannot read: \(text.prefix(200))")
@@ -23,36 +47,27 @@ package struct SinkHTTPClient: Sendable {
         }
     }
 
-    package var client: HTTPClient
+    package var transport: any SinkTransport
     package var timeout: Duration
     /// Larger answers are refused rather than buffered without bound.
     package var maxBodyBytes = 4 << 20
 
-    package init(client: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
-        self.client = client
+    package init(transport: any SinkTransport, timeout: Duration) {
+        self.transport = transport
         self.timeout = timeout
     }
 
     /// Sends one request; any answer (2xx or not) is returned, transport failures are thrown.
     package func send(
-        _ method: HTTPMethod, _ url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil, service: String
+        _ method: HTTPRequest.Method, _ url: String, headers: HTTPFields = [:], body: Data? = nil, service: String
     ) async throws(SinkError) -> Response {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers = headers
-        if let body { request.body = .bytes(body) }
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1_000_000_000)))
-            let collected = try await response.body.collect(upTo: maxBodyBytes)
-            return Response(status: response.status, headers: response.headers, body: collected)
-        } catch {
-            throw Self.transportError(error, service: service, sent: body != nil || method != .GET)
-        }
+        let request = Request(method: method, url: url, headers: headers, body: body)
+        return try await transport.execute(request, timeout: timeout, maxBodyBytes: maxBodyBytes, service: service)
     }
 
     /// Sends a request whose success is a 2xx; anything else becomes a ``SinkError``.
     package func expectSuccess(
-        _ method: HTTPMethod, _ url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil, service: String
+        _ method: HTTPRequest.Method, _ url: String, headers: HTTPFields = [:], body: Data? = nil, service: String
     ) async throws(SinkError) -> Response {
         let response = try await send(method, url, headers: headers, body: body, service: service)
         guard (200..<300).contains(response.status.code) else { throw Self.statusError(response, service: service) }
@@ -65,7 +80,7 @@ package struct SinkHTTPClient: Sendable {
         let code = response.status.code
         let detail = response.text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300)
         let message = "\(service) answered HTTP \(code) \(response.status.reasonPhrase): \(detail)"
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap { Self.retryAfter($0) }
+        let retryAfter = response.headers[.retryAfter].flatMap { Self.retryAfter($0) }
         switch code {
         case 429: return SinkError(.rateLimited, message, retryAfter: retryAfter)
         case 408, 500...599: return SinkError(.serverError, message, retryAfter: retryAfter, mayHaveReached: true)
@@ -85,21 +100,5 @@ package struct SinkHTTPClient: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
         return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1_000))
-    }
-
-    private static func transportError(_ error: any Error, service: String, sent: Bool) -> SinkError {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout:
-                return SinkError(.timeout, "\(service) did not answer within the timeout", mayHaveReached: sent)
-            case .connectTimeout:
-                return SinkError(.connection, "\(service) could not be reached within the timeout")
-            case .remoteConnectionClosed:
-                return SinkError(.connection, "\(service) closed the connection", mayHaveReached: sent)
-            default: break
-            }
-        }
-        if error is NIOTooManyBytesError { return SinkError(.invalidAnswer, "\(service) answered with a body over the size limit") }
-        return SinkError(.connection, "\(service) could not be reached: \(error)", mayHaveReached: sent)
     }
 }

@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopInput
 import Foundation
 
 /// Files incidents as Jira issues (Cloud or Data Center, REST v3 or v2).

@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopInput
 
 /// A tracker or pager Backstop delivers incidents to. The outbox calls ``deliver(_:incident:)``
 /// until it succeeds or the message becomes a dead letter, so every implementation must be safe
