@@ -8,6 +8,9 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// `BACKSTOP_FUZZ=1` (scripts/fuzz): the libFuzzer build of the parsers, into .build-fuzz.
+let fuzzBuild = Context.environment["BACKSTOP_FUZZ"] == "1"
+
 let package = Package(
     name: "backstop",
     platforms: [.macOS(.v15)],
@@ -45,11 +48,41 @@ let package = Package(
         ),
         // The system zlib's CRC-32 functions (Metrics/Exposition/CRC32.swift).
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // What Backstop reads from outside: the configuration file, Alertmanager webhook bodies,
+        // tool completion reports, journald and Loki answers. A module of its own with few
+        // dependencies, so the fuzzers (Fuzz/, scripts/fuzz) build it without the server's.
+        // The fuzz build leaves out swift-crypto and swift-nio-ssl (two BoringSSL copies, most of
+        // the sanitizer build's time) for stand-ins (Support/FuzzBuildStandIns.swift).
+        .target(
+            name: "BackstopInput",
+            dependencies: [
+                "BackstopCore", .product(name: "Yams", package: "Yams"),
+            ]
+                + (fuzzBuild
+                    ? []
+                    : [.product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
+            swiftSettings: fuzzBuild ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
+        ),
+        // The incident sinks: one folder per sink (registration and `incidents.<name>` parsing,
+        // settings, client, wire types), registered in SinkRegistry. The clients speak HTTP
+        // through the SinkTransport protocol (HTTPTypes' vocabulary); its AsyncHTTPClient
+        // implementation is in Backstop, so the config fuzzer links every sink's parser without
+        // the server's HTTP stack. In the fuzz build, Crypto is left out as for BackstopInput.
+        .target(
+            name: "BackstopSinks",
+            dependencies: [
+                "BackstopCore", "BackstopInput", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ] + (fuzzBuild ? [] : [.product(name: "Crypto", package: "swift-crypto")]),
+            swiftSettings: fuzzBuild ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
+        ),
         .target(
             name: "Backstop",
             dependencies: [
                 "BackstopCore",
                 "CZlib",
+                "BackstopInput",
+                "BackstopSinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -59,6 +92,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +129,9 @@ let package = Package(
             ]
         ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
-        .target(name: "BackstopFuzzing", dependencies: ["Backstop", "BackstopCore"]),
+        // Only the parsers' modules (and the sinks, whose `incidents.<name>` keys the config parser
+        // reads): the sanitizer build must not compile the server's dependencies.
+        .target(name: "BackstopFuzzing", dependencies: ["BackstopCore", "BackstopInput", "BackstopSinks"]),
         .testTarget(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore", "BackstopTesting", .product(name: "Logging", package: "swift-log")]
@@ -119,7 +155,7 @@ let package = Package(
 
 // libFuzzer executables, one per parser, only for `scripts/fuzz` (BACKSTOP_FUZZ=1, built with
 // `--sanitize fuzzer --sanitize address` into .build-fuzz): normal builds neither see nor rebuild them.
-if Context.environment["BACKSTOP_FUZZ"] == "1" {
+if fuzzBuild {
     for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines"] {
         package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["BackstopFuzzing"], path: "Fuzz/Fuzz\(name)"))
     }

@@ -1,5 +1,6 @@
-import Backstop
 import BackstopCore
+import BackstopInput
+import BackstopSinks
 import Foundation
 
 /// What one input did to a parser: accepted, or refused with the message a user would see.
@@ -59,7 +60,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     private static func config(_ data: Data) -> FuzzOutcome {
         do throws(ConfigurationError) {
             let text = try ConfigurationLoader.decodeUTF8(data, file: "fuzz.yml")
-            _ = try ConfigurationLoader.parse(text, file: "fuzz.yml", baseDirectory: configDirectory, secrets: .ifReadable)
+            // Every registered sink, so the fuzzer reaches each sink's `incidents.<name>` keys.
+            _ = try ConfigurationLoader.parse(
+                text, file: "fuzz.yml", baseDirectory: configDirectory, secrets: .ifReadable, sinks: SinkRegistry.plugins)
             return .accepted
         } catch {
             return .rejected(message: error.problems.map(\.message).joined(separator: "; "))

@@ -39,7 +39,9 @@ package struct BackstopServices: Sendable {
     package static func make(
         configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
         observer: @escaping @Sendable (VerificationRun) async -> Void = { _ in }
-    ) async throws(StoreError) -> BackstopServices {
+    ) async throws -> BackstopServices {
+        // A configured sink without a client stops the start, before anything is opened.
+        let sinks = try makeSinks(configuration)
         let store = try await RecordStores.open(configuration, logger: logger)
         // Replicas on one shared store claim each piece of work; alone on SQLite nothing is claimed.
         let shared = store as? any SharedStore
@@ -76,7 +78,7 @@ package struct BackstopServices: Sendable {
         let reporter = RunReporter(
             correlation: correlation, builder: ReportBuilder(assets: configuration.assets, runbooks: configuration.runbooks), clock: clock)
         let delivery = OutboxDeliveryService(
-            store: store, sinks: makeSinks(configuration), fallbackPager: SinkRegistry.fallbackPager, policy: configuration.delivery,
+            store: store, sinks: sinks, fallbackPager: SinkRegistry.fallbackPager, policy: configuration.delivery,
             clock: clock, dryRun: configuration.dryRun, logger: logger, observe: { metrics.recordDelivery($0) },
             afterPass: { metrics.loadOutbox($0) }, leases: leases)
         // Both paths end at the desk; what it commits goes to delivery and metrics as a value.
@@ -134,9 +136,18 @@ package struct BackstopServices: Sendable {
     }
 
     /// The configured sinks; one shared HTTP client, each call bounded by the delivery timeout.
-    private static func makeSinks(_ configuration: Configuration) -> [SinkKind: any IncidentSink] {
+    /// Fails with ``SinkClientMissing`` when configured settings have no registered sink that
+    /// builds a client from them (settings made by hand; a parsed configuration always has one).
+    private static func makeSinks(_ configuration: Configuration) throws(SinkClientMissing) -> [SinkKind: any IncidentSink] {
         let http = SinkHTTPClient(client: .shared, timeout: configuration.delivery.timeout)
-        return configuration.sinks.mapValues { $0.makeSink(http: http) }
+        var sinks: [SinkKind: any IncidentSink] = [:]
+        for (kind, settings) in configuration.sinks {
+            guard let sink = SinkRegistry.plugin(kind)?.makeSink(configured: settings, http: http) else {
+                throw SinkClientMissing(kind: kind)
+            }
+            sinks[kind] = sink
+        }
+        return sinks
     }
 
     private static func makeLogSource(_ source: LogSourceConfiguration, timeout: Duration) -> any LogSource {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where incidents go: a sink's name as configured (`incidents.sink: jira`). The core knows no
-/// sink by name; each sink's folder declares its own (`Sources/Backstop/Sinks/<Sink>/`).
+/// sink by name; each sink's folder declares its own (`Sources/BackstopSinks/<Sink>/`).
 package struct SinkKind: RawRepresentable, Sendable, Codable, Hashable, CodingKeyRepresentable, CustomStringConvertible {
     package let rawValue: String
 

@@ -1,0 +1,120 @@
+import BackstopCore
+import Foundation
+
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import Crypto
+#endif
+
+/// Alertmanager's webhook body, version 4 (`notify/webhook` in Alertmanager). Fields Backstop
+/// does not use (`groupLabels`, `truncatedAlerts`, `notification_reason`, …) are ignored, so
+/// older and newer Alertmanagers decode alike.
+package struct AlertmanagerPayload: Decodable {
+    struct Alert: Decodable {
+        var status: String
+        var labels: [String: String]
+        var annotations: [String: String]?
+        var startsAt: String
+        var endsAt: String?
+        var generatorURL: String?
+        var fingerprint: String?
+    }
+
+    var version: String?
+    var groupKey: String
+    var status: String
+    var receiver: String
+    var externalURL: String?
+    var alerts: [Alert]
+}
+
+/// Why a body is not an Alertmanager notification, naming the field.
+package struct PayloadError: Error, Equatable {
+    package var message: String
+}
+
+extension AlertmanagerPayload {
+    /// Decodes and validates a body into a notification for the intake record.
+    package static func notification(from body: Data, id: String, receivedAt: Date) throws(PayloadError) -> AlertNotification {
+        let payload: AlertmanagerPayload
+        do {
+            payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: body)
+        } catch let error as DecodingError {
+            throw PayloadError(message: error.readableDescription)
+        } catch {
+            throw PayloadError(message: "the body is not JSON: \(error)")
+        }
+        guard let status = ReceivedAlert.Status(rawValue: payload.status) else {
+            throw PayloadError(message: "field 'status' is '\(payload.status)'; Alertmanager sends 'firing' or 'resolved'")
+        }
+        guard !payload.alerts.isEmpty else {
+            throw PayloadError(message: "field 'alerts' is empty; a notification carries at least one alert")
+        }
+        guard !payload.groupKey.isEmpty else { throw PayloadError(message: "field 'groupKey' is empty") }
+        var alerts: [ReceivedAlert] = []
+        for (index, alert) in payload.alerts.enumerated() {
+            alerts.append(try Self.alert(alert, path: "alerts[\(index)]"))
+        }
+        return AlertNotification(
+            id: id, receivedAt: receivedAt, receiver: unescapeRegex(payload.receiver), status: status, groupKey: payload.groupKey,
+            dedupKey: dedupKey(groupKey: payload.groupKey, status: status, alerts: alerts),
+            externalURL: payload.externalURL, alerts: alerts)
+    }
+
+    private static func alert(_ alert: Alert, path: String) throws(PayloadError) -> ReceivedAlert {
+        guard let status = ReceivedAlert.Status(rawValue: alert.status) else {
+            throw PayloadError(message: "field '\(path).status' is '\(alert.status)'; expected 'firing' or 'resolved'")
+        }
+        guard !alert.labels.isEmpty else { throw PayloadError(message: "field '\(path).labels' is empty; an alert is its labels") }
+        guard let startsAt = RFC3339.parse(alert.startsAt) else {
+            throw PayloadError(message: "field '\(path).startsAt' is '\(alert.startsAt)', not an RFC 3339 time")
+        }
+        var endsAt: Date?
+        // Firing alerts carry Go's zero time, 0001-01-01T00:00:00Z.
+        if let text = alert.endsAt, !text.isEmpty, !text.hasPrefix("0001-01-01") {
+            guard let parsed = RFC3339.parse(text) else {
+                throw PayloadError(message: "field '\(path).endsAt' is '\(text)', not an RFC 3339 time")
+            }
+            endsAt = parsed
+        }
+        return ReceivedAlert(
+            status: status, labels: alert.labels, annotations: alert.annotations ?? [:], startsAt: startsAt, endsAt: endsAt,
+            generatorURL: alert.generatorURL.flatMap { $0.isEmpty ? nil : $0 },
+            fingerprint: alert.fingerprint.flatMap { $0.isEmpty ? nil : $0 } ?? fingerprint(of: alert.labels))
+    }
+
+    /// The same group with the same alert states is the same notification, however often it
+    /// arrives (Alertmanager retries, HA peers). The group key alone is not enough: the group's
+    /// later notifications (a new alert, a resolution) share it.
+    static func dedupKey(groupKey: String, status: ReceivedAlert.Status, alerts: [ReceivedAlert]) -> String {
+        let states = alerts.map { alert in
+            [
+                alert.fingerprint, alert.status.rawValue, "\(alert.startsAt.timeIntervalSince1970)",
+                "\(alert.endsAt?.timeIntervalSince1970 ?? 0)",
+            ]
+            .joined(separator: "|")
+        }
+        let text = ([groupKey, status.rawValue] + states.sorted()).joined(separator: "\n")
+        return SHA256.hash(data: Data(text.utf8)).hexString
+    }
+
+    /// For senders that omit `fingerprint`: a stable hash of the sorted label set.
+    static func fingerprint(of labels: [String: String]) -> String {
+        let text = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(text.utf8)).prefix(8).hexString
+    }
+
+    /// Alertmanager sends the receiver name through Go's `regexp.QuoteMeta`.
+    static func unescapeRegex(_ text: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in text {
+            if escaped || character != "\\" {
+                result.append(character)
+                escaped = false
+            } else {
+                escaped = true
+            }
+        }
+        return result
+    }
+}
