@@ -124,17 +124,17 @@ if Context.environment["BACKSTOP_FUZZ"] == "1" {
 // Whole-process figures are scripts/bench's; these time the parts inside one process.
 if Context.environment["BACKSTOP_BENCHMARKS"] == "1" {
     package.dependencies.append(
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
     for name in ["MetricsBenchmarks", "TriageBenchmarks"] {
         package.targets.append(
             .executableTarget(
                 name: name,
                 dependencies: [
-                    "Backstop", "BackstopCore", .product(name: "Benchmark", package: "package-benchmark"),
+                    "Backstop", "BackstopCore", .product(name: "Benchmark", package: "benchmark"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 path: "Benchmarks/\(name)",
-                plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+                plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
             ))
     }
 }

@@ -44,6 +44,10 @@ struct StormFixture {
         var policy = IncidentPolicy()
         policy.sink = SinkKind(rawValue: "tracker")
         let correlation = LogCorrelation(sources: [])
+        // The desk logs each decision at notice; printing a thousand lines would time the
+        // terminal, not triage, and bury the table.
+        var logger = Logger(label: "backstop-bench")
+        logger.logLevel = .warning
         handler = NotificationHandler(
             intake: store,
             triage: AlertTriage(
@@ -52,8 +56,8 @@ struct StormFixture {
             desk: IncidentDesk(
                 ledger: IncidentLedger(policy: policy), store: store,
                 reporter: RunReporter(correlation: correlation, builder: ReportBuilder(assets: assets, runbooks: [:]), clock: clock),
-                runbooks: [:], assetLabel: "asset", clock: clock, logger: Logger(label: "backstop-bench"), consumers: []),
-            logger: Logger(label: "backstop-bench"))
+                runbooks: [:], assetLabel: "asset", clock: clock, logger: logger, consumers: []),
+            logger: logger)
     }
 
     func remove() {
