@@ -161,6 +161,26 @@ if fuzzBuild {
     }
 }
 
+// In-process benchmarks (package-benchmark), only for `scripts/bench --inproc` (BACKSTOP_BENCHMARKS=1,
+// built in release into .build-bench): normal builds and tests neither resolve nor build them.
+// Whole-process figures are scripts/bench's; these time the parts inside one process.
+if Context.environment["BACKSTOP_BENCHMARKS"] == "1" {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    for name in ["MetricsBenchmarks", "TriageBenchmarks"] {
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "Backstop", "BackstopCore", .product(name: "Benchmark", package: "benchmark"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                path: "Benchmarks/\(name)",
+                plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+            ))
+    }
+}
+
 for target in package.targets {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -63,6 +63,15 @@ package struct NotificationHandler: DurableQueueHandler {
     package let desk: IncidentDesk
     package let logger: Logger
 
+    /// Package-level so the in-process benchmarks (Benchmarks/TriageBenchmarks) drive the same
+    /// handler `serve` runs.
+    package init(intake: any AlertIntakeStore, triage: FileAlertTriage, desk: IncidentDesk, logger: Logger) {
+        self.intake = intake
+        self.triage = triage
+        self.desk = desk
+        self.logger = logger
+    }
+
     package var finishesInFlight: Bool { false }
 
     package func id(of notification: AlertNotification) -> String { notification.id }

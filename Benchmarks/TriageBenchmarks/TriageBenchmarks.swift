@@ -1,0 +1,49 @@
+import Backstop
+import BackstopCore
+import Benchmark
+import Foundation
+
+/// In-process figures of the failure and alert paths (scripts/bench --inproc): the tool-output
+/// classifier over the real outputs in Tests/Fixtures/tool-output, and a storm's batch of
+/// Alertmanager notifications triaged through the real desk into a real SQLite record.
+/// scripts/bench measures the storm whole-process (intake, drain time); this isolates triage.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+        warmupIterations: 1,
+        maxDuration: .seconds(5),
+        maxIterations: 50
+    )
+
+    // Named without the count, so a baseline still compares after outputs are added.
+    Benchmark("Classifier over the tool-output corpus") { benchmark in
+        let classifier = FailureClassifier()
+        let outputs = ToolOutputCorpus.outputs
+        guard outputs.count >= 400 else {
+            throw StormFixture.Failure("Tests/Fixtures/tool-output has \(outputs.count) readable outputs, expected 400 or more")
+        }
+        benchmark.startMeasurement()
+        for output in outputs {
+            blackHole(classifier.diagnose(output: output.text, exitCode: output.exitCode, tool: output.tool))
+        }
+        benchmark.stopMeasurement()
+    }
+
+    for size in [100, 1_000] {
+        Benchmark(
+            "Triage batch (\(size) notifications)",
+            configuration: .init(
+                metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident], warmupIterations: 1,
+                maxDuration: .seconds(10), maxIterations: 10)
+        ) { benchmark in
+            let storm = try await StormFixture(notifications: size)
+            defer { storm.remove() }
+            benchmark.startMeasurement()
+            let failures = await storm.handler.handle(batch: storm.notifications)
+            benchmark.stopMeasurement()
+            if let first = failures.first {
+                throw StormFixture.Failure("triage failed for \(failures.count) notifications, first \(first.item.id): \(first.error)")
+            }
+        }
+    }
+}
