@@ -11,6 +11,8 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 url, failing, healthy, shots = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], Path(sys.argv[4])
 shots.mkdir(parents=True, exist_ok=True)
@@ -87,7 +89,11 @@ try:
     driver.get(url + "/")
     search = driver.find_element(By.NAME, "q")
     search.send_keys(healthy)
+    # submit() does not wait for the new page: read the rows only once the old table is gone,
+    # or a row of the old page can go stale under the read.
+    old_table = driver.find_element(By.ID, "assets")
     search.submit()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_table))
     names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#assets tbody tr.asset-row th a")]
     expect(names == [healthy], f"searching {healthy!r} leaves only it: {names}")
     driver.get(url + "/?state=failing")
