@@ -7,6 +7,13 @@ package enum Shell {
         package init(description: String) { self.description = description }
     }
 
+    /// The environment read once, and one spawn at a time: the suite's process twice crashed in
+    /// Foundation's `Process.run()` (a bad read in its memcpy) while tests started processes on
+    /// many threads at once. Passing a copy made at start spares `run()` reading the live
+    /// environment, and the lock keeps two spawns from overlapping; a spawn takes milliseconds.
+    private static let environment = ProcessInfo.processInfo.environment
+    private static let spawning = NSLock()
+
     /// Runs `argv` and returns its stdout; throws with stderr when it exits non-zero.
     @discardableResult
     package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) throws -> String {
@@ -14,13 +21,14 @@ package enum Shell {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = argv
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = environment
         let output = Pipe()
         let error = Pipe()
         let stdin = Pipe()
         process.standardOutput = output
         process.standardError = error
         process.standardInput = stdin
-        try process.run()
+        try spawning.withLock { try process.run() }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
