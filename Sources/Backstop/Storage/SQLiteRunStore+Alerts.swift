@@ -48,16 +48,7 @@ extension SQLiteRunStore: AlertIntakeStore {
                     """
             ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
         }
-        var notifications: [AlertNotification] = []
-        var unreadable: [String] = []
-        for row in rows {
-            if let notification = RecordRows.notification(json: row.json) {
-                notifications.append(notification)
-            } else {
-                unreadable.append(row.id)
-            }
-        }
-        return (notifications, unreadable)
+        return RecordRows.notifications(rows)
     }
 
     /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.

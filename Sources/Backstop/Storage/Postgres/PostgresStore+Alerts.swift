@@ -51,16 +51,7 @@ extension PostgresStore: AlertIntakeStore {
                 """
             ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
         }
-        var notifications: [AlertNotification] = []
-        var unreadable: [String] = []
-        for row in rows {
-            if let notification = RecordRows.notification(json: row.json) {
-                notifications.append(notification)
-            } else {
-                unreadable.append(row.id)
-            }
-        }
-        return (notifications, unreadable)
+        return RecordRows.notifications(rows)
     }
 
     package func notificationCounts() async throws(StoreError) -> [String: Int] {
