@@ -30,6 +30,8 @@ package struct BackstopServices: Sendable {
     package let sweep: ReplicaSweep?
     /// Set when replicas share the store: decides which one exports the record's metrics.
     package let exporter: ExporterLease?
+    /// Set with `storage.postgres.buffer`: drains writes buffered while PostgreSQL was down.
+    package let bufferDrain: BufferDrainService?
     package let clock: any WallClock
     package let logger: Logger
 
@@ -132,6 +134,8 @@ package struct BackstopServices: Sendable {
             sharedWindows: sharedWindows,
             sweep: leases.map { ReplicaSweep(events: events, triage: runs, alerts: alerts, period: $0.lease) },
             exporter: leases.map { ExporterLease(leases: $0, metrics: metrics, logger: logger) },
+            bufferDrain: BufferDrainService.make(
+                store: store, metrics: metrics, events: events, triage: runs, alerts: alerts, logger: logger),
             clock: clock, logger: logger)
     }
 

@@ -65,6 +65,7 @@ package func buildApplication(
         runBackgroundServices
         ? [services.events, services.triage, services.alerts, services.delivery, services.approvals, services.watcher] : []
     if runBackgroundServices, let sweep = services.sweep { background.append(sweep) }
+    if runBackgroundServices, let drain = services.bufferDrain { background.append(drain) }
     if runBackgroundServices, let exporter = services.exporter { background.append(exporter) }
     if runScheduler && runBackgroundServices {
         background.append(SchedulerService(services: services))

@@ -23,3 +23,7 @@ extension DigestService: CustomStringConvertible {
 extension RecordWatcher: CustomStringConvertible {
     package var description: String { "RecordWatcher" }
 }
+
+extension BufferDrainService: CustomStringConvertible {
+    package var description: String { "BufferDrainService" }
+}

@@ -16,7 +16,7 @@ extension PostgresStore: AlertIntakeStore {
 
     /// Appends notifications that arrived together in one transaction: a repeat of a dedup key
     /// (already stored, or earlier in the batch) is a duplicate; a taken id fails the whole batch.
-    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+    func appendStoredNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard let first = batch.first else { return [] }
         let rows = batch.map { notification in (notification.dedupKey, RecordRows.values(notification)) }
         let keys = rows.map(\.0)

@@ -7,7 +7,8 @@ import PostgresNIO
 /// by `seq` (the chain's order) and, where text is ordered, by code point (`COLLATE "C"`) as
 /// SQLite orders it, whatever the database's locale.
 extension PostgresStore: RunStore {
-    package func append(_ run: VerificationRun) async throws(StoreError) {
+    /// Appends a run to PostgreSQL itself (``append(_:)`` may buffer it instead).
+    func appendStored(_ run: VerificationRun) async throws(StoreError) {
         let rows = RecordRows.rows(of: run)
         try await write("appending run \(run.id)") { connection in
             for row in rows { try await self.append(connection, table: row.table, values: row.values) }
@@ -19,7 +20,7 @@ extension PostgresStore: RunStore {
     }
 
     /// Events that arrived together, in one transaction: all are recorded, or none.
-    package func append(events: [CompletionEvent]) async throws(StoreError) {
+    func appendStored(events: [CompletionEvent]) async throws(StoreError) {
         guard let first = events.first else { return }
         let rows = events.map(RecordRows.values)
         try await write("appending \(events.count) event(s) from \(first.id)") { connection in
@@ -27,7 +28,7 @@ extension PostgresStore: RunStore {
         }
     }
 
-    package func unprocessedEvents() async throws(StoreError) -> [CompletionEvent] {
+    func storedUnprocessedEvents() async throws(StoreError) -> [CompletionEvent] {
         try await read("reading unprocessed events") { connection in
             try await self.fetchAll(
                 connection,
@@ -42,7 +43,7 @@ extension PostgresStore: RunStore {
         }
     }
 
-    package func history(of assets: [String], sizeSamples: Int) async throws(StoreError) -> [String: AssetHistory] {
+    func storedHistory(of assets: [String], sizeSamples: Int) async throws(StoreError) -> [String: AssetHistory] {
         try await read("reading asset history") { connection in
             var result: [String: AssetHistory] = [:]
             for asset in assets {

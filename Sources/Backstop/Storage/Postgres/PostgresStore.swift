@@ -13,14 +13,18 @@ package final class PostgresStore: Sendable {
     package let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     let logger: Logger
+    /// With `storage.postgres.buffer`: takes intake writes while PostgreSQL is down.
+    package let buffer: StoreBuffer?
     /// Runs the pool; cancelled by ``close()`` or when the store goes.
     private let running: Task<Void, Never>
 
     /// Connects and brings the schema up to date (safe with several replicas starting at once).
     package static func open(_ configuration: PostgresStoreConfiguration, logger: Logger) async throws(StoreError) -> PostgresStore {
+        // The buffer opens first: what it holds from before a stop drains once PostgreSQL answers.
+        let buffer = try configuration.buffer.map { path throws(StoreError) in try StoreBuffer(path: path, logger: logger) }
         let store: PostgresStore
         do {
-            store = try PostgresStore(configuration, logger: logger)
+            store = try PostgresStore(configuration, buffer: buffer, logger: logger)
         } catch {
             throw StoreError(error.message)
         }
@@ -35,8 +39,9 @@ package final class PostgresStore: Sendable {
         return store
     }
 
-    private init(_ configuration: PostgresStoreConfiguration, logger: Logger) throws(PostgresStoreError) {
+    private init(_ configuration: PostgresStoreConfiguration, buffer: StoreBuffer?, logger: Logger) throws(PostgresStoreError) {
         self.configuration = configuration
+        self.buffer = buffer
         self.logger = logger
         let client = PostgresClient(
             configuration: try PostgresConnector(configuration).clientConfiguration(), backgroundLogger: logger)
@@ -59,10 +64,11 @@ package final class PostgresStore: Sendable {
     func read<Value: Sendable>(
         _ doing: String, _ body: @Sendable (PostgresConnection) async throws -> Value
     ) async throws(StoreError) -> Value {
+        try failFastWhileUnreachable(doing)
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch {
-            throw StoreError(PostgresStoreError("\(doing) in \(configuration)", underlying: error).message)
+            throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }
     }
 
@@ -70,11 +76,22 @@ package final class PostgresStore: Sendable {
     func write<Value: Sendable>(
         _ doing: String, _ body: @Sendable (PostgresConnection) async throws -> Value
     ) async throws(StoreError) -> Value {
+        try failFastWhileUnreachable(doing)
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch {
-            throw StoreError(PostgresStoreError("\(doing) in \(configuration)", underlying: error).message)
+            throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }
+    }
+
+    /// While the buffer knows PostgreSQL is down, a call fails at once instead of waiting on the
+    /// pool (which holds requests up to a minute before giving up): the board, the ledger and the
+    /// outbox answer "unavailable" quickly, and the intake writes go to the buffer.
+    private func failFastWhileUnreachable(_ doing: String) throws(StoreError) {
+        guard let buffer, let since = buffer.unreachableSince else { return }
+        throw StoreError(
+            "\(doing) in \(configuration): PostgreSQL is unreachable since \(RFC3339.format(since)); writes wait in the buffer \(buffer.path)",
+            isUnavailable: true)
     }
 
     func fetchAll(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [Row] {

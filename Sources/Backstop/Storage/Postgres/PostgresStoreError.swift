@@ -1,3 +1,4 @@
+import BackstopCore
 import PostgresNIO
 
 /// A PostgreSQL store failure, with the server's own message (postgres-nio's errors print a
@@ -6,6 +7,8 @@ package struct PostgresStoreError: Error, CustomStringConvertible {
     package var message: String
     /// PostgreSQL's SQLSTATE when the server refused (e.g. P0001 for a trigger's RAISE).
     package var sqlState: String?
+    /// The server could not be reached (``PostgresUnavailability``), not a refused statement.
+    package var isUnavailable = false
     package var description: String { message }
 
     package init(_ message: String, sqlState: String? = nil) {
@@ -17,7 +20,11 @@ package struct PostgresStoreError: Error, CustomStringConvertible {
     package init(_ doing: String, underlying error: any Error) {
         let (text, state) = Self.explain(error)
         self.init("\(doing): \(text)", sqlState: state)
+        isUnavailable = PostgresUnavailability.isUnavailable(error)
     }
+
+    /// As the store's protocols throw it, keeping whether the server was unreachable.
+    package var storeError: StoreError { StoreError(message, isUnavailable: isUnavailable) }
 
     private static func explain(_ error: any Error) -> (String, String?) {
         if let error = error as? PostgresStoreError { return (error.message, error.sqlState) }

@@ -136,7 +136,9 @@ actor PostgresDecisionLock: DecisionLock {
 
 extension PostgresStore: SharedStore {
     package func workLeases(holder: String, logger: Logger) -> any WorkLeases {
-        PostgresWorkLeases(store: self, holder: holder, lease: configuration.lease, logger: logger)
+        let leases = PostgresWorkLeases(store: self, holder: holder, lease: configuration.lease, logger: logger)
+        guard let buffer else { return leases }
+        return BufferedWorkLeases(shared: leases, buffer: buffer)
     }
 
     package func decisionLock(logger: Logger) -> any DecisionLock {

@@ -1,0 +1,108 @@
+import BackstopCore
+import Foundation
+import PostgresNIO
+
+/// The intake's writes with `storage.postgres.buffer`: each goes to PostgreSQL, or to the local
+/// buffer while PostgreSQL cannot be reached (``StoreBuffer``). Without a buffer they go to
+/// PostgreSQL only, and an outage fails them (the webhook answers 503), as before.
+extension PostgresStore {
+    package func append(_ run: VerificationRun) async throws(StoreError) {
+        guard let buffer else { return try await appendStored(run) }
+        try await buffer.write([.run(run)], direct: { () throws(StoreError) in try await self.appendStored(run) }, buffered: { _ in })
+    }
+
+    package func append(events: [CompletionEvent]) async throws(StoreError) {
+        guard let buffer, !events.isEmpty else { return try await appendStored(events: events) }
+        try await buffer.write(
+            events.map(BufferedItem.event), direct: { () throws(StoreError) in try await self.appendStored(events: events) },
+            buffered: { _ in })
+    }
+
+    /// A notification already waiting in the buffer (same dedup key) is a duplicate; one that
+    /// PostgreSQL already holds is found to be one when the buffer drains.
+    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+        guard let buffer, !batch.isEmpty else { return try await appendStoredNotifications(batch) }
+        return try await buffer.write(
+            batch.map(BufferedItem.notification),
+            direct: { () throws(StoreError) in try await self.appendStoredNotifications(batch) },
+            buffered: { added in added.map { $0 ? .appended : .duplicate } })
+    }
+
+    /// PostgreSQL's unprocessed events and the buffer's (an event is processed once a run with
+    /// its id as trigger is stored or buffered). While PostgreSQL is down, the buffer's alone:
+    /// only this replica knows them, so it verifies them without a claim.
+    package func unprocessedEvents() async throws(StoreError) -> [CompletionEvent] {
+        guard let buffer else { return try await storedUnprocessedEvents() }
+        let (waiting, processed) = try buffer.journal.events()
+        let stored: [CompletionEvent]
+        do throws(StoreError) {
+            stored = try await storedUnprocessedEvents()
+        } catch {
+            guard error.isUnavailable else { throw error }
+            return waiting.filter { !processed.contains($0.id) }
+        }
+        let storedIDs = Set(stored.map(\.id))
+        return (stored + waiting.filter { !storedIDs.contains($0.id) }).filter { !processed.contains($0.id) }
+    }
+
+    /// While PostgreSQL is down, verification goes on without the assets' history (no size
+    /// trend, the restore sampling as for a new asset); the log says so.
+    package func history(of assets: [String], sizeSamples: Int) async throws(StoreError) -> [String: AssetHistory] {
+        do throws(StoreError) {
+            return try await storedHistory(of: assets, sizeSamples: sizeSamples)
+        } catch {
+            guard buffer != nil, error.isUnavailable else { throw error }
+            logger.warning(
+                "PostgreSQL is unreachable: verifying without the assets' history (size trend, last restore test)",
+                metadata: ["error": "\(error)"])
+            return [:]
+        }
+    }
+
+    /// Writes buffered items to PostgreSQL in one transaction, in order, each unless PostgreSQL
+    /// already holds it (same dedup key, event id or run id): a drain repeated after a crash
+    /// between this commit and the buffer's removal stores nothing twice. Bypasses the fast
+    /// failure of ``read(_:_:)``/``write(_:_:)``: the drain is how PostgreSQL is found back.
+    package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                for entry in entries { try await self.writeDrained(entry.item, connection) }
+            }
+        } catch {
+            throw PostgresStoreError("draining \(entries.count) buffered write(s) into \(configuration)", underlying: error).storeError
+        }
+    }
+
+    private func writeDrained(_ item: BufferedItem, _ connection: PostgresConnection) async throws {
+        switch item {
+        case .notification(let notification):
+            try await lock("alert_notifications", connection)
+            guard try await fetchOne(connection, "SELECT 1 FROM alert_notifications WHERE dedup_key = \(notification.dedupKey)") == nil
+            else { return }
+            try await append(connection, table: "alert_notifications", values: RecordRows.values(notification))
+        case .event(let event):
+            try await lock("events", connection)
+            guard try await fetchOne(connection, "SELECT 1 FROM events WHERE id = \(event.id)") == nil else { return }
+            try await append(connection, table: "events", values: RecordRows.values(event))
+        case .run(let run):
+            try await lock("runs", connection)
+            guard try await fetchOne(connection, "SELECT 1 FROM runs WHERE id = \(run.id)") == nil else { return }
+            for row in RecordRows.rows(of: run) { try await append(connection, table: row.table, values: row.values) }
+        }
+    }
+
+    /// The chain's own lock (``PostgresHashChain``), taken before the existence check so no
+    /// other replica appends the same key in between.
+    private func lock(_ table: String, _ connection: PostgresConnection) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+    }
+
+    /// Whether PostgreSQL answers (the drain's probe when nothing waits in the buffer).
+    package func ping() async throws(StoreError) {
+        do {
+            _ = try await client.withConnection { connection in try await connection.query("SELECT 1", logger: self.logger) }
+        } catch {
+            throw PostgresStoreError("reaching \(configuration)", underlying: error).storeError
+        }
+    }
+}
