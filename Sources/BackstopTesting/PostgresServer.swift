@@ -28,11 +28,16 @@ package final class PostgresServer: Sendable {
         logFile = directory.file("postgresql.log")
     }
 
-    private func setUp(settings: [String: String]) async throws {
+    private static func binaries() throws -> String {
         guard
             let bin = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
                 .first(where: { FileManager.default.fileExists(atPath: "\($0)/initdb") })
         else { throw Shell.Failure(description: "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin") }
+        return bin
+    }
+
+    private func setUp(settings: [String: String]) async throws {
+        let bin = try Self.binaries()
         try Shell.run(["chown", "-R", "postgres:postgres", directory.path])
         try await Self.asPostgres(["\(bin)/initdb", "-D", directory.file("data"), "-A", "trust", "-U", "postgres", "--no-sync"])
         var conf = [
@@ -58,6 +63,19 @@ package final class PostgresServer: Sendable {
             let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
         else { return }
         kill(pid, SIGQUIT)
+    }
+
+    /// An outage: stops the server at once (`pg_ctl stop -m immediate`, as a crash) and returns
+    /// once its processes are gone, so connections are refused from then on.
+    package func stopAndWait() async throws {
+        try await Self.asPostgres(["\(try Self.binaries())/pg_ctl", "-D", directory.file("data"), "-m", "immediate", "-w", "stop"])
+    }
+
+    /// Starts the stopped server again on the same data and port; returns once it accepts connections.
+    package func restart() async throws {
+        try await Self.asPostgres([
+            "\(try Self.binaries())/pg_ctl", "-D", directory.file("data"), "-l", logFile, "-w", "-t", "60", "start",
+        ])
     }
 
     /// Runs SQL with psql and returns its output.

@@ -43,16 +43,16 @@ package struct BufferDrain: Sendable {
     /// Drains one batch (or, with nothing waiting after an outage, checks that the store answers).
     package func step() async -> Step {
         do throws(StoreError) {
-            let entries = try buffer.journal.oldest(limit: batchLimit)
-            guard let last = entries.last else {
-                guard buffer.unreachableSince != nil else { return .idle }
-                let store = store
-                try await Deadline.run(deadline) { () throws(StoreError) in try await store.ping() }
+            let store = store
+            if buffer.unreachableSince != nil {
+                // Asked first, briefly, on a connection of its own: while PostgreSQL is down a
+                // drain would wait on the pool for as long as the deadline.
+                try await Deadline.run(buffer.writeDeadline) { () throws(StoreError) in try await store.ping() }
                 buffer.markReachable()
-                return .idle
             }
+            let entries = try buffer.journal.oldest(limit: batchLimit)
+            guard let last = entries.last else { return .idle }
             do throws(StoreError) {
-                let store = store
                 try await Deadline.run(deadline) { () throws(StoreError) in try await store.writeDrained(entries) }
             } catch {
                 guard !error.isUnavailable else { throw error }
@@ -60,7 +60,6 @@ package struct BufferDrain: Sendable {
                 return try await drainOneByOne(entries)
             }
             try buffer.drained(through: last.seq, count: entries.count)
-            buffer.markReachable()
             return .drained(entries.count)
         } catch {
             if error.isUnavailable {
@@ -83,7 +82,6 @@ package struct BufferDrain: Sendable {
                 try buffer.refused(entry, error: error)
             }
         }
-        buffer.markReachable()
         return .drained(entries.count)
     }
 }

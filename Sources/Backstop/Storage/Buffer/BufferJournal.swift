@@ -19,6 +19,8 @@ package final class BufferJournal: Sendable {
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             queue = try DatabaseQueue(path: path, configuration: configuration)
+            // WAL cannot be switched on inside a transaction.
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try queue.write { db in try Self.create(db) }
         } catch {
             throw StoreError(
@@ -27,7 +29,6 @@ package final class BufferJournal: Sendable {
     }
 
     private static func create(_ db: Database) throws {
-        try db.execute(sql: "PRAGMA journal_mode = WAL")
         try db.execute(
             sql: """
                 CREATE TABLE IF NOT EXISTS pending (

@@ -97,12 +97,20 @@ extension PostgresStore {
         try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
     }
 
-    /// Whether PostgreSQL answers (the drain's probe when nothing waits in the buffer).
+    /// Whether PostgreSQL answers, on a connection of its own (the pool may still be backing
+    /// off); when it does after an outage, the pool is replaced so that it answers at once too.
     package func ping() async throws(StoreError) {
-        do {
-            _ = try await client.withConnection { connection in try await connection.query("SELECT 1", logger: self.logger) }
+        do throws(PostgresStoreError) {
+            try await PostgresConnector(configuration).withConnection(logger: logger) { connection async throws(PostgresStoreError) in
+                do {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: self.logger)
+                } catch {
+                    throw PostgresStoreError("reaching \(self.configuration)", underlying: error)
+                }
+            }
+            if buffer?.unreachableSince != nil { try replacePool() }
         } catch {
-            throw PostgresStoreError("reaching \(configuration)", underlying: error).storeError
+            throw error.storeError
         }
     }
 }

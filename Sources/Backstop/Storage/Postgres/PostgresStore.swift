@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The record, the incident ledger with its outbox and the alert intake on PostgreSQL, behind
 /// the same protocols as ``SQLiteRunStore`` (`RunStore`, `IncidentStore`, `AlertIntakeStore`),
@@ -11,12 +12,13 @@ import PostgresNIO
 /// by ``PostgresHashChain`` exactly as SQLite chains them, so `verify-record` agrees.
 package final class PostgresStore: Sendable {
     package let configuration: PostgresStoreConfiguration
-    let client: PostgresClient
+    /// The pool of connections; replaced once after an outage (``replacePool()``).
+    var client: PostgresClient { pool.withLock { $0.client } }
     let logger: Logger
     /// With `storage.postgres.buffer`: takes intake writes while PostgreSQL is down.
     package let buffer: StoreBuffer?
-    /// Runs the pool; cancelled by ``close()`` or when the store goes.
-    private let running: Task<Void, Never>
+    /// The pool and the task running it (cancelled by ``close()`` or when the store goes).
+    private let pool: Mutex<(client: PostgresClient, running: Task<Void, Never>)>
 
     /// Connects and brings the schema up to date (safe with several replicas starting at once).
     package static func open(_ configuration: PostgresStoreConfiguration, logger: Logger) async throws(StoreError) -> PostgresStore {
@@ -43,19 +45,37 @@ package final class PostgresStore: Sendable {
         self.configuration = configuration
         self.buffer = buffer
         self.logger = logger
+        pool = Mutex(try Self.startPool(configuration, logger: logger))
+    }
+
+    private static func startPool(
+        _ configuration: PostgresStoreConfiguration, logger: Logger
+    ) throws(PostgresStoreError) -> (client: PostgresClient, running: Task<Void, Never>) {
         let client = PostgresClient(
             configuration: try PostgresConnector(configuration).clientConfiguration(), backgroundLogger: logger)
-        self.client = client
-        running = Task { await client.run() }
+        return (client, Task { await client.run() })
+    }
+
+    /// A new pool after an outage. postgres-nio's pool backs off its reconnection attempts up to
+    /// a minute apart, so after a long outage it may wait that long after PostgreSQL is back;
+    /// the buffer's drain, which found PostgreSQL back on a connection of its own, starts a
+    /// fresh pool instead. Calls in flight on the old pool fail (as they would have) and are retried.
+    func replacePool() throws(PostgresStoreError) {
+        let fresh = try Self.startPool(configuration, logger: logger)
+        let old = pool.withLock { pool in
+            defer { pool = fresh }
+            return pool.running
+        }
+        old.cancel()
     }
 
     /// Closes the pool's connections.
     package func close() {
-        running.cancel()
+        pool.withLock { $0.running.cancel() }
     }
 
     deinit {
-        running.cancel()
+        pool.withLock { $0.running.cancel() }
     }
 
     // MARK: - Plumbing
