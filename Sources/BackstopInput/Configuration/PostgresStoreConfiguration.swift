@@ -13,7 +13,7 @@ package struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     /// nil trusts the system's store.
     package var sslRootCertificate: String?
     package var password: Secret
-    /// `buffer:`: the local SQLite file that takes writes while PostgreSQL is down (not used yet).
+    /// `buffer:`: the local SQLite file that takes the intake's writes while PostgreSQL is down (``StoreBuffer``).
     package var buffer: String?
     /// `lease:`: how long a replica's claim on a piece of work lasts without renewal, so how long
     /// a dead replica's work waits before another takes it. Renewed every third of it.
