@@ -66,29 +66,55 @@ extension PostgresStore {
     package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) {
         do {
             try await client.withTransaction(logger: logger) { connection in
-                for entry in entries { try await self.writeDrained(entry.item, connection) }
+                // Consecutive notifications (or events) share one existence query and one read of
+                // the chain's end, as a group commit does; order is kept, runs go one by one.
+                var start = 0
+                while start < entries.count {
+                    var end = start + 1
+                    while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
+                        end += 1
+                    }
+                    try await self.writeDrained(entries[start..<end].map(\.item), connection)
+                    start = end
+                }
             }
         } catch {
             throw PostgresStoreError("draining \(entries.count) buffered write(s) into \(configuration)", underlying: error).storeError
         }
     }
 
-    private func writeDrained(_ item: BufferedItem, _ connection: PostgresConnection) async throws {
-        switch item {
-        case .notification(let notification):
-            try await lock("alert_notifications", connection)
-            guard try await fetchOne(connection, "SELECT 1 FROM alert_notifications WHERE dedup_key = \(notification.dedupKey)") == nil
-            else { return }
-            try await append(connection, table: "alert_notifications", values: RecordRows.values(notification))
-        case .event(let event):
-            try await lock("events", connection)
-            guard try await fetchOne(connection, "SELECT 1 FROM events WHERE id = \(event.id)") == nil else { return }
-            try await append(connection, table: "events", values: RecordRows.values(event))
-        case .run(let run):
-            try await lock("runs", connection)
-            guard try await fetchOne(connection, "SELECT 1 FROM runs WHERE id = \(run.id)") == nil else { return }
-            for row in RecordRows.rows(of: run) { try await append(connection, table: row.table, values: row.values) }
+    /// Items of one kind, in order, each unless PostgreSQL holds its key.
+    private func writeDrained(_ items: [BufferedItem], _ connection: PostgresConnection) async throws {
+        guard let kind = items.first?.kind else { return }
+        let (table, column) =
+            switch kind {
+            case "notification": ("alert_notifications", "dedup_key")
+            case "event": ("events", "id")
+            default: ("runs", "id")
+            }
+        try await lock(table, connection)
+        let keys = items.map(\.key)
+        var held = Set(
+            try await fetchAll(
+                connection,
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(column) AS key FROM \(table) WHERE \(column) = ANY($1)",
+                    binds: {
+                        var binds = PostgresBindings()
+                        binds.append(keys)
+                        return binds
+                    }())
+            ).map { $0["key"] as String })
+        var rows: [RecordRows.Values] = []
+        for item in items where held.insert(item.key).inserted {
+            switch item {
+            case .notification(let notification): rows.append(RecordRows.values(notification))
+            case .event(let event): rows.append(RecordRows.values(event))
+            case .run(let run):
+                for row in RecordRows.rows(of: run) { try await append(connection, table: row.table, values: row.values) }
+            }
         }
+        try await append(connection, table: table, rows: rows)
     }
 
     /// The chain's own lock (``PostgresHashChain``), taken before the existence check so no
