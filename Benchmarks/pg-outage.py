@@ -182,7 +182,14 @@ webhook: {{ bearer_token_file: ./webhook-token }}
     finally:
         if process:
             process.terminate()
-            process.wait(timeout=60)
+            stopping = time.monotonic()
+            try:
+                process.wait(timeout=60)
+                print(json.dumps({"serve_stop_seconds": round(time.monotonic() - stopping, 1)}), flush=True)
+            except __import__("subprocess").TimeoutExpired:
+                print(json.dumps({"serve_stop_seconds": None, "note": "serve did not stop within 60 s of SIGTERM; killed"}), flush=True)
+                process.kill()
+                process.wait()
         replica_scale.as_postgres([f"{binaries}/pg_ctl", "-D", data, "-m", "immediate", "stop"])
         shutil.rmtree(directory, ignore_errors=True)
 
