@@ -111,8 +111,8 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// The backlog, then the queue until shutdown: the queue stops being read then, and the item
     /// in flight finishes or is cancelled as ``DurableQueueHandler/finishesInFlight`` says.
     private func drain() async {
-        var done = Set<String>()
-        let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)).inserted }
+        var done = RecentIDs(capacity: max(10_000, batchLimit * 100))
+        let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)) }
         for start in stride(from: 0, to: backlog.count, by: batchLimit) {
             await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
         }
@@ -122,7 +122,7 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 let taken = queue.take(upTo: batchLimit)
                 if taken.isEmpty { break }
-                await handle(batch: taken.filter { done.insert(handler.id(of: $0)).inserted })
+                await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
             }
         }
     }
