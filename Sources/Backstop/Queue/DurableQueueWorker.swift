@@ -116,6 +116,7 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
         for start in stride(from: 0, to: backlog.count, by: batchLimit) {
             await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
         }
+        if !backlog.isEmpty { FreedMemory.returnToSystem() }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             while true {
                 // Left unhandled on shutdown: the next start handles it from the record.
@@ -124,6 +125,8 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
                 if taken.isEmpty { break }
                 await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
             }
+            // The queue ran empty: what the burst allocated and freed goes back to the system.
+            FreedMemory.returnToSystem()
         }
     }
 
