@@ -51,7 +51,7 @@ def make(seed, postgres=False):
         plan["postgres"] = {
             # PostgreSQL stops this long after the first serve starts, for this long; `fast`
             # disconnects every session, `immediate` is a crash recovered from the WAL.
-            "delay": round(rng.uniform(0.0, 8.0), 2),
+            "delay": round(rng.uniform(0.5, 4.0), 2),
             "seconds": round(rng.uniform(1.0, 8.0), 2),
             "mode": rng.choice(["fast", "immediate"]),
         }

@@ -84,11 +84,13 @@ class Outage(threading.Thread):
         super().__init__(daemon=True)
         self.cluster, self.delay, self.seconds, self.mode = cluster, delay, seconds, mode
         self.error = None
+        self.stopped_at = None  # time.monotonic() when PostgreSQL went down
 
     def run(self):
         try:
             time.sleep(self.delay)
             self.cluster.stop(self.mode)
+            self.stopped_at = time.monotonic()
             time.sleep(self.seconds)
         except Exception as error:  # reported by the trial as a driver error
             self.error = error

@@ -81,9 +81,12 @@ class Trial:
             if plan["outage"]:
                 fakes.outage(plan["outage"][0], "none")
             if outage is not None:
+                killed_at = time.monotonic()
                 outage.join()  # PostgreSQL is back before the last serve starts
                 if outage.error is not None:
                     raise outage.error
+                during = outage.stopped_at is not None and outage.stopped_at < killed_at
+                self.notes.append(f"postgres-down@{'serve' if during else 'between-serves'}")
             serve = Serve(self.backstop, config, self.file("serve.log"))
             # Up first: it clears what the killed ones left (restores, scratch) while starting, and
             # a SIGTERM before its handlers are installed would end it the default way.
@@ -101,6 +104,8 @@ class Trial:
             if status != 0:
                 violations.append(f"the last serve exited with {status} on SIGTERM, expected 0")
             state = fakes.state()
+            if workload.unavailable:
+                self.notes.append(f"5xx×{workload.unavailable}")
             violations += checks.failures_became_one_incident_each(self.record, expected)
             violations += checks.acknowledged_inputs_stored(self.record, workload.acknowledged_events, workload.acknowledged_alerts)
             violations += checks.trackers_hold_one_of_each(self.record, state, plan["sink"])

@@ -34,12 +34,16 @@ extension ReplicaCluster {
             byAsset.values.allSatisfy { $0.count == 1 },
             "\(context): more than one incident for \(byAsset.filter { $0.value.count > 1 }.keys.sorted())")
 
-        // One page per incident, and each triggered once (a second trigger is a second delivery).
-        let triggers = Dictionary(grouping: pagerDuty.events.filter { $0.action == "trigger" }, by: \.dedupKey)
-        #expect(Set(triggers.keys) == Set(incidents.map(\.dedupKey)), "\(context): pages \(triggers.count) for \(incidents.count) incidents")
+        // One page per incident: one PagerDuty alert per dedup key, from one page message in the
+        // outbox. A message sent by a replica killed before it recorded the delivery is sent again
+        // by another (in doubt), which PagerDuty deduplicates by the key: not a second page.
+        let alerts = pagerDuty.alerts
+        #expect(Set(alerts.keys) == Set(incidents.map(\.dedupKey)), "\(context): \(alerts.count) pages for \(incidents.count) incidents")
+        let messages = try await sql("SELECT incident_id FROM outbox WHERE action = 'page'").split(separator: "\n")
+        let pagesPerIncident = Dictionary(grouping: messages, by: { $0 })
         #expect(
-            triggers.values.allSatisfy { $0.count == 1 },
-            "\(context): paged more than once: \(triggers.filter { $0.value.count > 1 }.keys.sorted())")
+            pagesPerIncident.count == incidents.count && pagesPerIncident.values.allSatisfy { $0.count == 1 },
+            "\(context): page messages per incident: \(pagesPerIncident.mapValues(\.count).filter { $0.value != 1 })")
 
         let stored = try await sql("SELECT id || ' ' || group_key FROM alert_notifications").split(separator: "\n").map {
             $0.split(separator: " ", maxSplits: 1).map(String.init)
@@ -49,7 +53,28 @@ extension ReplicaCluster {
             notifications.ids.allSatisfy { storedIDs[$0]?.count == 1 },
             "\(context): acknowledged notifications not stored exactly once: \(notifications.ids.filter { storedIDs[$0]?.count != 1 })")
         // Each group was posted to two replicas: one stored, the other answered duplicate.
-        #expect(stored.count == notifications.services.count, "\(context): \(stored.count) notifications stored for \(notifications.services.count) groups")
+        #expect(
+            stored.count == notifications.services.count,
+            "\(context): \(stored.count) notifications stored for \(notifications.services.count) groups")
         #expect(try await store.verifyChains().breaks.isEmpty, "\(context)")
+    }
+}
+
+extension ReplicaCluster {
+    /// The exporter's window families after one window verified in parts by several replicas:
+    /// one window counted (under `failed` when an asset of it failed), `assets` expected.
+    static func expectOneWindow(in scrapes: [String], assets: Int, failed: Bool, context: String) {
+        guard let leader = scrapes.first(where: { $0.contains("\nbackstop_exporter_leader 1\n") }) else {
+            Issue.record("\(context): no replica exports the record's metrics")
+            return
+        }
+        let windowLines = leader.split(separator: "\n").filter { $0.hasPrefix("backstop_window_") }
+        for (result, count) in [("failed", failed ? 1 : 0), ("healthy", failed ? 0 : 1)] {
+            #expect(
+                windowLines.contains(#"backstop_window_runs_total{result="\#(result)",schedule="daily"} \#(count)"#),
+                "\(context): \(windowLines)")
+        }
+        #expect(windowLines.contains(#"backstop_window_expected_backups{schedule="daily"} \#(assets)"#), "\(context): \(windowLines)")
+        #expect(windowLines.contains(#"backstop_window_missing_backups{schedule="daily"} 0"#), "\(context): \(windowLines)")
     }
 }

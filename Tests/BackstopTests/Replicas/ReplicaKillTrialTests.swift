@@ -64,7 +64,8 @@ import Testing
         let victim = Int.random(in: 0..<3, using: &random)
         let delay = Duration.milliseconds(Int.random(in: 0...Int(tier.killWithin.components.seconds * 1_000), using: &random))
         let restart = Bool.random(using: &random)
-        let plan = "seed \(seed) (replay: BACKSTOP_TRIAL_SEED=\(seed)): replica \(victim) killed \(delay) into its verification\(restart ? ", restarted" : "")"
+        let plan =
+            "seed \(seed) (replay: BACKSTOP_TRIAL_SEED=\(seed)): replica \(victim) killed \(delay) into its verification\(restart ? ", restarted" : "")"
         let cluster = try await ReplicaCluster.start(assets: tier.assets, broken: broken)
         defer { cluster.stop() }
         return try await cluster.pagerDuty.run { url in
@@ -79,9 +80,12 @@ import Testing
             if restart { try await cluster.restart(victim, pagerDuty: url) }
             let acknowledged = try await burst.value
             try await cluster.check(broken: broken, notifications: acknowledged, context: plan)
-            // Whether or not the victim exported the metrics, one live replica does once its lease ends.
-            _ = try await ReplicaWorkSharingTests.waitForOneLeader(
-                restart ? cluster.ports : cluster.ports.enumerated().filter { $0.offset != victim }.map(\.element))
+            // Whether or not the victim exported the metrics, one live replica does once its lease
+            // ends, and counts the window once however many runs verified it.
+            let scrapes = try await ReplicaWorkSharingTests.waitForOneLeader(
+                restart ? cluster.ports : cluster.ports.enumerated().filter { $0.offset != victim }.map(\.element),
+                upSeries: tier.assets)
+            ReplicaCluster.expectOneWindow(in: scrapes, assets: tier.assets, failed: true, context: plan)
             return "\(victim)@\(delay)\(midRun ? " mid-run" : "")\(restart ? " +restart" : "")"
         }
     }

@@ -22,6 +22,8 @@ import Testing
             let upSeries = scrapes.flatMap { $0.split(separator: "\n").filter { $0.hasPrefix("backstop_backup_up{") } }
             #expect(upSeries.count == Self.assets, "\(upSeries.count) backstop_backup_up series over three replicas")
             #expect(scrapes.allSatisfy { $0.contains("backstop_build_info{") })
+            // The window was verified as several runs from three replicas: one window in the metrics.
+            ReplicaCluster.expectOneWindow(in: scrapes, assets: Self.assets, failed: true, context: "three replicas")
             await pagerDuty.log.waitForAccepted(2)
             let store = try await fixtures.open()
             defer { store.close() }
