@@ -72,6 +72,11 @@ class Trial:
                 if disk is not None and index == 0:
                     disk.fail(plan["disk"])
                     time.sleep(1.0)  # Backstop runs on a while without its disk
+                if self.refused_to_start(serve):
+                    # Started while PostgreSQL was down: it exits 1 naming the store (no local
+                    # buffer yet), and systemd would start it again (the next serve).
+                    self.notes.append("serve-exit@start(postgres down)")
+                    continue
                 serve.signal(SIGNALS[kill["signal"]])
                 status = serve.wait(timeout=60)
                 if disk is not None:
@@ -127,6 +132,12 @@ class Trial:
 
     def file(self, name):
         return os.path.join(self.directory, name)
+
+    def refused_to_start(self, serve):
+        """Whether `serve` exited by itself because it could not open the PostgreSQL store."""
+        if self.plan.get("postgres") is None or serve.process.poll() is None:
+            return False
+        return serve.wait() == 1 and serve.count("Error: opening the PostgreSQL store") > 0
 
     def wait_for_moment(self, serve, kill, fakes):
         moment, n, delay = kill["moment"], kill["n"], kill["delay"]

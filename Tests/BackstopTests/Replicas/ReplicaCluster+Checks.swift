@@ -34,12 +34,13 @@ extension ReplicaCluster {
             byAsset.values.allSatisfy { $0.count == 1 },
             "\(context): more than one incident for \(byAsset.filter { $0.value.count > 1 }.keys.sorted())")
 
-        // One page per incident: one PagerDuty alert per dedup key, from one page message in the
+        // One page per incident: one PagerDuty alert per dedup key, from one message to PagerDuty in the
         // outbox. A message sent by a replica killed before it recorded the delivery is sent again
         // by another (in doubt), which PagerDuty deduplicates by the key: not a second page.
         let alerts = pagerDuty.alerts
         #expect(Set(alerts.keys) == Set(incidents.map(\.dedupKey)), "\(context): \(alerts.count) pages for \(incidents.count) incidents")
-        let messages = try await sql("SELECT incident_id FROM outbox WHERE action = 'page'").split(separator: "\n")
+        let messages = try await sql("SELECT incident_id FROM outbox WHERE target = 'pagerduty' AND action IN ('open', 'page')").split(
+            separator: "\n")
         let pagesPerIncident = Dictionary(grouping: messages, by: { $0 })
         #expect(
             pagesPerIncident.count == incidents.count && pagesPerIncident.values.allSatisfy { $0.count == 1 },
