@@ -96,6 +96,7 @@ def main():
     cluster = None
     storage = "storage: { sqlite: ./data/backstop.db }"
     if args.postgres:
+        os.chmod(work, 0o755)  # the postgres user reaches its cluster's directory inside
         cluster = PostgresCluster(free_port(), os.path.join(work, "postgres"))
         cluster.create_database("ingest")
         with open(os.path.join(work, "pg-password"), "w") as f:
