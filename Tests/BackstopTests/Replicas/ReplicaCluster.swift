@@ -29,22 +29,12 @@ final class ReplicaCluster: Sendable {
 
     static func start(assets: Int, broken: Set<Int>) async throws -> ReplicaCluster {
         let fixtures = try await ReplicaFixtures.make()
-        let backups = BackupFixtures(directory: fixtures.directory)
-        for index in 0..<assets {
-            let artifact = try backups.archive("backups/asset-\(index)-1.tar.gz")
-            if broken.contains(index) {
-                let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-                try backups.truncate(artifact, to: size / 2)
-            }
-            try backups.setModified(artifact, to: Date())
-        }
+        try fixtures.writeBackups(count: assets, broken: broken)
         // Each restore takes a moment, so a kill lands while its replica holds claims.
         let restore =
             #"restore: { command: ["sh", "-c", "sleep 0.2; tar -xzf {artifact} -C {scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }"#
-        let lines = (0..<assets).map { index in
-            "  - { name: asset-\(index), schedule: daily, backup: { path: backups/asset-\(index)-*.tar.gz, checksum: sidecar }, \(restore) }"
-        }
-        return try ReplicaCluster(fixtures: fixtures, assets: assets, assetLines: lines.joined(separator: "\n"))
+        return try ReplicaCluster(
+            fixtures: fixtures, assets: assets, assetLines: ReplicaFixtures.assetLines(count: assets, restore: restore))
     }
 
     var replicas: [BackstopProcess] { processes.withLock { $0 } }
@@ -100,16 +90,6 @@ final class ReplicaCluster: Sendable {
 
     /// How many outcomes of scheduled, not aborted runs each asset has.
     func outcomesPerAsset() async throws -> [String: Int] {
-        let output = try await sql(
-            """
-            SELECT o.asset || ' ' || COUNT(*) FROM outcomes o JOIN runs r ON r.id = o.run_id
-            WHERE r.trigger_kind = 'schedule' AND r.status != 'aborted' GROUP BY o.asset
-            """)
-        var counts: [String: Int] = [:]
-        for line in output.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let count = Int(parts[1]) { counts[String(parts[0])] = count }
-        }
-        return counts
+        try await ReplicaWorkSharingTests.outcomesPerAsset(fixtures)
     }
 }

@@ -77,19 +77,8 @@ import Testing
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixtures = try await ReplicaFixtures.make()
-        let backups = BackupFixtures(directory: fixtures.directory)
-        for index in 0..<assets {
-            let artifact = try backups.archive("backups/asset-\(index)-1.tar.gz")
-            if broken.contains(index) {
-                let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-                try backups.truncate(artifact, to: size / 2)
-            }
-            try backups.setModified(artifact, to: Date())
-        }
-        let restore = ServeFixtures.tarRestore
-        let assetLines = (0..<assets).map { index in
-            "  - { name: asset-\(index), schedule: daily, backup: { path: backups/asset-\(index)-*.tar.gz, checksum: sidecar }, \(restore) }"
-        }.joined(separator: "\n")
+        try fixtures.writeBackups(count: assets, broken: broken)
+        let assetLines = ReplicaFixtures.assetLines(count: assets, restore: ServeFixtures.tarRestore)
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
             var ports: [Int] = []
