@@ -16,16 +16,12 @@ struct MigrateStoreCommand: AsyncParsableCommand {
             nothing: one PostgreSQL transaction that refuses a target already holding a record, \
             verifies the copied chains before it commits, and leaves the target as it was when it \
             stops for any reason; run it again once the cause is fixed. The chains are verified \
-            on the source before and on the target after (as `backstop verify-record` does).
-
+            on the source before and on the target after (as `backstop verify-record` does). \
             The password never goes on the command line: --password-file FILE or \
-            --password-env VARIABLE, as storage.postgres's password_file and password_env.
-
-            Example:
-              backstop migrate-store --from sqlite:/var/lib/backstop/backstop.db \\
-                --to postgres://backstop@db.internal:5432/backstop?sslmode=verify-full \\
-                --password-file /run/secrets/pg-password
-
+            --password-env VARIABLE, as storage.postgres's password_file and password_env. \
+            Example: backstop migrate-store --from sqlite:/var/lib/backstop/backstop.db \
+            --to postgres://backstop@db.internal:5432/backstop?sslmode=verify-full \
+            --password-file /run/secrets/pg-password. \
             Exit codes: 0 copied and verified, 1 the copy failed or the source record is \
             broken (nothing copied), 2 usage error.
             """)

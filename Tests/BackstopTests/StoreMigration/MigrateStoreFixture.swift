@@ -49,9 +49,20 @@ struct MigrateStoreFixture {
             postgresPort: postgresPort)
     }
 
+    /// The built `backstop` with `arguments` (stdout and stderr together), waited for on a thread
+    /// of its own: waiting on Swift's cooperative pool would hold one of its few threads (two
+    /// on this machine) for the whole command and stall the other tests meanwhile.
+    static func backstop(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try PostgresStoreCommandTests.backstop(arguments) })
+            }
+        }
+    }
+
     /// `backstop migrate-store` from this installation's SQLite file into the fresh database.
-    func migrate(from source: String? = nil) throws -> (status: Int32, output: String) {
-        try PostgresStoreCommandTests.backstop([
+    func migrate(from source: String? = nil) async throws -> (status: Int32, output: String) {
+        try await Self.backstop([
             "migrate-store", "--from", "sqlite:\(source ?? sqlitePath)", "--to", targetURL, "--password-file", passwordFile,
         ])
     }

@@ -14,7 +14,7 @@ import Testing
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixture = try await MigrateStoreFixture.make()
-        let verify = try PostgresStoreCommandTests.backstop(["verify", "--config", fixture.sqliteConfig, "--log-level", "critical"])
+        let verify = try await MigrateStoreFixture.backstop(["verify", "--config", fixture.sqliteConfig, "--log-level", "critical"])
         #expect(verify.status == 1, "billing-db's backup is missing: \(verify.output)")
 
         // serve triages verify's run into an incident and verifies the missed window (a second failure).
@@ -22,10 +22,10 @@ import Testing
         for _ in 1...2 { #expect(await sqliteServe.waitForLine(containing: "incident open", within: .seconds(120)) != nil) }
         let before = try await MigrateStoreFixture.answers(port: fixture.sqlitePort)
         sqliteServe.terminate()
-        let sqliteRecord = try PostgresStoreCommandTests.backstop(["verify-record", "--config", fixture.sqliteConfig])
+        let sqliteRecord = try await MigrateStoreFixture.backstop(["verify-record", "--config", fixture.sqliteConfig])
         let rows = try #require(sqliteRecord.output.firstMatch(of: /record intact: (\d+) rows/)?.1, "\(sqliteRecord.output)")
 
-        let migrated = try fixture.migrate()
+        let migrated = try await fixture.migrate()
         #expect(migrated.status == 0, "\(migrated.output)")
         #expect(
             migrated.output.contains("source \(fixture.sqlitePath): \(rows) record rows, every hash chain verified"), "\(migrated.output)")
@@ -33,15 +33,15 @@ import Testing
         #expect(migrated.output.contains("target \(fixture.targetURL): \(rows) record rows, every hash chain verified"))
         #expect(!migrated.output.contains(PostgresStoreFixture.password))
 
-        let postgresRecord = try PostgresStoreCommandTests.backstop(["verify-record", "--config", fixture.postgresConfig])
+        let postgresRecord = try await MigrateStoreFixture.backstop(["verify-record", "--config", fixture.postgresConfig])
         #expect(postgresRecord.status == 0 && postgresRecord.output.contains("record intact: \(rows) rows"), "\(postgresRecord.output)")
 
         // A second run finds the record there and copies nothing.
-        let again = try fixture.migrate()
+        let again = try await fixture.migrate()
         #expect(again.status == 1)
         #expect(again.output.contains("already holds a Backstop record (runs: "), "\(again.output)")
         #expect(
-            try PostgresStoreCommandTests.backstop(["verify-record", "--config", fixture.postgresConfig]).output.contains("\(rows) rows"))
+            try await MigrateStoreFixture.backstop(["verify-record", "--config", fixture.postgresConfig]).output.contains("\(rows) rows"))
 
         // serve on PostgreSQL finds the window verified and the runs triaged: the same answers.
         let postgresServe = try BackstopProcess(arguments: ["serve", "--config", fixture.postgresConfig, "--log-level", "info"])
@@ -57,19 +57,19 @@ import Testing
 
     @Test func aBrokenSourceIsRefusedBeforeTheTargetIsTouched() async throws {
         let fixture = try await MigrateStoreFixture.make()
-        _ = try PostgresStoreCommandTests.backstop(["verify", "--config", fixture.sqliteConfig, "--log-level", "critical"])
+        _ = try await MigrateStoreFixture.backstop(["verify", "--config", fixture.sqliteConfig, "--log-level", "critical"])
         let queue = try DatabaseQueue(path: fixture.sqlitePath)
         try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER outcomes_append_only_update")
             try db.execute(sql: "UPDATE outcomes SET state = 'healthy'")
         }
         try queue.close()
-        let refused = try fixture.migrate()
+        let refused = try await fixture.migrate()
         #expect(refused.status == 1)
         #expect(refused.output.contains("is broken, so nothing was copied: outcomes row "), "\(refused.output)")
-        let target = try PostgresStoreCommandTests.backstop(["verify-record", "--config", fixture.postgresConfig])
+        let target = try await MigrateStoreFixture.backstop(["verify-record", "--config", fixture.postgresConfig])
         #expect(target.output.contains("holds no Backstop record"), "\(target.output)")
-        let missing = try fixture.migrate(from: fixture.directory.file("nowhere.db"))
+        let missing = try await fixture.migrate(from: fixture.directory.file("nowhere.db"))
         #expect(missing.status == 1 && missing.output.contains("nowhere.db: no such file"), "\(missing.output)")
     }
 
@@ -87,7 +87,7 @@ import Testing
                 evidence: Evidence("tar: a\u{0}b: Unexpected EOF"))
         ]
         try await store.append(run)
-        let refused = try fixture.migrate()
+        let refused = try await fixture.migrate()
         #expect(refused.status == 1)
         #expect(refused.output.contains("restore_tests.message of seq 1 holds text with a NUL character"), "\(refused.output)")
         let counts = try await SharedPostgres.sql(
@@ -95,16 +95,16 @@ import Testing
         #expect(counts.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0", "runs and outcomes were copied before the refusal")
     }
 
-    @Test func usageErrorsNameWhatToGive() throws {
-        let noPassword = try PostgresStoreCommandTests.backstop([
+    @Test func usageErrorsNameWhatToGive() async throws {
+        let noPassword = try await MigrateStoreFixture.backstop([
             "migrate-store", "--from", "sqlite:/tmp/x.db", "--to", "postgres://backstop@127.0.0.1:5432/backstop",
         ])
         #expect(noPassword.status == 2 && noPassword.output.contains("exactly one of --password-file FILE or --password-env"))
-        let badSource = try PostgresStoreCommandTests.backstop([
+        let badSource = try await MigrateStoreFixture.backstop([
             "migrate-store", "--from", "/tmp/x.db", "--to", "postgres://backstop@127.0.0.1/backstop", "--password-env", "PGPASS",
         ])
         #expect(badSource.status == 2 && badSource.output.contains("--from must be sqlite:PATH"), "\(badSource.output)")
-        let secretInURL = try PostgresStoreCommandTests.backstop([
+        let secretInURL = try await MigrateStoreFixture.backstop([
             "migrate-store", "--from", "sqlite:/tmp/x.db", "--to", "postgres://backstop:hunter2@127.0.0.1/backstop", "--password-env",
             "HOME",
         ])
