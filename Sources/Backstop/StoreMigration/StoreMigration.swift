@@ -133,9 +133,7 @@ package enum StoreMigration {
             var tuples: [String] = []
             for row in rows {
                 let start = binds.count
-                for (column, value) in zip(table.columns, row) {
-                    try bind(value, column: column, of: table, row: row, source: source, into: &binds)
-                }
+                for (column, value) in zip(table.columns, row) { bind(value, column: column, of: table, into: &binds) }
                 tuples.append("(" + (start + 1...start + table.columns.count).map { "$\($0)" }.joined(separator: ", ") + ")")
             }
             try await connection.query(
@@ -160,29 +158,18 @@ package enum StoreMigration {
         return copied
     }
 
-    /// One SQLite cell as the PostgreSQL column takes it. A blob is text with NUL characters
-    /// (``ExactText``), which PostgreSQL's text cannot hold: refused, naming the row.
-    private static func bind(
-        _ value: DatabaseValue, column: String, of table: MigratedTable, row: [DatabaseValue], source: String,
-        into binds: inout PostgresBindings
-    ) throws {
+    /// One SQLite cell as the PostgreSQL column takes it. Text goes in PostgreSQL's exact form,
+    /// and a blob (text that held NUL, ``ExactText``) as the same text escaped
+    /// (``PostgresExactText``), so each row hashes on PostgreSQL as it did on SQLite.
+    private static func bind(_ value: DatabaseValue, column: String, of table: MigratedTable, into binds: inout PostgresBindings) {
         switch value.storage {
         case .null: binds.appendNull()
         case .int64(let number) where table.booleans.contains(column): binds.append(number != 0)
         case .int64(let number): binds.append(number)
         case .double(let number): binds.append(number)
-        case .string(let text) where text.utf8.contains(0):
-            throw nulRefusal(table: table, column: column, row: row, source: source)
+        // Both in PostgresExactText's form: the store's String binding escapes text itself.
         case .string(let text): binds.append(text)
-        case .blob: throw nulRefusal(table: table, column: column, row: row, source: source)
+        case .blob(let bytes): binds.append(storedBytes: bytes)
         }
-    }
-
-    private static func nulRefusal(table: MigratedTable, column: String, row: [DatabaseValue], source: String) -> StoreMigrationError {
-        let key = row.first.map { "\(table.columns.first ?? "key") \($0)" } ?? "a row"
-        return StoreMigrationError(
-            "\(source): \(table.name).\(column) of \(key) holds text with a NUL character (stored by SQLite as a blob), "
-                + "which PostgreSQL's text cannot hold exactly; nothing was copied. The record stays on SQLite until the "
-                + "PostgreSQL store can keep such text (docs/HIGH-AVAILABILITY.md, \"Text with NUL characters\")")
     }
 }
