@@ -6,9 +6,12 @@ Every request is a real notification (Tests/Fixtures/alertmanager/firing.json, c
 Alertmanager 0.25) with its own group key and alert fingerprints, so each one is a new durable
 write to the SQLite intake record (synchronous=FULL) before its 200, and each is then triaged
 (mapped to a configured asset, joined to its open incident) while the load goes on. At the end
-the script checks that every request answered 200 is in the record. Usage:
+the script checks that every request answered 200 is in the record. With --postgres the intake
+record is a real PostgreSQL (storage.postgres; a throwaway cluster started as the postgres user on
+127.0.0.1, needs root), each notification a committed transaction under the table's chain lock.
+Usage:
 
-    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build | --binary PATH]
+    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build | --binary PATH] [--postgres]
 
 Needs wrk (apt-get install wrk).
 """
@@ -24,6 +27,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from chaoslib.postgres import PASSWORD, PostgresCluster  # noqa: E402
+
 TOKEN = "benchmark-webhook-token"
 
 LUA = r"""
@@ -77,6 +83,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-build", action="store_true", help="use the existing .build/release/backstop")
     parser.add_argument("--binary", help="measure this backstop binary (no build)")
+    parser.add_argument("--postgres", action="store_true", help="the intake record on a real PostgreSQL (as root)")
     args = parser.parse_args()
 
     binary = args.binary or os.path.join(ROOT, ".build/release/backstop")
@@ -86,9 +93,18 @@ def main():
     port = free_port()
     with open(os.path.join(work, "webhook-token"), "w") as f:
         f.write(TOKEN + "\n")
+    cluster = None
+    storage = "storage: { sqlite: ./data/backstop.db }"
+    if args.postgres:
+        os.chmod(work, 0o755)  # the postgres user reaches its cluster's directory inside
+        cluster = PostgresCluster(free_port(), os.path.join(work, "postgres"))
+        cluster.create_database("ingest")
+        with open(os.path.join(work, "pg-password"), "w") as f:
+            f.write(PASSWORD + "\n")
+        storage = f"storage:\n  postgres: {{ url: \"{cluster.url('ingest')}\", password_file: ./pg-password }}"
     with open(os.path.join(work, "backstop.yml"), "w") as f:
         f.write(f"""listen: 127.0.0.1:{port}
-storage: {{ sqlite: ./data/backstop.db }}
+{storage}
 schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
 diagnosis: {{ probes: false }}
 assets:
@@ -118,23 +134,35 @@ webhook: {{ bearer_token_file: ./webhook-token }}
         result = subprocess.run(
             ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", script,
              f"http://127.0.0.1:{port}/"], env=env, capture_output=True, text=True, check=True)
-    finally:
         server.terminate()
         server.wait()
-    print(result.stdout)
-    figures = json.loads(re.search(r"^JSON (.*)$", result.stdout, re.M).group(1))
-    database = sqlite3.connect(os.path.join(work, "data/backstop.db"))
-    stored = database.execute("SELECT COUNT(*) FROM alert_notifications").fetchone()[0]
-    triaged = database.execute("SELECT COUNT(*) FROM triaged_runs WHERE run_id LIKE 'ntf_%'").fetchone()[0]
+        print(result.stdout)
+        figures = json.loads(re.search(r"^JSON (.*)$", result.stdout, re.M).group(1))
+        stored, triaged = counts(work, cluster)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
+        if cluster is not None:
+            cluster.destroy()
     answered = figures["requests"] - figures["errors_status"]
-    print(f"body: {os.path.getsize(body)} bytes, {args.connections} connections, {args.threads} wrk threads, {args.duration} s")
-    print(f"requests/s: {figures['requests'] / args.duration:.0f}")
+    print(f"store: {'PostgreSQL' if args.postgres else 'SQLite'}; body: {os.path.getsize(body)} bytes, {args.connections} connections, {args.threads} wrk threads, {args.duration} s")
+    print(f"requests/s: {figures['requests'] / args.duration:.0f}; unique notifications acknowledged/s: {answered / args.duration:.0f}")
     print(f"latency: p50 {figures['p50_us'] / 1000:.2f} ms, p90 {figures['p90_us'] / 1000:.2f} ms, "
           f"p99 {figures['p99_us'] / 1000:.2f} ms, max {figures['max_us'] / 1000:.2f} ms")
     print(f"backstop's log (warnings and errors): {os.path.join(work, 'backstop.log')}")
     print(f"answered 200: {answered}; in the intake record: {stored}; triaged by the end: {triaged}")
     if stored < answered:
         sys.exit("a notification answered 200 is missing from the record")
+
+
+def counts(work, cluster):
+    """(notifications stored, notifications triaged) in the intake record."""
+    queries = ["SELECT COUNT(*) FROM alert_notifications", "SELECT COUNT(*) FROM triaged_runs WHERE run_id LIKE 'ntf_%'"]
+    if cluster is not None:
+        return tuple(int(cluster.psql(query, "ingest")) for query in queries)
+    database = sqlite3.connect(os.path.join(work, "data/backstop.db"))
+    return tuple(database.execute(query).fetchone()[0] for query in queries)
 
 
 if __name__ == "__main__":

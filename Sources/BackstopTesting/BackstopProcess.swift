@@ -36,6 +36,10 @@ package final class ChildProcess: Sendable {
     package init(executable: String, arguments: [String]) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw Shell.Failure(description: "pipe() failed") }
+        // Close-on-exec, so a child another test spawns later does not inherit the write end
+        // (the reader would then wait for that child to exit before it saw the end of the log).
+        // Glibc's pipe2 is not imported into Swift; the window before fcntl is microseconds.
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs real tools (tar, gzip, sha256sum, promtool) to build fixtures and check results.
 package enum Shell {
     package struct Failure: Error, CustomStringConvertible {
@@ -7,39 +11,45 @@ package enum Shell {
         package init(description: String) { self.description = description }
     }
 
-    /// The environment read once, and one spawn at a time: the suite's process twice crashed in
-    /// Foundation's `Process.run()` (a bad read in its memcpy) while tests started processes on
-    /// many threads at once. Passing a copy made at start spares `run()` reading the live
-    /// environment, and the lock keeps two spawns from overlapping; a spawn takes milliseconds.
-    private static let environment = ProcessInfo.processInfo.environment
-    private static let spawning = NSLock()
-
     /// Runs `argv` and returns its stdout; throws with stderr when it exits non-zero.
+    ///
+    /// Spawned with `posix_spawn` rather than Foundation's `Process`: the suite's process crashed
+    /// in `Process.run()` (a bad read in its memcpy) while tests started processes on many
+    /// threads at once. Input and output go through files in a scratch directory, so nothing
+    /// needs a reader thread and no pipe end can leak into another test's child.
     @discardableResult
     package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = stdin
-        try spawning.withLock { try process.run() }
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description:
-                    "\(argv.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: err + out, as: UTF8.self))")
+        let scratch = try TemporaryDirectory("backstop-shell")
+        let stdin = try scratch.write("stdin", input ?? "")
+        let stdout = scratch.file("stdout")
+        let stderr = scratch.file("stderr")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // GNU env changes directory (-C) and finds the program on PATH, as a shell would.
+        let full = ["/usr/bin/env"] + (directory.map { ["-C", $0] } ?? []) + argv
+        var cArguments = full.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, full[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw Failure(description: "could not start \(argv.joined(separator: " ")): \(String(cString: strerror(spawned)))")
         }
-        return String(decoding: out, as: UTF8.self)
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        let out = (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import (they are macros).
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            let how = exited ? "exited \(code)" : "was killed by signal \(status & 0x7f)"
+            throw Failure(description: "\(argv.joined(separator: " ")) \(how): \(err + out)")
+        }
+        return out
     }
 
     /// Whether a program is on PATH.

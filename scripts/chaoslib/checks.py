@@ -1,52 +1,39 @@
 """The invariants checked after every trial. Each returns a list of violations (empty: held).
-The record is read read-only with sqlite3; the trackers' side comes from the fakes' /state."""
+The record is read through scripts/chaoslib/record.py (SQLite read-only, or PostgreSQL through
+the CLI and psql); the trackers' side comes from the fakes' /state."""
 
 import collections
 import hashlib
-import json
 import os
-import sqlite3
 import subprocess
 
 from .processes import restore_processes
 from .workspace import HEALTHY
 
 
-def record(directory):
-    return sqlite3.connect(f"file:{os.path.join(directory, 'data', 'backstop.db')}?mode=ro", uri=True)
-
-
-def incidents(directory):
-    with record(directory) as db:
-        rows = db.execute("SELECT id, asset, cause, state, dedup_key, references_json FROM incidents").fetchall()
-    return [dict(zip(["id", "asset", "cause", "state", "dedup_key", "references"], row)) for row in rows]
-
-
-def outbox_counts(directory):
-    with record(directory) as db:
-        return dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-
-
-def failures_became_one_incident_each(directory, expected_assets):
+def failures_became_one_incident_each(record, expected_assets):
     """Every broken asset and every accepted alert group: exactly one incident; nothing else."""
-    by_asset = collections.Counter(incident["asset"] for incident in incidents(directory))
+    by_asset = collections.Counter(incident["asset"] for incident in record.incidents())
     problems = [f"{asset}: {by_asset[asset]} incidents, expected 1" for asset in sorted(expected_assets) if by_asset[asset] != 1]
     problems += [f"unexpected incident for {asset} ({count})" for asset, count in sorted(by_asset.items()) if asset not in expected_assets]
     return problems
 
 
-def acknowledged_inputs_stored(directory, event_ids, notification_ids):
-    with record(directory) as db:
-        events = {row[0] for row in db.execute("SELECT id FROM events")}
-        notifications = {row[0] for row in db.execute("SELECT id FROM alert_notifications")}
-    return ([f"event {i} was answered 202 but is not in the record" for i in event_ids if i not in events]
+def acknowledged_inputs_stored(record, event_ids, notification_ids):
+    """Everything answered 2xx is in the record, and exactly once."""
+    events = collections.Counter(record.event_ids())
+    notifications = collections.Counter(record.notification_ids())
+    doubled = [f"event {i} stored {n} times" for i, n in events.items() if n > 1]
+    doubled += [f"notification {i} stored {n} times" for i, n in notifications.items() if n > 1]
+    return (doubled
+            + [f"event {i} was answered 202 but is not in the record" for i in event_ids if i not in events]
             + [f"notification {i} was answered 200 but is not in the record" for i in notification_ids if i not in notifications])
 
 
-def trackers_hold_one_of_each(directory, state, sink):
+def trackers_hold_one_of_each(record, state, sink):
     """One tracker issue and one PagerDuty alert per incident; no comment posted twice."""
     problems = []
-    found = incidents(directory)
+    found = record.incidents()
     issues = state[sink]
     for incident in found:
         marker = incident["id"].lower()
@@ -68,8 +55,8 @@ def trackers_hold_one_of_each(directory, state, sink):
     return problems
 
 
-def delivery_finished(directory):
-    counts = outbox_counts(directory)
+def delivery_finished(record):
+    counts = record.outbox_counts()
     problems = [f"{counts[s]} outbox messages {s}" for s in ["pending", "dead"] if counts.get(s)]
     return problems
 
@@ -90,14 +77,13 @@ def record_intact(backstop, config):
     return [] if result.returncode == 0 else [f"verify-record exit {result.returncode}: {(result.stdout + result.stderr).strip()[-300:]}"]
 
 
-def healthy_still_healthy(directory, artifacts):
+def healthy_still_healthy(record, artifacts):
     problems = [f"{path} changed" for path, digest in artifacts.items()
                 if hashlib.sha256(open(path, "rb").read()).hexdigest() != digest]
-    with record(directory) as db:
-        for asset in HEALTHY:
-            states = [row[0] for row in db.execute("SELECT state FROM outcomes WHERE asset = ? ORDER BY seq", (asset,))]
-            if not states:
-                problems.append(f"{asset} was never verified")
-            elif any(state != "healthy" for state in states):
-                problems.append(f"{asset} recorded {states}, expected healthy only")
+    for asset in HEALTHY:
+        states = record.outcome_states(asset)
+        if not states:
+            problems.append(f"{asset} was never verified")
+        elif any(state != "healthy" for state in states):
+            problems.append(f"{asset} recorded {states}, expected healthy only")
     return problems

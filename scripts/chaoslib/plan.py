@@ -9,7 +9,7 @@ MOMENTS = ["verification", "restore", "triage", "delivery", "random"]
 SINK_FAULTS = ["none", "500", "429", "hang"]
 
 
-def make(seed):
+def make(seed, postgres=False):
     rng = random.Random(seed)
     sink = rng.choice(["jira", "linear"])
     plan = {
@@ -45,6 +45,16 @@ def make(seed):
             "n": rng.randint(1, 3),
             "delay": round(rng.uniform(0.0, 4.0) if moment == "random" else rng.uniform(0.0, 0.3), 2),
         })
+    if postgres:
+        # Drawn last, so a seed's other faults are the same with and without --postgres.
+        plan["disk"] = None  # the record is in PostgreSQL, not on the trial's disk
+        plan["postgres"] = {
+            # PostgreSQL stops this long after the first serve starts, for this long; `fast`
+            # disconnects every session, `immediate` is a crash recovered from the WAL.
+            "delay": round(rng.uniform(0.5, 4.0), 2),
+            "seconds": round(rng.uniform(1.0, 8.0), 2),
+            "mode": rng.choice(["fast", "immediate"]),
+        }
     return plan
 
 
@@ -54,5 +64,8 @@ def describe(plan):
     outage = ":".join(plan["outage"]) if plan["outage"] else "none"
     lag = f" search_lag={plan['search_lag']}/{plan['search_delay_ms']}ms" if plan["sink"] == "jira" else ""
     disk = f" disk={plan['disk']}" if plan["disk"] else ""
+    if plan.get("postgres"):
+        down = plan["postgres"]
+        disk += f" postgres=down@{down['delay']}s+{down['seconds']}s/{down['mode']}"
     return (f"sink={plan['sink']} broken={'+'.join(plan['broken'])} kills={kills} faults={faults} outage={outage}{lag}{disk}"
             f" events={plan['events']} alerts={plan['alerts']}")

@@ -8,9 +8,11 @@ import time
 from . import checks
 from .disk import Disk, available
 from .plan import describe
+from .postgres import PASSWORD, Outage
 from .processes import SIGNALS, Fakes, Serve, restore_processes, wait_until
+from .record import PostgresRecord, SQLiteRecord
 from .workload import Workload
-from .workspace import HEALTHY, make_backups, write_config
+from .workspace import HEALTHY, SQLITE, make_backups, postgres_storage, write, write_config
 
 # How long a moment may take to come before the kill happens anyway (the trial says so).
 MOMENT_TIMEOUT = 10.0
@@ -18,8 +20,9 @@ CONVERGE_TIMEOUT = 150.0
 
 
 class Trial:
-    def __init__(self, plan, build, root):
+    def __init__(self, plan, build, root, cluster=None):
         self.plan = plan
+        self.cluster = cluster  # the campaign's PostgreSQL, for plans with a `postgres` part
         self.backstop = os.path.join(build, "backstop")
         self.fakes_executable = os.path.join(build, "backstop-fakes")
         self.directory = os.path.join(root, f"trial-{plan['seed']}")
@@ -34,13 +37,23 @@ class Trial:
         fakes = Fakes(self.fakes_executable, plan["search_lag"], plan["search_delay_ms"], self.file("fakes.log"))
         workload = None
         disk = None
+        outage = None
         try:
             if plan["disk"]:
                 if available():
                     disk = Disk(self.file("data"))
                 else:
                     self.notes.append("disk fault skipped (needs root to mount a tmpfs)")
-            config, port = write_config(self.directory, fakes.urls, plan["sink"], plan["broken"], plan["restore_seconds"])
+            storage = SQLITE
+            if plan.get("postgres"):
+                database = f"chaos_{plan['seed']}"
+                self.cluster.psql(f"DROP DATABASE IF EXISTS {database}")
+                self.cluster.create_database(database)
+                write(self.file("pg-password"), (PASSWORD + "\n").encode())
+                storage = postgres_storage(self.cluster.url(database))
+            config, port = write_config(self.directory, fakes.urls, plan["sink"], plan["broken"], plan["restore_seconds"], storage)
+            self.record = (PostgresRecord(self.cluster, database, self.backstop, config) if plan.get("postgres")
+                           else SQLiteRecord(self.directory))
             for target, (fault, count) in plan["faults"].items():
                 fakes.fault(target, fault, count)
             if plan["outage"]:
@@ -51,11 +64,19 @@ class Trial:
                 serve = Serve(self.backstop, config, self.file("serve.log"))
                 if index == 0:
                     workload.start()
+                    if plan.get("postgres"):
+                        outage = Outage(self.cluster, **plan["postgres"])
+                        outage.start()
                 reached = self.wait_for_moment(serve, kill, fakes)
                 self.notes.append(f"{kill['signal']}@{kill['moment']}{'' if reached else '(not reached)'}")
                 if disk is not None and index == 0:
                     disk.fail(plan["disk"])
                     time.sleep(1.0)  # Backstop runs on a while without its disk
+                if self.refused_to_start(serve):
+                    # Started while PostgreSQL was down: it exits 1 naming the store (no local
+                    # buffer yet), and systemd would start it again (the next serve).
+                    self.notes.append("serve-exit@start(postgres down)")
+                    continue
                 serve.signal(SIGNALS[kill["signal"]])
                 status = serve.wait(timeout=60)
                 if disk is not None:
@@ -64,6 +85,13 @@ class Trial:
                     violations.append(f"SIGTERM at {kill['moment']}: serve exited with {status}, expected 0 within 60 s")
             if plan["outage"]:
                 fakes.outage(plan["outage"][0], "none")
+            if outage is not None:
+                killed_at = time.monotonic()
+                outage.join()  # PostgreSQL is back before the last serve starts
+                if outage.error is not None:
+                    raise outage.error
+                during = outage.stopped_at is not None and outage.stopped_at < killed_at
+                self.notes.append(f"postgres-down@{'serve' if during else 'between-serves'}")
             serve = Serve(self.backstop, config, self.file("serve.log"))
             # Up first: it clears what the killed ones left (restores, scratch) while starting, and
             # a SIGTERM before its handlers are installed would end it the default way.
@@ -81,17 +109,21 @@ class Trial:
             if status != 0:
                 violations.append(f"the last serve exited with {status} on SIGTERM, expected 0")
             state = fakes.state()
-            violations += checks.failures_became_one_incident_each(self.directory, expected)
-            violations += checks.acknowledged_inputs_stored(self.directory, workload.acknowledged_events, workload.acknowledged_alerts)
-            violations += checks.trackers_hold_one_of_each(self.directory, state, plan["sink"])
-            violations += checks.delivery_finished(self.directory)
+            if workload.unavailable:
+                self.notes.append(f"5xx×{workload.unavailable}")
+            violations += checks.failures_became_one_incident_each(self.record, expected)
+            violations += checks.acknowledged_inputs_stored(self.record, workload.acknowledged_events, workload.acknowledged_alerts)
+            violations += checks.trackers_hold_one_of_each(self.record, state, plan["sink"])
+            violations += checks.delivery_finished(self.record)
             violations += checks.restores_cleaned_up(self.directory)
             violations += checks.record_intact(self.backstop, config)
-            violations += checks.healthy_still_healthy(self.directory, artifacts)
+            violations += checks.healthy_still_healthy(self.record, artifacts)
             return violations, self.notes
         finally:
             if workload is not None:
                 workload.stopping.set()
+            if outage is not None:
+                outage.join()
             fakes.stop()
             if disk is not None:
                 # The record goes with the mount: keep a copy for a failed trial's inspection.
@@ -100,6 +132,12 @@ class Trial:
 
     def file(self, name):
         return os.path.join(self.directory, name)
+
+    def refused_to_start(self, serve):
+        """Whether `serve` exited by itself because it could not open the PostgreSQL store."""
+        if self.plan.get("postgres") is None or serve.process.poll() is None:
+            return False
+        return serve.wait() == 1 and serve.count("Error: opening the PostgreSQL store") > 0
 
     def wait_for_moment(self, serve, kill, fakes):
         moment, n, delay = kill["moment"], kill["n"], kill["delay"]
@@ -122,16 +160,16 @@ class Trial:
 
     def converged(self, expected):
         try:
-            found = {incident["asset"] for incident in checks.incidents(self.directory)}
-            counts = checks.outbox_counts(self.directory)
+            found = {incident["asset"] for incident in self.record.incidents()}
+            counts = self.record.outbox_counts()
         except Exception:  # the record is not created yet, or busy: not converged
             return False
         return expected <= found and not counts.get("pending") and counts.get("delivered", 0) > 0
 
 
-def run_trial(plan, build, root):
+def run_trial(plan, build, root, cluster=None):
     started = time.monotonic()
-    trial = Trial(plan, build, root)
+    trial = Trial(plan, build, root, cluster)
     try:
         violations, notes = trial.run()
     except Exception as error:  # the driver itself failed: report it as this trial's failure

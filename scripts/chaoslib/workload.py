@@ -54,6 +54,7 @@ class Workload(threading.Thread):
         self.acknowledged_events = []  # event ids answered 202
         self.acknowledged_alerts = []  # notification ids answered 200 (accepted)
         self.done = 0  # items acknowledged (a notification answered `duplicate` was stored before)
+        self.unavailable = 0  # answers 5xx (503 while the store cannot take the write), sent again
         self.stopping = threading.Event()
 
     def run(self):
@@ -73,6 +74,8 @@ class Workload(threading.Thread):
                     break
                 if status is not None and 400 <= status < 500:
                     raise RuntimeError(f"{path} refused {status}: the chaos workload itself is wrong")
+                if status is not None and status >= 500:
+                    self.unavailable += 1
                 time.sleep(0.2)
 
     def finish(self, timeout):

@@ -89,7 +89,15 @@ ASSETS = {
 }
 
 
-def write_config(directory, urls, sink, broken, restore_seconds):
+SQLITE = "storage: { sqlite: ./data/backstop.db }"
+
+
+def postgres_storage(url):
+    """`storage.postgres` with a short lease, so a killed serve's claims pass to the next soon."""
+    return f"storage:\n  postgres: {{ url: \"{url}\", password_file: ./pg-password, lease: 5s }}"
+
+
+def write_config(directory, urls, sink, broken, restore_seconds, storage=SQLITE):
     write(os.path.join(directory, "pagerduty-key"), urls["routing_key"].encode())
     write(os.path.join(directory, "jira-token"), urls["jira_token"].encode())
     write(os.path.join(directory, "linear-key"), urls["linear_key"].encode())
@@ -100,7 +108,7 @@ def write_config(directory, urls, sink, broken, restore_seconds):
     }
     port = free_port()
     text = f"""listen: 127.0.0.1:{port}
-storage: {{ sqlite: ./data/backstop.db }}
+{storage}
 schedules: {{ daily: {{ cron: "0 0 * * *", timezone: UTC, window: 1h, grace: 1m }} }}
 restore_tests: {{ sample: 100%, scratch: ./scratch }}
 diagnosis: {{ probes: false }}

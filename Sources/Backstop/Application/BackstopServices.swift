@@ -62,7 +62,7 @@ package struct BackstopServices: Sendable {
         let tester = CommandRestoreTester(
             runner: ProcessRunner(), scratchRoot: configuration.scratchRoot, outputLimit: configuration.restoreOutputLimit, logger: logger,
             planning: inspector)
-        let runner = VerificationRunner(
+        var runner = VerificationRunner(
             assets: configuration.assets, schedules: configuration.schedules, inspector: inspector, tester: tester, store: store,
             sampling: configuration.restoreSampling,
             diagnoser: OutcomeDiagnoser(
@@ -73,6 +73,9 @@ package struct BackstopServices: Sendable {
                 await follower.recorded(run)
                 await observer(run)
             })
+        if let leases, let slots = configuration.restoreClusterConcurrency {
+            runner.restoreSlots = ClusterRestoreSlots(leases: leases, count: slots, logger: logger)
+        }
         let correlation = LogCorrelation(
             sources: configuration.logSources.map { makeLogSource($0, timeout: configuration.logTimeout) },
             paddingBefore: configuration.logPaddingBefore,

@@ -49,6 +49,9 @@ package actor RunFollower {
             return false
         }
         for (seq, id) in appended {
+            // The actor is re-entered at every await: a catch-up running at the same time (the
+            // watcher's and one for a run just recorded) may have applied this run meanwhile.
+            guard seq > appliedThrough else { continue }
             let run: VerificationRun
             if let known, known.id == id {
                 run = known
@@ -60,6 +63,10 @@ package actor RunFollower {
                     logger.error("could not read a run appended to the record", metadata: ["run": "\(id)", "error": "\(error)"])
                     return false
                 }
+            }
+            // Checked again after the read's await, and nothing awaited from here to the cursor's move.
+            guard seq > appliedThrough else { continue }
+            if known?.id != id {
                 // Triage skips a run already triaged, so one of ours found here first is not doubled.
                 queue.enqueue(run)
             }

@@ -15,7 +15,7 @@ package struct BackstopCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, VerifyCommand.self, CheckConfigCommand.self, VerifyRecordCommand.self, RunsCommand.self,
             ChecksumCommand.self, DiagnoseCommand.self, ReportCommand.self, IncidentsCommand.self, TrendsCommand.self,
-            BackupStoreCommand.self, ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self,
+            BackupStoreCommand.self, MigrateStoreCommand.self, ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self,
         ]
     )
 

@@ -79,12 +79,12 @@ package final class BackstopMetrics: Sendable {
 
     /// The exposition as buffers to send one after the other (no copy of the cached part).
     package func expositionBuffers() -> [ByteBuffer] {
-        state.withLock { $0.cache.plain() } + [ByteBuffer(string: ProcessCollector.exposition())]
+        state.withLock { $0.cache.plain() } + [ByteBuffer(string: ProcessCollector.recentExposition())]
     }
 
     /// The exposition as one gzip member; nil if compression failed (the caller sends it plain).
     package func gzippedExposition() -> [ByteBuffer]? {
-        let process = Array(ProcessCollector.exposition().utf8)
+        let process = Array(ProcessCollector.recentExposition().utf8)
         guard let cached = state.withLock({ try? $0.cache.compressed() }) else { return nil }
         return try? cached.body(appending: process)
     }

@@ -15,9 +15,6 @@ enum MetricNames {
     static let checksumFailures = ("backstop_checksum_failures_total", "Artifacts whose SHA-256 did not match the expected checksum.")
     static let checksumBytes = ("backstop_checksum_bytes_total", "Bytes read to compute artifact checksums.")
     static let backupFailures = ("backstop_backup_failures_total", "Failed or missing backups, by diagnosed cause.")
-    static let assetFailures = (
-        "backstop_asset_failures_total", "Failed or missing backups of the asset, any cause; 0 for every configured asset from the start."
-    )
     static let causeFailures = (
         "backstop_cause_failures_total",
         "Failed or missing backups of all assets, by diagnosed cause; 0 for every known cause from the start."

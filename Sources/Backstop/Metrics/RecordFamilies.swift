@@ -12,16 +12,21 @@ struct RecordFamilies {
     /// Configured assets and the checks that exist for their backup type.
     let configured: [String: Set<CheckKind>]
     let schedules: [String]
+    /// How many configured assets each schedule has: a window with that many outcomes is complete.
+    let assetsPerSchedule: [String: Int]
 
     init(assets: [Asset], schedules: [String]) {
         var configured: [String: Set<CheckKind>] = [:]
+        var assetsPerSchedule: [String: Int] = [:]
         for asset in assets {
+            assetsPerSchedule[asset.scheduleName, default: 0] += 1
             // A restore check exists only where a restore test is configured.
             configured[asset.name] = Set(
                 CheckKind.allCases.filter { $0.applies(to: asset.backup.source) && ($0 != .restore || asset.restore != nil) })
         }
         self.configured = configured
         self.schedules = schedules
+        self.assetsPerSchedule = assetsPerSchedule
     }
 
     func render(_ snapshot: MetricsSnapshot, restoreDurations: HistogramCounts, into writer: inout ExpositionWriter) {
@@ -85,8 +90,23 @@ struct RecordFamilies {
         renderWindows(snapshot, into: &writer)
     }
 
+    /// Per window, not per run: with replicas a window is verified as several runs. A window is
+    /// shown (gauges) and counted (`backstop_window_runs_total`) once it is complete, every
+    /// configured asset of its schedule having an outcome, or once a later window has started;
+    /// until then the gauges show the window before it. Counted once, the result never changes
+    /// (a complete window takes no more parts), so the counter only goes up.
     private func renderWindows(_ snapshot: MetricsSnapshot, into writer: inout ExpositionWriter) {
-        let windows = LabelOrder.sorted(snapshot.windows.keys).compactMap { name in snapshot.windows[name].map { (name, $0) } }
+        var runs = snapshot.windowRuns
+        var shown: [(String, MetricsSnapshot.WindowLatest)] = []
+        for name in LabelOrder.sorted(snapshot.windows.keys) {
+            guard let latest = snapshot.windows[name] else { continue }
+            if latest.expected >= assetsPerSchedule[name, default: 0] {
+                runs[MetricsSnapshot.ScheduleResult(name, latest.result), default: 0] += 1
+                shown.append((name, latest))
+            } else {
+                shown.append((name, snapshot.previousWindows[name] ?? latest))
+            }
+        }
         let parts: [((String, String), (MetricsSnapshot.WindowLatest) -> Double)] = [
             (MetricNames.windowExpected, { Double($0.expected) }),
             (MetricNames.windowLastRun, { $0.lastRun.timeIntervalSince1970 }),
@@ -94,10 +114,9 @@ struct RecordFamilies {
         ]
         for (metric, value) in parts {
             writer.begin(metric, .gauge)
-            for (schedule, window) in windows { writer.sample([("schedule", schedule)], .double(value(window))) }
+            for (schedule, window) in shown { writer.sample([("schedule", schedule)], .double(value(window))) }
             writer.end()
         }
-        var runs = snapshot.windowRuns
         for schedule in schedules {
             for result in ["healthy", "failed"] { runs[MetricsSnapshot.ScheduleResult(schedule, result), default: 0] += 0 }
         }

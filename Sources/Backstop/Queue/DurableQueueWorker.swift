@@ -111,19 +111,22 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// The backlog, then the queue until shutdown: the queue stops being read then, and the item
     /// in flight finishes or is cancelled as ``DurableQueueHandler/finishesInFlight`` says.
     private func drain() async {
-        var done = Set<String>()
-        let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)).inserted }
+        var done = RecentIDs(capacity: max(10_000, batchLimit * 100))
+        let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)) }
         for start in stride(from: 0, to: backlog.count, by: batchLimit) {
             await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
         }
+        if !backlog.isEmpty { FreedMemory.returnToSystem() }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             while true {
                 // Left unhandled on shutdown: the next start handles it from the record.
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 let taken = queue.take(upTo: batchLimit)
                 if taken.isEmpty { break }
-                await handle(batch: taken.filter { done.insert(handler.id(of: $0)).inserted })
+                await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
             }
+            // The queue ran empty: what the burst allocated and freed goes back to the system.
+            FreedMemory.returnToSystem()
         }
     }
 

@@ -68,6 +68,8 @@ package struct SchedulerService: Service {
     }
 
     private func verify(_ schedule: Schedule, window: BackupWindow, logger: Logger) async {
+        // A window of many assets allocates much and frees all of it once recorded.
+        defer { FreedMemory.returnToSystem() }
         if let shared {
             await verifyShared(schedule, window: window, shared: shared, logger: logger)
             return

@@ -11,6 +11,7 @@ enum ApprovalRows {
     }
 
     /// The query ``load(_:where:arguments:limit:)`` runs, in SQL both SQLite and PostgreSQL read.
+    /// A negative limit means none, as SQLite reads `LIMIT -1` (PostgreSQL refuses it).
     static func select(where filter: String, limit: Int?) -> String {
         """
         SELECT r.*, d.decision AS decision, d.at AS decided_at, d.decided_by AS decided_by, d.comment AS comment,
@@ -21,7 +22,7 @@ enum ApprovalRows {
         FROM approval_requests r
         LEFT JOIN approval_decisions d ON d.approval_id = r.id
         LEFT JOIN approval_retries t ON t.approval_id = r.id
-        WHERE \(filter) ORDER BY r.seq DESC\(limit.map { " LIMIT \($0)" } ?? "")
+        WHERE \(filter) ORDER BY r.seq DESC\(limit.flatMap { $0 >= 0 ? " LIMIT \($0)" : nil } ?? "")
         """
     }
 

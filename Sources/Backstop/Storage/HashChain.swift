@@ -63,25 +63,10 @@ enum HashChain {
         return nil
     }
 
+    /// SQLite's row hashes through the same function as PostgreSQL's (``RecordValue``), so a
+    /// record copied between them verifies on both.
     private static func digest(previous: String, values: [DatabaseValue]) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data(previous.utf8))
-        for value in values {
-            hasher.update(data: Data([0x1F]))
-            hasher.update(data: Data(canonical(value).utf8))
-        }
-        return hasher.finalize().hexString
-    }
-
-    /// A stable text form per SQLite storage class, so a value hashes the same after a round trip.
-    private static func canonical(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: "N"
-        case .int64(let number): "I\(number)"
-        case .double(let number): "D\(number.bitPattern)"
-        case .string(let text): "S\(text)"
-        case .blob(let data): "B\(data.base64EncodedString())"
-        }
+        RecordValue.digest(previous: previous, values: values.map(RecordValue.init))
     }
 }
 

@@ -60,8 +60,32 @@ enum IncidentRow {
     }
 }
 
-/// Maps an ``OutboxMessage`` to and from its `outbox` row.
+/// Maps an ``OutboxMessage`` to and from its `outbox` row; the outbox's SQL that SQLite and
+/// PostgreSQL share.
 enum OutboxRow {
+    /// A message waits for older pending messages of its incident and target (`o` is the message).
+    static let headOfLine = """
+        NOT EXISTS (
+            SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.target = o.target AND p.state = 'pending' AND p.id < o.id)
+        """
+
+    /// The outbox's depth, age and next due delivery in one row (read by ``status(_:now:)``).
+    static let statusQuery = """
+        SELECT
+          (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
+          (SELECT MIN(created_at) FROM outbox WHERE state = 'pending') AS oldest,
+          (SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.state = 'pending' AND \(headOfLine)) AS next_due,
+          (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
+        """
+
+    static func status(_ row: Row?, now: Date) -> OutboxStatus {
+        let oldest: Double? = row?["oldest"]
+        let nextDue: Double? = row?["next_due"]
+        return OutboxStatus(
+            pending: row?["pending"] ?? 0, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0,
+            dead: row?["dead"] ?? 0, nextDue: nextDue.map(Date.init(timeIntervalSince1970:)))
+    }
+
     static func message(_ row: Row) -> OutboxMessage? {
         let target = SinkKind(rawValue: row["target"])
         guard let action = OutboxAction(rawValue: row["action"]),

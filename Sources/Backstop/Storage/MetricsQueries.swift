@@ -65,33 +65,30 @@ enum MetricsQueries {
         }
     }
 
+    /// Each scheduled run's part of its window, in record order, for
+    /// ``MetricsSnapshot/applyWindowPart(schedule:aborted:windowStart:finishedAt:expected:missing:failed:)``
+    /// (one row per run, not per outcome: runs are few). SQL both SQLite and PostgreSQL read.
+    static let windowPartsSQL = """
+        SELECT r.trigger_detail AS schedule, r.status = 'aborted' AS aborted, r.finished_at,
+          (SELECT window_start FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail
+             AND window_start IS NOT NULL ORDER BY seq LIMIT 1) AS window_start,
+          (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail) AS expected,
+          (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state = 'missing') AS missing,
+          EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail
+             AND o.state IN ('failed', 'missing')) AS failed
+        FROM runs r WHERE r.trigger_kind = 'schedule' ORDER BY r.seq
+        """
+
+    /// Folds one row of ``windowPartsSQL`` into the snapshot.
+    static func applyWindowPart(_ row: Row, to snapshot: inout MetricsSnapshot) {
+        snapshot.applyWindowPart(
+            schedule: row["schedule"], aborted: row["aborted"],
+            windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: Date(timeIntervalSince1970: row["finished_at"]), expected: row["expected"], missing: row["missing"],
+            failed: row["failed"])
+    }
+
     private static func loadWindows(_ db: Database, into snapshot: inout MetricsSnapshot) throws {
-        let failedExists =
-            "EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state IN ('failed', 'missing'))"
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT trigger_detail AS schedule,
-                  CASE WHEN status = 'aborted' THEN 'aborted' WHEN \(failedExists) THEN 'failed' ELSE 'healthy' END AS result,
-                  COUNT(*) AS n
-                FROM runs r WHERE trigger_kind = 'schedule' GROUP BY 1, 2
-                """)
-        {
-            snapshot.windowRuns[.init(row["schedule"], row["result"])] = row["n"]
-        }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.trigger_detail AS schedule, r.finished_at,
-                  (SELECT window_start FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND window_start IS NOT NULL ORDER BY seq LIMIT 1) AS window_start,
-                  (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail) AS expected,
-                  (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state = 'missing') AS missing
-                FROM runs r WHERE r.seq IN (SELECT MAX(seq) FROM runs WHERE trigger_kind = 'schedule' AND status != 'aborted' GROUP BY trigger_detail)
-                """)
-        {
-            snapshot.windows[row["schedule"]] = .init(
-                windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                lastRun: Date(timeIntervalSince1970: row["finished_at"]), expected: row["expected"], missing: row["missing"])
-        }
+        for row in try Row.fetchAll(db, sql: windowPartsSQL) { applyWindowPart(row, to: &snapshot) }
     }
 }

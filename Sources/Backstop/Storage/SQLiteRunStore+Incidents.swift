@@ -138,7 +138,7 @@ extension SQLiteRunStore: IncidentStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND \(Self.headOfLine)
+                    SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND \(OutboxRow.headOfLine)
                     ORDER BY o.id LIMIT ?
                     """, arguments: [now.timeIntervalSince1970, limit]
             ).compactMap(OutboxRow.message)
@@ -190,28 +190,9 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
-    /// A message waits for older pending messages of its incident and target (`o` is the message).
-    private static let headOfLine = """
-        NOT EXISTS (
-            SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.target = o.target AND p.state = 'pending' AND p.id < o.id)
-        """
-
     package func outboxStatus(now: Date) async throws(StoreError) -> OutboxStatus {
         try await read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT
-                      (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
-                      (SELECT MIN(created_at) FROM outbox WHERE state = 'pending') AS oldest,
-                      (SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.state = 'pending' AND \(Self.headOfLine)) AS next_due,
-                      (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
-                    """)
-            let oldest: Double? = row?["oldest"]
-            let nextDue: Double? = row?["next_due"]
-            return OutboxStatus(
-                pending: row?["pending"] ?? 0, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0,
-                dead: row?["dead"] ?? 0, nextDue: nextDue.map(Date.init(timeIntervalSince1970:)))
+            OutboxRow.status(try Row.fetchOne(db, sql: OutboxRow.statusQuery), now: now)
         }
     }
 

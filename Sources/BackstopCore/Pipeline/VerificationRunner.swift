@@ -15,6 +15,9 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
     package var clock: any WallClock
     /// How many assets are verified (and hashed) at once.
     package var concurrency: Int
+    /// Replicas sharing a store take a slot for each restore test (a cluster-wide limit); nil
+    /// alone, where a run's restore tests run one after another anyway.
+    package var restoreSlots: (any RestoreSlots)?
     package var logger: Logger
     /// Called after each run is appended (metrics, status board).
     package var didRecord: @Sendable (VerificationRun) async -> Void
@@ -175,7 +178,16 @@ package struct VerificationRunner<Inspector: ArtifactInspector, Tester: RestoreT
             guard let asset = byName[name], let spec = asset.restore,
                 let artifact = outcomes.first(where: { $0.asset == name })?.artifact
             else { continue }
-            let result = await tester.test(asset: asset, spec: spec, artifact: artifact)
+            let result: RestoreOutcome
+            if let restoreSlots {
+                let tester = tester
+                // Nil: cancelled (shutdown) while waiting for a slot; nothing ran.
+                guard let held = await restoreSlots.holding({ await tester.test(asset: asset, spec: spec, artifact: artifact) })
+                else { break }
+                result = held
+            } else {
+                result = await tester.test(asset: asset, spec: spec, artifact: artifact)
+            }
             // A restore killed by our own shutdown is neither passed nor failed: not recorded.
             guard !Task.isCancelled else { break }
             results.append(result)

@@ -66,18 +66,24 @@ package struct MetricsSnapshot: Sendable, Equatable {
         }
     }
 
-    /// The latest scheduled run of one schedule that verified its window (aborted runs did not).
+    /// One schedule's latest window that scheduled runs verified (aborted runs did not). With
+    /// replicas a window is verified as several runs (parts), which add up here: `expected` and
+    /// `missing` count the outcomes of all its parts, `lastRun` is when the last part finished.
     package struct WindowLatest: Equatable, Sendable {
         package var windowStart: Date?
         package var lastRun: Date
         package var expected: Int
         package var missing: Int
-        package init(windowStart: Date?, lastRun: Date, expected: Int, missing: Int) {
+        /// Whether a part of the window found a failed or missing backup.
+        package var failed: Bool
+        package init(windowStart: Date?, lastRun: Date, expected: Int, missing: Int, failed: Bool) {
             self.windowStart = windowStart
             self.lastRun = lastRun
             self.expected = expected
             self.missing = missing
+            self.failed = failed
         }
+        package var result: String { failed ? "failed" : "healthy" }
     }
 
     package var checks: [AssetCheck: Counts] = [:]
@@ -87,8 +93,12 @@ package struct MetricsSnapshot: Sendable, Equatable {
     /// Every restore duration in record order, to rebuild the histogram.
     package var restoreDurations: [Double] = []
     package var assets: [String: AssetLatest] = [:]
+    /// Windows no longer the latest, by result, and aborted runs (each counts once).
     package var windowRuns: [ScheduleResult: Int] = [:]
+    /// Each schedule's latest window, still taking parts.
     package var windows: [String: WindowLatest] = [:]
+    /// Each schedule's window before the latest, shown while the latest is incomplete.
+    package var previousWindows: [String: WindowLatest] = [:]
 
     package init() {}
 
@@ -124,16 +134,38 @@ package struct MetricsSnapshot: Sendable, Equatable {
         }
         if case .schedule(let schedule) = run.trigger {
             let ofSchedule = run.outcomes.filter { $0.schedule == schedule }
-            let result = run.status == .aborted ? "aborted" : (ofSchedule.contains { $0.state.isFailure } ? "failed" : "healthy")
-            windowRuns[ScheduleResult(schedule, result), default: 0] += 1
-            // An aborted run did not verify its window: the window stays unverified.
-            guard run.status != .aborted else { return }
-            windows[schedule] = WindowLatest(
-                windowStart: ofSchedule.compactMap(\.window?.start).first,
-                lastRun: run.finishedAt,
-                expected: ofSchedule.count,
-                missing: ofSchedule.filter { $0.state == .missing }.count
-            )
+            applyWindowPart(
+                schedule: schedule, aborted: run.status == .aborted, windowStart: ofSchedule.compactMap(\.window?.start).first,
+                finishedAt: run.finishedAt, expected: ofSchedule.count, missing: ofSchedule.filter { $0.state == .missing }.count,
+                failed: ofSchedule.contains { $0.state.isFailure })
         }
+    }
+
+    /// Adds one scheduled run to its window: the whole window on one replica, a part of it with
+    /// several. A run of another window than the latest makes the latest a previous window,
+    /// counted once under its result. The aggregate queries fold the record's runs through
+    /// here too, so a restart shows what was shown before it.
+    package mutating func applyWindowPart(
+        schedule: String, aborted: Bool, windowStart: Date?, finishedAt: Date, expected: Int, missing: Int, failed: Bool
+    ) {
+        // An aborted run did not verify its window: the window stays unverified.
+        guard !aborted else {
+            windowRuns[ScheduleResult(schedule, "aborted"), default: 0] += 1
+            return
+        }
+        if var latest = windows[schedule], latest.windowStart == windowStart {
+            latest.lastRun = max(latest.lastRun, finishedAt)
+            latest.expected += expected
+            latest.missing += missing
+            latest.failed = latest.failed || failed
+            windows[schedule] = latest
+            return
+        }
+        if let previous = windows[schedule] {
+            windowRuns[ScheduleResult(schedule, previous.result), default: 0] += 1
+            previousWindows[schedule] = previous
+        }
+        windows[schedule] = WindowLatest(
+            windowStart: windowStart, lastRun: finishedAt, expected: expected, missing: missing, failed: failed)
     }
 }

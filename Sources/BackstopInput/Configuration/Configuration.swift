@@ -20,6 +20,9 @@ package struct Configuration: Sendable {
     package var restoreSampling = RestoreSampling()
     package var scratchRoot = "/var/tmp/backstop"
     package var restoreOutputLimit = 64 << 10
+    /// `restore_tests.cluster_concurrency`: restore tests at once across every replica sharing
+    /// `storage.postgres`; nil for no limit beyond each run's one at a time.
+    package var restoreClusterConcurrency: Int?
     package var assets: [Asset]
     /// Rules from `diagnosis.rules`, checked before the built-in table.
     package var diagnosisRules: [DiagnosisRule] = []

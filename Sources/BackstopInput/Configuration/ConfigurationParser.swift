@@ -167,7 +167,7 @@ struct ConfigurationParser {
     }
 
     private func parseRestoreTests(_ node: Node, into configuration: inout Configuration) {
-        let allowed = ["sample", "min", "strategy", "scratch", "seed", "output_limit"]
+        let allowed = ["sample", "min", "strategy", "scratch", "seed", "output_limit", "cluster_concurrency"]
         guard let fields = reader.mapping(node, "restore_tests", allowed: allowed) else { return }
         if let sample = fields["sample"], let text = reader.nonEmptyString(sample, "restore_tests.sample") {
             if let fraction = Units.percent(text), fraction <= 1 {
@@ -192,6 +192,9 @@ struct ConfigurationParser {
         }
         if let value = fields["output_limit"].flatMap({ reader.bytes($0, "restore_tests.output_limit") }) {
             configuration.restoreOutputLimit = Int(clamping: value)
+        }
+        if let value = fields["cluster_concurrency"].flatMap({ reader.int($0, "restore_tests.cluster_concurrency", atLeast: 1) }) {
+            configuration.restoreClusterConcurrency = value
         }
     }
 

@@ -84,19 +84,28 @@ import Testing
         try await connection.close()
     }
 
-    @Test func textWithNULIsRefusedNamingTheColumn() async throws {
+    /// PostgreSQL's TEXT cannot hold NUL: such text is stored in PostgresExactText's form, read
+    /// back exactly, and hashed as SQLite hashes it (as the bytes SQLite keeps as a blob).
+    @Test func textWithNULIsStoredExactlyAndHashedAsOnSQLite() async throws {
         let fixture = try await PostgresStoreFixture.start()
         defer { withExtendedLifetime(fixture) {} }
         let connection = try await fixture.connect()
         let logger = PostgresStoreFixture.quietLogger
         try await PostgresMigrator.migrate(connection, logger: logger)
-        let error = await #expect(throws: PostgresStoreError.self) {
-            try await PostgresHashChain.append(
-                connection, table: "events",
-                values: [.text("event-1"), .text("orders-db"), .real(1), .text("{\"log\":\"a\u{0}b\"}")], logger: logger)
-        }
-        #expect(error?.message == "events.report_json holds a NUL character, which PostgreSQL's text cannot store exactly")
-        #expect(try fixture.superuserSQL("SELECT count(*) FROM events") == "0\n")
+        let report = "{\"log\":\"a\u{0}b\"}"
+        try await connection.query("BEGIN", logger: logger)
+        try await PostgresHashChain.append(
+            connection, table: "events",
+            values: [.text("event-1"), .text("orders-db"), .real(1), .text(report)], logger: logger)
+        try await connection.query("COMMIT", logger: logger)
+        #expect(try fixture.superuserSQL("SELECT count(*) FROM events") == "1\n")
+        let verified = try await PostgresHashChain.verify(connection, table: "events", logger: logger)
+        #expect(verified.break == nil)
+        let stored = try #require(try fixture.superuserSQL("SELECT hash FROM events").split(separator: "\n").first)
+        let expected = RecordValue.digest(
+            previous: PostgresHashChain.genesis,
+            values: [.text("event-1"), .text("orders-db"), .real(1), .blob(Data(report.utf8))])
+        #expect(String(stored) == expected)
         try await connection.close()
     }
 }

@@ -21,6 +21,8 @@ import Testing
                 """)
         let services = try await harness.services(configuration)
         for _ in 1...2 { _ = try await services.runner.run(VerificationRequest(trigger: .manual)) }
+        // A name holding NUL (an alert's label can), which SQLite keeps as a blob.
+        try await services.store.append(StoreSamples.run("run_nul", outcomes: [StoreSamples.outcome("x\u{0}db", healthy: true)]))
         let sqlite = try await services.store.verifyChains()
         #expect(sqlite.breaks.isEmpty)
 
@@ -30,6 +32,7 @@ import Testing
         let logger = PostgresStoreFixture.quietLogger
         try await PostgresMigrator.migrate(connection, logger: logger)
         var copied = 0
+        var blobs = 0
         for (table, columns) in PostgresHashChain.tables {
             let all = ["seq"] + columns + ["prev_hash", "hash"]
             let rows = try services.sqliteDatabase.read { db in
@@ -39,13 +42,8 @@ import Testing
                 var binds = PostgresBindings()
                 for column in all {
                     let value: DatabaseValue = row[column]
-                    switch value.storage {
-                    case .null: binds.appendNull()
-                    case .int64(let number): binds.append(number)
-                    case .double(let number): binds.append(number)
-                    case .string(let text): binds.append(text)
-                    case .blob: Issue.record("\(table).\(column) is a blob; this record holds no NUL text")
-                    }
+                    if case .blob = value.storage { blobs += 1 }
+                    PostgresHashChain.bind(RecordValue(value), into: &binds)
                 }
                 let placeholders = (1...all.count).map { "$\($0)" }.joined(separator: ", ")
                 try await connection.query(
@@ -62,6 +60,7 @@ import Testing
         }
         #expect(copied == sqlite.rows)
         #expect(copied > 20)
+        #expect(blobs > 0, "the name holding NUL is a blob on SQLite")
         let postgres = try await PostgresHashChain.verify(connection, logger: logger)
         #expect(postgres.breaks.isEmpty)
         #expect(postgres.rows == sqlite.rows)

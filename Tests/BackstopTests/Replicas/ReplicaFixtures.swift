@@ -45,6 +45,27 @@ struct ReplicaFixtures {
             """)
     }
 
+    /// `count` tar.gz backups with sidecars, `backups/asset-N-1.tar.gz`, fresh; those in
+    /// `broken` truncated after their sidecar was written (only the restore test can tell).
+    func writeBackups(count: Int, broken: Set<Int>) throws {
+        let backups = BackupFixtures(directory: directory)
+        for index in 0..<count {
+            let artifact = try backups.archive("backups/asset-\(index)-1.tar.gz")
+            if broken.contains(index) {
+                let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
+                try backups.truncate(artifact, to: size / 2)
+            }
+            try backups.setModified(artifact, to: Date())
+        }
+    }
+
+    /// YAML list items for the assets of ``writeBackups(count:broken:)``, each with `restore`.
+    static func assetLines(count: Int, restore: String) -> String {
+        (0..<count).map { index in
+            "  - { name: asset-\(index), schedule: daily, backup: { path: backups/asset-\(index)-*.tar.gz, checksum: sidecar }, \(restore) }"
+        }.joined(separator: "\n")
+    }
+
     /// The shared store, opened by the test to read what the replicas recorded.
     func open() async throws -> PostgresStore {
         try await PostgresStore.open(store, logger: PostgresStoreFixture.quietLogger)

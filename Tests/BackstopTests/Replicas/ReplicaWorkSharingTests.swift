@@ -5,8 +5,8 @@ import Foundation
 import Testing
 
 /// Three real `backstop serve` replicas on one real PostgreSQL share the work: each asset of a
-/// scheduled window is verified exactly once, a notification posted to every replica makes one
-/// incident and one page, and a replica killed mid-window leaves its assets to the others.
+/// scheduled window is verified exactly once, and a notification posted to every replica makes
+/// one incident and one page. (Replicas killed mid-window: ``ReplicaKillTrialTests``.)
 /// One test at a time: each runs three servers, and the rest of the suite shares two cores.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ReplicaWorkSharingTests {
     static let assets = 24
@@ -22,6 +22,8 @@ import Testing
             let upSeries = scrapes.flatMap { $0.split(separator: "\n").filter { $0.hasPrefix("backstop_backup_up{") } }
             #expect(upSeries.count == Self.assets, "\(upSeries.count) backstop_backup_up series over three replicas")
             #expect(scrapes.allSatisfy { $0.contains("backstop_build_info{") })
+            // The window was verified as several runs from three replicas: one window in the metrics.
+            ReplicaCluster.expectOneWindow(in: scrapes, assets: Self.assets, failed: true, context: "three replicas")
             await pagerDuty.log.waitForAccepted(2)
             let store = try await fixtures.open()
             defer { store.close() }
@@ -64,57 +66,19 @@ import Testing
         }
     }
 
-    @Test func aReplicaKilledMidWindowLeavesItsAssetsToTheOthers() async throws {
-        // Each restore takes a moment, so the kill lands while the replica holds claims.
-        try await Self.withReplicas(count: 3, broken: [5], slowRestore: true) { replicas, fixtures, pagerDuty, ports in
-            let index = Int.random(in: 0..<replicas.count)
-            let victim = replicas[index]
-            #expect(await victim.waitForLine(containing: "verification started", within: .seconds(60)) != nil)
-            victim.kill()
-            try await Self.waitUntilVerified(fixtures)
-            let counts = try await Self.outcomesPerAsset(fixtures)
-            #expect(counts.count == Self.assets && counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value != 1 })")
-            await pagerDuty.log.waitForAccepted(1)
-            let store = try await fixtures.open()
-            defer { store.close() }
-            let incidents = try await Self.waitForIncidents(store, count: 1)
-            #expect(incidents.map(\.asset) == ["asset-5"])
-            #expect(pagerDuty.alerts.count == 1)
-            #expect(try await store.verifyChains().breaks.isEmpty)
-            // Whether or not the victim exported the metrics, one survivor does once its lease ends.
-            var survivors = ports
-            survivors.remove(at: index)
-            _ = try await Self.waitForOneLeader(survivors)
-        }
-    }
-
     // MARK: - Fixtures
 
     /// `count` replicas over ``assets`` assets (those in `broken` truncated), a lease of 3 s.
     static func withReplicas(
-        count: Int, broken: Set<Int>, slowRestore: Bool = false,
+        count: Int, broken: Set<Int>,
         _ body: @Sendable ([BackstopProcess], ReplicaFixtures, FakePagerDuty, [Int]) async throws -> Void
     ) async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixtures = try await ReplicaFixtures.make()
-        let backups = BackupFixtures(directory: fixtures.directory)
-        for index in 0..<assets {
-            let artifact = try backups.archive("backups/asset-\(index)-1.tar.gz")
-            if broken.contains(index) {
-                let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-                try backups.truncate(artifact, to: size / 2)
-            }
-            try backups.setModified(artifact, to: Date())
-        }
-        let restore =
-            slowRestore
-            ? #"restore: { command: ["sh", "-c", "sleep 0.4; tar -xzf {artifact} -C {scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }"#
-            : ServeFixtures.tarRestore
-        let assetLines = (0..<assets).map { index in
-            "  - { name: asset-\(index), schedule: daily, backup: { path: backups/asset-\(index)-*.tar.gz, checksum: sidecar }, \(restore) }"
-        }.joined(separator: "\n")
+        try fixtures.writeBackups(count: assets, broken: broken)
+        let assetLines = ReplicaFixtures.assetLines(count: assets, restore: ServeFixtures.tarRestore)
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
             var ports: [Int] = []

@@ -6,13 +6,13 @@ import PostgresNIO
 /// with several replicas writing, each row's `prev_hash` is the hash of the row committed
 /// before it and `seq` follows the chain.
 package enum PostgresHashChain {
-    static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// The record tables and their data columns in hashing order, the same as SQLite's.
     package static var tables: [(name: String, columns: [String])] { RecordSchema.recordTables }
 
     /// Appends a row to `table`; call it inside a transaction (the lock lasts until its end).
-    /// Refuses text holding NUL, which PostgreSQL's TEXT cannot store exactly.
+    /// Text holding NUL (a blob on SQLite) is stored in ``PostgresExactText``'s form.
     package static func append(
         _ connection: PostgresConnection, table: String, values: [RecordValue], logger: Logger
     ) async throws(PostgresStoreError) {
@@ -35,7 +35,8 @@ package enum PostgresHashChain {
             for try await hash in last.decode(String.self) { previous = hash }
             let placeholders = (1...(columns.count + 2)).map { "$\($0)" }.joined(separator: ", ")
             let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))"
-            for values in rows {
+            for row in rows {
+                let values = row.map(\.exact)
                 let hash = RecordValue.digest(previous: previous, values: values)
                 var binds = PostgresBindings(capacity: values.count + 2)
                 for value in values { bind(value, into: &binds) }
@@ -49,18 +50,9 @@ package enum PostgresHashChain {
         }
     }
 
-    /// Refuses a row the PostgreSQL record cannot store exactly as it hashes it.
     private static func check(_ values: [RecordValue], table: String, columns: [String]) throws(PostgresStoreError) {
         guard !columns.isEmpty, columns.count == values.count else {
             throw PostgresStoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
-        }
-        for (column, value) in zip(columns, values) {
-            if case .text(let text) = value, text.utf8.contains(0) {
-                throw PostgresStoreError("\(table).\(column) holds a NUL character, which PostgreSQL's text cannot store exactly")
-            }
-            if case .blob = value {
-                throw PostgresStoreError("internal: \(table).\(column) is a blob, which the PostgreSQL record has no column for")
-            }
         }
     }
 
@@ -115,13 +107,15 @@ package enum PostgresHashChain {
         return (count, nil)
     }
 
-    private static func bind(_ value: RecordValue, into binds: inout PostgresBindings) {
+    /// Binds a record value as its column stores it (text and blobs in ``PostgresExactText``'s
+    /// form); `migrate-store` binds the rows it copies the same way.
+    package static func bind(_ value: RecordValue, into binds: inout PostgresBindings) {
         switch value {
         case .null: binds.appendNull()
         case .integer(let number): binds.append(number)
         case .real(let number): binds.append(number)
         case .text(let text): binds.append(text)
-        case .blob: binds.appendNull()  // refused before binding
+        case .blob(let bytes): binds.append(storedBytes: bytes)
         }
     }
 
@@ -131,7 +125,7 @@ package enum PostgresHashChain {
         switch cell.dataType {
         case .int8, .int4, .int2: return .integer(try cell.decode(Int64.self))
         case .float8, .float4: return .real(try cell.decode(Double.self))
-        case .text, .varchar: return .text(try cell.decode(String.self))
+        case .text, .varchar: return PostgresExactText.read(try cell.decode(String.self))
         default:
             throw PostgresStoreError("column \(cell.columnName) has type \(cell.dataType), which the record does not use")
         }

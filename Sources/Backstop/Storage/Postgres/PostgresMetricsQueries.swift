@@ -76,33 +76,8 @@ struct PostgresMetricsQueries {
     }
 
     private func loadWindows(into snapshot: inout MetricsSnapshot) async throws {
-        let failedExists =
-            "EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state IN ('failed', 'missing'))"
-        for row in try await rows(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT trigger_detail AS schedule,
-                      CASE WHEN status = 'aborted' THEN 'aborted' WHEN \(failedExists) THEN 'failed' ELSE 'healthy' END AS result,
-                      COUNT(*) AS n
-                    FROM runs r WHERE trigger_kind = 'schedule' GROUP BY 1, 2
-                    """))
-        {
-            snapshot.windowRuns[.init(row["schedule"], row["result"])] = row["n"]
-        }
-        for row in try await rows(
-            """
-            SELECT r.trigger_detail AS schedule, r.finished_at,
-              (SELECT window_start FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail
-                 AND window_start IS NOT NULL ORDER BY seq LIMIT 1) AS window_start,
-              (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail) AS expected,
-              (SELECT COUNT(*) FROM outcomes o WHERE o.run_id = r.id AND o.schedule = r.trigger_detail AND o.state = 'missing') AS missing
-            FROM runs r
-            WHERE r.seq IN (SELECT MAX(seq) FROM runs WHERE trigger_kind = 'schedule' AND status != 'aborted' GROUP BY trigger_detail)
-            """)
-        {
-            snapshot.windows[row["schedule"]] = .init(
-                windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                lastRun: Date(timeIntervalSince1970: row["finished_at"]), expected: row["expected"], missing: row["missing"])
+        for row in try await rows(PostgresQuery(unsafeSQL: MetricsQueries.windowPartsSQL)) {
+            MetricsQueries.applyWindowPart(row, to: &snapshot)
         }
     }
 

@@ -36,7 +36,13 @@ enum PostgresRows {
             case .int8, .int4, .int2: values[cell.columnName] = try cell.decode(Int64.self)
             case .float8, .float4: values[cell.columnName] = try cell.decode(Double.self)
             case .bool: values[cell.columnName] = try cell.decode(Bool.self) ? Int64(1) : Int64(0)
-            case .text, .varchar, .name, .bpchar: values[cell.columnName] = try cell.decode(String.self)
+            case .text, .varchar, .name, .bpchar:
+                switch PostgresExactText.read(try cell.decode(String.self)) {
+                // Bytes, as SQLite's reader gets a blob: GRDB decodes them as the same String.
+                case .blob(let bytes): values[cell.columnName] = bytes
+                case .text(let text): values[cell.columnName] = text
+                default: values[cell.columnName] = DatabaseValue.null
+                }
             default:
                 throw PostgresStoreError("internal: column \(cell.columnName) has type \(cell.dataType), which the store does not read")
             }

@@ -6,18 +6,12 @@ import PostgresNIO
 /// The outbox on PostgreSQL: current state updated in place, as on SQLite; each message's
 /// outcome and its timeline event commit together.
 extension PostgresStore {
-    /// A message waits for older pending messages of its incident and target (`o` is the message).
-    private static let headOfLine = """
-        NOT EXISTS (
-            SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.target = o.target AND p.state = 'pending' AND p.id < o.id)
-        """
-
     package func dueMessages(now: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
         try await messages(
             "reading due outbox messages",
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND \(Self.headOfLine)
+                    SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND \(OutboxRow.headOfLine)
                     ORDER BY o.id LIMIT $2
                     """, binds: Self.binds(now.timeIntervalSince1970, limit)))
     }
@@ -76,21 +70,7 @@ extension PostgresStore {
 
     package func outboxStatus(now: Date) async throws(StoreError) -> OutboxStatus {
         try await read("reading the outbox status") { connection in
-            let row = try await self.fetchOne(
-                connection,
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT
-                          (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
-                          (SELECT MIN(created_at) FROM outbox WHERE state = 'pending') AS oldest,
-                          (SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.state = 'pending' AND \(Self.headOfLine)) AS next_due,
-                          (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
-                        """))
-            let oldest: Double? = row?["oldest"]
-            let nextDue: Double? = row?["next_due"]
-            return OutboxStatus(
-                pending: row?["pending"] ?? 0, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0,
-                dead: row?["dead"] ?? 0, nextDue: nextDue.map(Date.init(timeIntervalSince1970:)))
+            OutboxRow.status(try await self.fetchOne(connection, PostgresQuery(unsafeSQL: OutboxRow.statusQuery)), now: now)
         }
     }
 

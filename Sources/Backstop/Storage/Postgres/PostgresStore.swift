@@ -145,18 +145,5 @@ package final class PostgresStore: Sendable {
     }
 }
 
-extension RecordValue {
-    /// A value as SQLite would store it (GRDB's storage classes), so both hash alike.
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let number): self = .integer(number)
-        case .double(let number): self = .real(number)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .blob(data)
-        }
-    }
-}
-
 /// Every store protocol together (the conformances are in the `+` files).
 extension PostgresStore: RecordStore {}

@@ -128,9 +128,11 @@ actor PostgresDecisionLock: DecisionLock {
     }
 
     deinit {
-        // postgres-nio wants a connection closed before it is freed; no await in a deinit.
-        let closing: EventLoopFuture<Void>? = connection?.close()
-        _ = closing
+        // postgres-nio asserts that a connection is closed before it is freed (a debug build
+        // crashed on SIGTERM here), and a deinit cannot await the close: the completion
+        // handler keeps the connection until the close has finished.
+        guard let connection else { return }
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 }
 

@@ -64,7 +64,7 @@ package struct WorkClaims: Sendable {
             var keys: Set<String> = []
             let rows = try await connection.query(
                 "SELECT key FROM work_claims WHERE holder = \(holder) AND expires_at > clock_timestamp()", logger: logger)
-            for try await key in rows.decode(String.self) { keys.insert(key) }
+            for try await key in rows.decode(String.self) { keys.insert(PostgresExactText.text(key)) }
             return keys
         } catch {
             throw PostgresStoreError("listing the claims of \(holder)", underlying: error)

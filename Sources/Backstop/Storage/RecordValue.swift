@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// One value of a record row as it is hashed: SQLite's storage classes, which PostgreSQL's
+/// column types map onto (BIGINT → integer, DOUBLE PRECISION → real, TEXT → text). Both stores
+/// hash through ``digest(previous:values:)``, so a row hashes the same on either.
+package enum RecordValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    /// Text that held NUL: SQLite stores it as a blob (``ExactText``), PostgreSQL in the TEXT
+    /// column in ``PostgresExactText``'s form; both hash it as these bytes.
+    case blob(Data)
+
+    /// `hash = SHA-256(prev_hash ‖ 0x1F canonical(v1) ‖ 0x1F canonical(v2) …)`.
+    package static func digest(previous: String, values: [RecordValue]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(previous.utf8))
+        for value in values {
+            hasher.update(data: Data([0x1F]))
+            hasher.update(data: Data(value.canonical.utf8))
+        }
+        return hasher.finalize().hexString
+    }
+
+    /// Text holding NUL as the bytes both stores keep and hash (SQLite's blob).
+    var exact: RecordValue {
+        if case .text(let text) = self, text.utf8.contains(0) { return .blob(Data(text.utf8)) }
+        return self
+    }
+
+    /// A stable text form per storage class, so a value hashes the same after a round trip.
+    var canonical: String {
+        switch self {
+        case .null: "N"
+        case .integer(let number): "I\(number)"
+        case .real(let number): "D\(number.bitPattern)"
+        case .text(let text): "S\(text)"
+        case .blob(let data): "B\(data.base64EncodedString())"
+        }
+    }
+}
+
+extension RecordValue {
+    /// A value as SQLite stores it (GRDB's storage classes, text holding NUL as a blob), so a
+    /// row built for either store hashes alike.
+    package init(_ value: DatabaseValue) {
+        switch ExactText.storable(value).storage {
+        case .null: self = .null
+        case .int64(let number): self = .integer(number)
+        case .double(let number): self = .real(number)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob(data)
+        }
+    }
+}
