@@ -87,12 +87,16 @@ import Testing
         configuration.buffer = directory.file("buffer.db")
         let store = try await PostgresStore.open(configuration, logger: Self.logger)
         defer { store.close() }
-        var notification = StoreSamples.notification("ntf_nul", dedupKey: "k-nul")
-        notification.receiver = "back\u{0}stop"
+        // A rule of the database's own that this notification breaks: a refusal, not an outage.
+        _ = try await SharedPostgres.sql(
+            "ALTER TABLE alert_notifications ADD CONSTRAINT test_refusal CHECK (receiver <> 'refused')",
+            database: configuration.database)
+        var notification = StoreSamples.notification("ntf_refused", dedupKey: "k-refused")
+        notification.receiver = "refused"
         await #expect {
             _ = try await store.appendNotifications([notification])
         } throws: { error in
-            (error as? StoreError).map { !$0.isUnavailable && $0.message.contains("NUL") } == true
+            (error as? StoreError).map { !$0.isUnavailable && $0.message.contains("test_refusal") } == true
         }
         #expect(store.buffer?.depth == 0)
         #expect(store.buffer?.unreachableSince == nil)
