@@ -12,14 +12,7 @@ package final class SQLiteRunStore: RunStore {
     package init(path: String) throws(StoreError) {
         self.path = path
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var configuration = GRDB.Configuration()
-            configuration.busyMode = .timeout(10)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: try DurableSQLite.configuration(creatingDirectoryOf: path))
             try RecordSchema.migrator.migrate(pool)
         } catch {
             throw StoreError(

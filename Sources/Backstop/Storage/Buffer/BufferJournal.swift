@@ -13,12 +13,7 @@ package final class BufferJournal: Sendable {
     package init(path: String) throws(StoreError) {
         self.path = path
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var configuration = GRDB.Configuration()
-            configuration.busyMode = .timeout(10)
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabaseQueue(path: path, configuration: try DurableSQLite.configuration(creatingDirectoryOf: path))
             // WAL cannot be switched on inside a transaction.
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try queue.write { db in try Self.create(db) }
