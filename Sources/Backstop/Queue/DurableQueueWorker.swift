@@ -114,13 +114,15 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
         var done = RecentIDs(capacity: max(10_000, batchLimit * 100))
         let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)) }
         for start in stride(from: 0, to: backlog.count, by: batchLimit) {
+            // A stop does not wait for a long backlog: what is left is in the record for the next start.
+            if Self.stopping { return }
             await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
         }
         if !backlog.isEmpty { FreedMemory.returnToSystem() }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             while true {
                 // Left unhandled on shutdown: the next start handles it from the record.
-                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                if Self.stopping { return }
                 let taken = queue.take(upTo: batchLimit)
                 if taken.isEmpty { break }
                 await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
@@ -132,8 +134,14 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
 
     /// Handles what the record holds unhandled (a crash, a stop, or another process's work).
     package func handleBacklog() async {
-        for item in await readBacklog() { await handle(item) }
+        for item in await readBacklog() {
+            if Self.stopping { return }
+            await handle(item)
+        }
     }
+
+    /// Shutting down (or cancelled): take no more items; those left are in the record.
+    private static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
     private func readBacklog() async -> [Handler.Item] {
         do {
