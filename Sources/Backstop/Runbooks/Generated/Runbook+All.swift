@@ -13,6 +13,8 @@ extension Runbook {
         .restoreMuchSlowerThanUsual,
         .restoreTestFailed,
         .sinkFailing,
+        .storeBufferBacklog,
+        .storeBufferRefused,
         .verificationNotRun,
     ]
 }

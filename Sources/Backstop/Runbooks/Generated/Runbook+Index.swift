@@ -24,6 +24,8 @@ extension Runbook {
             | SinkFailing | warning | [sink-failing.md](sink-failing.md) |
             | OutboxDeadLetters | critical | [outbox-dead-letters.md](outbox-dead-letters.md) |
             | IncidentOpenTooLong | warning | [incident-open-too-long.md](incident-open-too-long.md) |
+            | StoreBufferBacklog | critical | [store-buffer-backlog.md](store-buffer-backlog.md) |
+            | StoreBufferRefused | critical | [store-buffer-refused.md](store-buffer-refused.md) |
 
             ## Before you start
 
