@@ -43,6 +43,9 @@ package final class PostgresServer: Sendable {
         var conf = [
             "listen_addresses": "'127.0.0.1'", "port": "\(port)", "unix_socket_directories": "'\(directory.path)'", "fsync": "off",
             "log_line_prefix": "'%m [%p] '", "log_timezone": "'UTC'",
+            // One server serves a whole test process (SharedPostgres): many suites at once, each
+            // store with its own pool, outgrew the default 100 connections in a CI run.
+            "max_connections": "400",
         ]
         conf.merge(settings) { _, new in new }
         let text = conf.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n") + "\n"
