@@ -14,16 +14,33 @@ package struct SharedWindows: Sendable {
     package let chunk: Int
     /// How long to wait before looking again while other replicas hold the rest.
     package let poll: Duration
+    /// With `storage.postgres.buffer`: while PostgreSQL is down, a window is verified here
+    /// without claims and its runs wait in the buffer (``SchedulerService/verifyWithoutClaims``).
+    package let buffer: StoreBuffer?
 
     package init(
         leases: any WorkLeases, verified: @escaping @Sendable (String, Date) async throws(StoreError) -> Set<String>,
-        assets: [String: [String]], chunk: Int, poll: Duration
+        assets: [String: [String]], chunk: Int, poll: Duration, buffer: StoreBuffer? = nil
     ) {
         self.leases = leases
         self.verified = verified
         self.assets = assets
         self.chunk = max(1, chunk)
         self.poll = poll
+        self.buffer = buffer
+    }
+
+    /// The assets of the window verified by a run in PostgreSQL or waiting in the buffer. The
+    /// buffer is read first: a run drained in between is then found in PostgreSQL.
+    func done(_ schedule: String, _ window: BackupWindow) async throws(StoreError) -> Set<String> {
+        let buffered = try buffer?.journal.windowAssets(schedule: schedule, windowStart: window.start) ?? []
+        return try await verified(schedule, window.start).union(buffered)
+    }
+
+    /// Whether claims cannot be made now (PostgreSQL is known down) but the buffer takes runs.
+    var claimsDown: Bool {
+        guard let status = buffer?.status else { return false }
+        return status.unreachableSince != nil && status.writable
     }
 
     /// The claim of one (asset, window).
@@ -41,11 +58,18 @@ extension SchedulerService {
     func verifyShared(_ schedule: Schedule, window: BackupWindow, shared: SharedWindows, logger: Logger) async {
         let assets = shared.assets[schedule.name] ?? []
         while !Task.isCancelled {
+            if shared.claimsDown, let buffer = shared.buffer {
+                guard await verifyWithoutClaims(schedule, window: window, assets: assets, buffer: buffer, shared: shared, logger: logger)
+                else { return }
+                continue
+            }
             let remaining: [String]
             do {
-                let done = try await shared.verified(schedule.name, window.start)
+                let done = try await shared.done(schedule.name, window)
                 remaining = assets.filter { !done.contains($0) }
             } catch {
+                // Found down just now: verified without claims at once.
+                if shared.claimsDown { continue }
                 logger.error("could not read which assets of the window are verified", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: shared.poll)
                 continue
@@ -73,7 +97,7 @@ extension SchedulerService {
             remaining.map { (SharedWindows.key(schedule: schedule.name, window: window, asset: $0), $0) }, uniquingKeysWith: { a, _ in a })
         var claimed = granted.compactMap { byKey[$0] }
         do {
-            let done = try await shared.verified(schedule.name, window.start)
+            let done = try await shared.done(schedule.name, window)
             claimed.removeAll { done.contains($0) }
         } catch {
             logger.error("could not read which assets of the window are verified", metadata: ["error": "\(error)"])
