@@ -56,12 +56,13 @@ package final class BufferJournal: Sendable {
                         INSERT OR IGNORE INTO pending (kind, item_key, processes_event, accepted_at, body) VALUES (?, ?, ?, ?, ?)
                         """, arguments: [item.kind, item.key, item.processedEventID, at.timeIntervalSince1970, body])
                 let inserted = db.changesCount == 1
+                let seq = db.lastInsertedRowID
                 added.append(inserted)
                 // What a buffered scheduled run verified, so the scheduler does not verify it again.
                 for part in item.windowParts where inserted {
                     try db.execute(
                         sql: "INSERT INTO window_parts (seq, schedule, window_start, asset) VALUES (?, ?, ?, ?)",
-                        arguments: [db.lastInsertedRowID, part.schedule, part.windowStart.timeIntervalSince1970, part.asset])
+                        arguments: [seq, part.schedule, part.windowStart.timeIntervalSince1970, part.asset])
                 }
             }
             depth(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending") ?? 0)
