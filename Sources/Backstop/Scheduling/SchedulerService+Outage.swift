@@ -10,7 +10,8 @@ extension SchedulerService {
     /// in the record (``PostgresStore/appendDrained(_:_:)``). A chunk at a time, so that once
     /// PostgreSQL answers the rest of the window is claimed as usual. False when nothing is left.
     func verifyWithoutClaims(
-        _ schedule: Schedule, window: BackupWindow, assets: [String], buffer: StoreBuffer, shared: SharedWindows, logger: Logger
+        _ schedule: Schedule, window: BackupWindow, assets: [String], buffer: StoreBuffer, shared: SharedWindows,
+        tried: inout Set<String>, logger: Logger
     ) async -> Bool {
         let remaining: [String]
         do throws(StoreError) {
@@ -38,8 +39,12 @@ extension SchedulerService {
                 return false
             }
         }
-        // The poll period after a failed run (the buffer's file), not a synchronisation.
-        if !recorded { try? await Task.sleep(for: shared.poll) }
+        if recorded {
+            tried.formUnion(chunk)
+        } else {
+            // The poll period after a failed run (the buffer's file), not a synchronisation.
+            try? await Task.sleep(for: shared.poll)
+        }
         return true
     }
 }

@@ -57,9 +57,15 @@ extension SchedulerService {
     /// asset that another replica recorded just before its lease ended is not verified twice.
     func verifyShared(_ schedule: Schedule, window: BackupWindow, shared: SharedWindows, logger: Logger) async {
         let assets = shared.assets[schedule.name] ?? []
+        // Assets this replica recorded for the window: if PostgreSQL goes down before its record
+        // of them is read back, they are not verified again without claims.
+        var verifiedHere: Set<String> = []
         while !Task.isCancelled {
             if shared.claimsDown, let buffer = shared.buffer {
-                guard await verifyWithoutClaims(schedule, window: window, assets: assets, buffer: buffer, shared: shared, logger: logger)
+                guard
+                    await verifyWithoutClaims(
+                        schedule, window: window, assets: assets.filter { !verifiedHere.contains($0) }, buffer: buffer, shared: shared,
+                        tried: &verifiedHere, logger: logger)
                 else { return }
                 continue
             }
@@ -83,7 +89,9 @@ extension SchedulerService {
             let worked = await shared.leases.holding(keys, limit: shared.chunk) { granted in
                 await verifyClaimed(granted, of: remaining, schedule: schedule, window: window, shared: shared, logger: logger)
             }
-            if worked != true {
+            if let recorded = worked ?? nil {
+                verifiedHere.formUnion(recorded)
+            } else {
                 // The poll period while others hold the rest (or the store failed), not a synchronisation.
                 try? await Task.sleep(for: shared.poll)
             }
@@ -92,7 +100,7 @@ extension SchedulerService {
 
     private func verifyClaimed(
         _ granted: [String], of remaining: [String], schedule: Schedule, window: BackupWindow, shared: SharedWindows, logger: Logger
-    ) async -> Bool {
+    ) async -> [String]? {
         let byKey = Dictionary(
             remaining.map { (SharedWindows.key(schedule: schedule.name, window: window, asset: $0), $0) }, uniquingKeysWith: { a, _ in a })
         var claimed = granted.compactMap { byKey[$0] }
@@ -101,15 +109,15 @@ extension SchedulerService {
             claimed.removeAll { done.contains($0) }
         } catch {
             logger.error("could not read which assets of the window are verified", metadata: ["error": "\(error)"])
-            return false
+            return nil
         }
-        guard !claimed.isEmpty else { return true }
+        guard !claimed.isEmpty else { return [] }
         do {
             _ = try await runner.run(VerificationRequest(trigger: .schedule(schedule.name), assets: claimed, window: window))
-            return true
+            return claimed
         } catch {
             logger.error("could not record the window's verification", metadata: ["error": "\(error)"])
-            return false
+            return nil
         }
     }
 }

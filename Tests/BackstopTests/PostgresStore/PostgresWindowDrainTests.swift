@@ -71,14 +71,19 @@ import Testing
             "SELECT o.asset || '=' || COUNT(*) FROM outcomes o JOIN runs r ON r.id = o.run_id GROUP BY o.asset ORDER BY o.asset",
             database: configuration.database)
         #expect(perAsset == "asset-a=1\nasset-b=1\nasset-c=1\nasset-x=1\n", "each (asset, window) once")
-        #expect(try await SharedPostgres.sql("SELECT id FROM runs ORDER BY seq", database: configuration.database) == "run_before\nrun_a\nrun_b1\n")
+        #expect(
+            try await SharedPostgres.sql("SELECT id FROM runs ORDER BY seq", database: configuration.database)
+                == "run_before\nrun_a\nrun_b1\n")
         var expectedA = runA
         expectedA.outcomes.removeFirst()
         #expect(try await replicaA.run(id: "run_a") == expectedA, "stored without asset-x, still failed (asset-b)")
         var expectedB1 = runB1
         expectedB1.outcomes.removeFirst()
         #expect(try await replicaA.run(id: "run_b1") == expectedB1, "stored without asset-b; failed by asset-c")
-        #expect(try await replicaA.verifiedAssets(schedule: "nightly", windowStart: Self.window.start) == ["asset-x", "asset-a", "asset-b", "asset-c"])
+        #expect(
+            try await replicaA.verifiedAssets(schedule: "nightly", windowStart: Self.window.start) == [
+                "asset-x", "asset-a", "asset-b", "asset-c",
+            ])
         #expect(try await replicaA.verifyChains().breaks.isEmpty)
     }
 

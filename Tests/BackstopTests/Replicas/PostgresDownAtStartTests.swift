@@ -45,7 +45,9 @@ import Testing
                 """)
             let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
             defer { backstop.terminate() }
-            #expect(await backstop.waitForLine(containing: "starting without PostgreSQL", within: .seconds(60)) != nil, "\(backstop.recentLines)")
+            #expect(
+                await backstop.waitForLine(containing: "starting without PostgreSQL", within: .seconds(60)) != nil,
+                "\(backstop.recentLines)")
             let started = await backstop.waitForLine(containing: "starting backstop", within: .seconds(60))
             #expect(started?.contains("buffer only") == true, "the start says which mode: \(started ?? "\(backstop.recentLines)")")
             let base = "http://127.0.0.1:\(port)"

@@ -11,7 +11,9 @@ extension PostgresStore {
     /// out what other runs recorded for its window (``appendDrained(_:_:)``).
     package func append(_ run: VerificationRun) async throws(StoreError) {
         guard let buffer else { return try await appendStored(run) }
-        try await buffer.write([.run(run)], always: buffer.verifiedWithoutClaims(run), direct: { () throws(StoreError) in try await self.appendStored(run) }, buffered: { _ in })
+        try await buffer.write(
+            [.run(run)], always: buffer.verifiedWithoutClaims(run), direct: { () throws(StoreError) in try await self.appendStored(run) },
+            buffered: { _ in })
     }
 
     package func append(events: [CompletionEvent]) async throws(StoreError) {
