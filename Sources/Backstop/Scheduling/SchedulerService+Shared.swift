@@ -66,7 +66,7 @@ extension SchedulerService {
                     await verifyWithoutClaims(
                         schedule, window: window, assets: assets.filter { !verifiedHere.contains($0) }, buffer: buffer, shared: shared,
                         tried: &verifiedHere, logger: logger)
-                else { return }
+                else { return windowDone(window, logger: logger) }
                 continue
             }
             let remaining: [String]
@@ -80,7 +80,7 @@ extension SchedulerService {
                 try? await Task.sleep(for: shared.poll)
                 continue
             }
-            if remaining.isEmpty { return }
+            if remaining.isEmpty { return windowDone(window, logger: logger) }
             // Replicas start at different places in the list, so their claims rarely collide.
             let offset = Int.random(in: 0..<remaining.count)
             let keys = (remaining[offset...] + remaining[..<offset]).map {
@@ -96,6 +96,11 @@ extension SchedulerService {
                 try? await Task.sleep(for: shared.poll)
             }
         }
+    }
+
+    /// Every asset of the window is in the record or this replica's buffer.
+    private func windowDone(_ window: BackupWindow, logger: Logger) {
+        logger.info("every asset of the window is verified", metadata: ["window_start": "\(RFC3339.format(window.start))"])
     }
 
     private func verifyClaimed(
