@@ -9,7 +9,7 @@ import Testing
 /// holds; once drained, each (asset, window) is in the record once, the run first in PostgreSQL
 /// is the verdict, a run left with nothing is not stored, and a drain repeated after a crash
 /// stores nothing more. Real PostgreSQL, real buffer files.
-@Suite(.timeLimit(.minutes(3))) struct PostgresWindowDrainTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresWindowDrainTests {
     static let logger = PostgresStoreFixture.quietLogger
     static let window = StoreSamples.window(StoreSamples.now.addingTimeInterval(-3_600))
 
@@ -30,6 +30,20 @@ import Testing
             }
         }
         try result.get()
+    }
+
+    /// Drains `store`'s buffer step by step until it is empty, for at most two minutes (a
+    /// loaded machine may make a step miss its deadline; the next one carries on).
+    static func drainAll(_ store: PostgresStore) async throws {
+        let buffer = try #require(store.buffer)
+        let drain = BufferDrain(store: store, buffer: buffer, logger: logger)
+        let deadline = ContinuousClock.now + .seconds(120)
+        var steps: [BufferDrain.Step] = []
+        while buffer.depth > 0 || buffer.unreachableSince != nil {
+            try #require(ContinuousClock.now < deadline, "the buffer drained within two minutes: \(steps)")
+            steps.append(await drain.step())
+        }
+        #expect(!steps.contains(.failed), "\(steps)")
     }
 
     @Test func overlappingWindowPartsOfTwoBuffersReachPostgresOnceEach() async throws {
@@ -57,8 +71,8 @@ import Testing
         #expect(try bufferA.journal.windowAssets(schedule: "nightly", windowStart: Self.window.start) == ["asset-x", "asset-a", "asset-b"])
         let entriesB = try bufferB.journal.oldest(limit: 10)
 
-        #expect(await BufferDrain(store: replicaA, buffer: bufferA, logger: Self.logger).step() == .drained(1))
-        #expect(await BufferDrain(store: replicaB, buffer: bufferB, logger: Self.logger).step() == .drained(2))
+        try await Self.drainAll(replicaA)
+        try await Self.drainAll(replicaB)
         #expect(bufferA.status.windowPartsDropped == 1, "asset-x: run_before has it")
         #expect(bufferB.status.windowPartsDropped == 2, "asset-b: run_a has it; asset-c: run_b1 has it")
         #expect(try bufferA.journal.windowAssets(schedule: "nightly", windowStart: Self.window.start).isEmpty)
@@ -101,7 +115,7 @@ import Testing
         var aborted = Self.run("run_aborted", [("asset-b", true)])
         aborted.status = .aborted
         try await Self.appendWithoutClaims(aborted, to: store)
-        #expect(await BufferDrain(store: store, buffer: buffer, logger: Self.logger).step() == .drained(2))
+        try await Self.drainAll(store)
         let late = try #require(try await store.run(id: "run_late"))
         #expect(late.status == .healthy && late.outcomes.map(\.asset) == ["asset-a"], "\(late)")
         #expect(try await store.run(id: "run_aborted") == aborted)
