@@ -53,10 +53,15 @@ package struct BackstopServices: Sendable {
         let metrics = BackstopMetrics(
             version: BackstopVersion.version, revision: BackstopVersion.revision, assets: configuration.assets,
             schedules: configuration.schedules.keys.sorted(), incidentSink: configuration.incidents.sink)
-        let (snapshot, marks) = try await store.metricsSnapshotWithMarks()
-        metrics.load(snapshot)
+        let buffer = (store as? any BufferedStore)?.buffer
+        // Started without PostgreSQL (on its buffer): what is read at start waits until it answers.
+        let startedWithoutStore = buffer?.status.schemaPending == true
+        let marks =
+            startedWithoutStore
+            ? RecordMarks() : try await StartReads.load(store: store, metrics: metrics, shared: shared != nil, now: clock.now)
         let recordedRuns = WorkQueue<VerificationRun>()
-        let follower = RunFollower(store: store, metrics: metrics, queue: recordedRuns, appliedThrough: marks.runs, logger: logger)
+        let follower = RunFollower(
+            store: store, metrics: metrics, queue: recordedRuns, appliedThrough: startedWithoutStore ? nil : marks.runs, logger: logger)
         let inspector = BackupAdapters(
             timeZones: configuration.schedules.mapValues(\.timeZone), runner: ProcessRunner(), postgres: configuration.postgres)
         let tester = CommandRestoreTester(
@@ -103,10 +108,6 @@ package struct BackstopServices: Sendable {
         let alertTriage = AlertTriage(
             assets: configuration.assets, mapping: configuration.webhook?.mapping ?? AlertMapping(), correlation: correlation,
             classifier: FailureClassifier(userRules: configuration.diagnosisRules), store: store, clock: clock)
-        await metrics.loadIncidents(from: store, now: clock.now)
-        // With replicas each counts the notifications it accepted, so their sum is the total.
-        if shared == nil { metrics.loadNotifications(try await store.notificationCounts()) }
-        metrics.loadApprovals(try await store.approvalCounts())
         let events = DurableQueueWorker(
             name: "completion events", handler: CompletionEventHandler(record: store, runner: runner, leases: leases), logger: logger)
         let runs = DurableQueueWorker(
@@ -124,7 +125,7 @@ package struct BackstopServices: Sendable {
                         try await shared.verifiedAssets(schedule: schedule, windowStart: start)
                     },
                     assets: Dictionary(grouping: configuration.assets, by: \.scheduleName).mapValues { $0.map(\.name) },
-                    chunk: configuration.verifyConcurrency * 4, poll: .seconds(1))
+                    chunk: configuration.verifyConcurrency * 4, poll: .seconds(1), buffer: buffer)
             }
         }
         return BackstopServices(
@@ -138,7 +139,9 @@ package struct BackstopServices: Sendable {
             sweep: leases.map { ReplicaSweep(events: events, triage: runs, alerts: alerts, period: $0.lease) },
             exporter: leases.map { ExporterLease(leases: $0, metrics: metrics, logger: logger) },
             bufferDrain: BufferDrainService.make(
-                store: store, metrics: metrics, events: events, triage: runs, alerts: alerts, logger: logger),
+                store: store, metrics: metrics, events: events, triage: runs, alerts: alerts, logger: logger,
+                startReads: startedWithoutStore
+                    ? StartReads.deferred(store: store, metrics: metrics, follower: follower, clock: clock, logger: logger) : nil),
             clock: clock, logger: logger)
     }
 

@@ -10,14 +10,23 @@ package struct BufferDrainService: Service {
     let drain: BufferDrain
     let metrics: BackstopMetrics
     let afterDrain: @Sendable () async -> Void
+    /// Set when `serve` started while PostgreSQL was down: the start's reads (``StartReads``),
+    /// done once PostgreSQL answers and the buffer is drained; true once done.
+    var startReads: (@Sendable () async -> Bool)?
     let logger: Logger
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             var drainedSinceIdle = 0
+            var startReadsDone = startReads == nil
             while !Task.isCancelled {
                 let step = await drain.step()
                 metrics.setStoreBuffer(drain.buffer.status)
+                if step == .idle, !startReadsDone, let startReads, await startReads() {
+                    startReadsDone = true
+                    // What waits in the record is taken at once, as after a drain.
+                    await afterDrain()
+                }
                 switch step {
                 case .drained(let count):
                     drainedSinceIdle += count
@@ -41,7 +50,8 @@ extension BufferDrainService {
     /// record's backlog, as ``ReplicaSweep`` does once per lease.
     static func make(
         store: any RecordStore, metrics: BackstopMetrics, events: DurableQueueWorker<CompletionEventHandler>,
-        triage: DurableQueueWorker<RecordedRunHandler>, alerts: DurableQueueWorker<NotificationHandler>, logger: Logger
+        triage: DurableQueueWorker<RecordedRunHandler>, alerts: DurableQueueWorker<NotificationHandler>, logger: Logger,
+        startReads: (@Sendable () async -> Bool)? = nil
     ) -> BufferDrainService? {
         guard let store = store as? any BufferedStore, let buffer = store.buffer else { return nil }
         metrics.setStoreBuffer(buffer.status)
@@ -51,6 +61,6 @@ extension BufferDrainService {
                 await events.handleBacklog()
                 await triage.handleBacklog()
                 await alerts.handleBacklog()
-            }, logger: logger)
+            }, startReads: startReads, logger: logger)
     }
 }

@@ -16,11 +16,13 @@ package actor RunFollower {
     private let metrics: BackstopMetrics
     private let queue: WorkQueue<VerificationRun>
     private let logger: Logger
-    /// The newest `runs.seq` whose run the metrics hold.
-    private var appliedThrough: Int64
+    /// The newest `runs.seq` whose run the metrics hold; nil until the metrics are loaded (a
+    /// `serve` started while PostgreSQL was down loads them when it answers: ``start(at:)``).
+    private var appliedThrough: Int64?
 
-    package init(store: any RecordStore, metrics: BackstopMetrics, queue: WorkQueue<VerificationRun>, appliedThrough: Int64, logger: Logger)
-    {
+    package init(
+        store: any RecordStore, metrics: BackstopMetrics, queue: WorkQueue<VerificationRun>, appliedThrough: Int64?, logger: Logger
+    ) {
         self.store = store
         self.metrics = metrics
         self.queue = queue
@@ -40,9 +42,11 @@ package actor RunFollower {
     /// Returns false when the record could not be read; the next catch-up starts where this stopped.
     @discardableResult
     package func catchUp(known: VerificationRun? = nil) async -> Bool {
+        // Not loaded yet: what is recorded meanwhile is in the snapshot loaded at the start.
+        guard let start = appliedThrough else { return false }
         let appended: [(seq: Int64, id: String)]
         do {
-            appended = try await store.runIDs(after: appliedThrough)
+            appended = try await store.runIDs(after: start)
         } catch {
             // Tried again at the next catch-up (at most a second later): nothing is skipped.
             logger.error("could not read the runs appended to the record", metadata: ["error": "\(error)"])
@@ -51,7 +55,7 @@ package actor RunFollower {
         for (seq, id) in appended {
             // The actor is re-entered at every await: a catch-up running at the same time (the
             // watcher's and one for a run just recorded) may have applied this run meanwhile.
-            guard seq > appliedThrough else { continue }
+            guard seq > appliedThrough ?? .max else { continue }
             let run: VerificationRun
             if let known, known.id == id {
                 run = known
@@ -65,7 +69,7 @@ package actor RunFollower {
                 }
             }
             // Checked again after the read's await, and nothing awaited from here to the cursor's move.
-            guard seq > appliedThrough else { continue }
+            guard seq > appliedThrough ?? .max else { continue }
             if known?.id != id {
                 // Triage skips a run already triaged, so one of ours found here first is not doubled.
                 queue.enqueue(run)
@@ -74,5 +78,11 @@ package actor RunFollower {
             appliedThrough = seq
         }
         return true
+    }
+
+    /// The metrics were loaded from the record at `seq` (after a start without PostgreSQL):
+    /// runs appended after it are brought in from now on.
+    package func start(at seq: Int64) {
+        appliedThrough = seq
     }
 }

@@ -42,12 +42,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = options.makeLogger()
         let services = try await BackstopServices.make(configuration: configuration, logger: logger)
+        // With storage.postgres.buffer, serve starts while PostgreSQL is down: say so at once.
+        let onBuffer = (services.store as? any BufferedStore)?.buffer?.status.schemaPending == true
         logger.info(
             "starting backstop",
             metadata: [
                 "version": "\(BackstopVersion.version)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
                 "tls": "\(configuration.web?.tls != nil)",
                 "assets": "\(configuration.assets.count)", "store": "\(configuration.storeDescription)",
+                "store_mode": "\(onBuffer ? "buffer only: PostgreSQL unreachable, migrated and drained when it answers" : "direct")",
                 "incidents": "\(configuration.incidents.sink?.rawValue ?? "ledger only")", "dry_run": "\(configuration.dryRun)",
             ])
         for missing in ToolAvailability.missingTools(for: configuration.assets) {

@@ -48,8 +48,9 @@ struct HealthController {
     private func healthReport() async -> [String: Subsystem] {
         var report: [String: Subsystem] = [:]
         if let buffer { report["buffer"] = Self.bufferHealth(buffer.status, path: buffer.path) }
-        if let since = buffer?.unreachableSince {
-            report["store"] = Subsystem(status: "error", detail: "\(record.location): unreachable since \(RFC3339.format(since))")
+        if let status = buffer?.status, let since = status.unreachableSince {
+            let start = status.schemaPending ? "; serve started without it: schema migrations and the start's reads wait for it" : ""
+            report["store"] = Subsystem(status: "error", detail: "\(record.location): unreachable since \(RFC3339.format(since))\(start)")
         } else {
             await storeHealth(&report)
         }

@@ -11,7 +11,7 @@ extension BackstopMetrics {
     static let perProcessFamilies: Set<String> = [
         MetricNames.buildInfo.0, MetricNames.exporterLeader.0, MetricNames.sinkDeliveries.0, MetricNames.sinkFailures.0,
         MetricNames.alertmanagerNotifications.0, MetricNames.storeBufferDepth.0, MetricNames.storeBufferDrained.0,
-        MetricNames.storeBufferRefused.0,
+        MetricNames.storeBufferRefused.0, MetricNames.storeBufferWindowPartsDropped.0,
     ]
 
     /// Whether this replica exports the record's families (the leader) or only its own.

@@ -15,6 +15,9 @@ extension BackstopMetrics {
             writer.begin(MetricNames.storeBufferRefused, .gauge)
             writer.sample([], .int(status.refused))
             writer.end()
+            writer.begin(MetricNames.storeBufferWindowPartsDropped, .counter)
+            writer.sample([], .int(status.windowPartsDropped))
+            writer.end()
             state.cache.replace(writer.families)
         }
     }
@@ -27,6 +30,10 @@ extension MetricNames {
     )
     static let storeBufferDrained = (
         "backstop_store_buffer_drained_total", "Buffered writes this process has moved into PostgreSQL since it started."
+    )
+    static let storeBufferWindowPartsDropped = (
+        "backstop_store_buffer_window_parts_dropped_total",
+        "Assets of windows verified while PostgreSQL was down that this process's drain left out, because a run in PostgreSQL had verified them already."
     )
     static let storeBufferRefused = (
         "backstop_store_buffer_refused", "Buffered writes PostgreSQL refused, kept in the buffer's refused table for an operator."

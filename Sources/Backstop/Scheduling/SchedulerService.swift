@@ -38,6 +38,9 @@ package struct SchedulerService: Service {
                 }
             }
         }
+        // Schedules whose cron never opens a window (`0 0 31 2 *`) end their loops at once; the
+        // service still runs until shutdown, as a service group takes an early end for a failure.
+        try? await gracefulShutdown()
     }
 
     private func loop(_ schedule: Schedule) async {

@@ -56,7 +56,7 @@ import Testing
         // kill -9 mid-drain: PostgreSQL committed the oldest three, the buffer still holds them.
         let firstThree = try buffer.journal.oldest(limit: 3)
         try await Self.untilPostgresAnswers { () throws(StoreError) in try await store.ping() }
-        try await store.writeDrained(firstThree)
+        _ = try await store.writeDrained(firstThree)
         store.close()
 
         let restarted = try await PostgresStore.open(configuration, logger: Self.logger)

@@ -4,10 +4,13 @@ import Logging
 /// A store whose writes may wait in a local buffer (PostgreSQL with `storage.postgres.buffer`).
 package protocol BufferedStore: RecordStore {
     var buffer: StoreBuffer? { get }
-    /// Writes buffered items in one transaction, each unless the store already holds it.
-    func writeDrained(_ entries: [BufferEntry]) async throws(StoreError)
+    /// Writes buffered items in one transaction, each unless the store already holds it; what
+    /// of buffered scheduled runs was left out because the store held it already.
+    func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) -> [DroppedWindowParts]
     /// Whether the store answers.
     func ping() async throws(StoreError)
+    /// Brings the schema up to date if `serve` started while the store was unreachable.
+    func migrateIfPending() async throws(StoreError)
 }
 
 /// Moves what waits in the buffer to the store: the oldest items first, a batch per
@@ -48,18 +51,22 @@ package struct BufferDrain: Sendable {
                 // Asked first, briefly, on a connection of its own: while PostgreSQL is down a
                 // drain would wait on the pool for as long as the deadline.
                 try await Deadline.run(buffer.writeDeadline) { () throws(StoreError) in try await store.ping() }
+                // Started without PostgreSQL: its schema first, before anything is written to it.
+                try await Deadline.run(deadline) { () throws(StoreError) in try await store.migrateIfPending() }
                 buffer.markReachable()
             }
             let entries = try buffer.journal.oldest(limit: batchLimit)
             guard let last = entries.last else { return .idle }
+            let dropped: [DroppedWindowParts]
             do throws(StoreError) {
-                try await Deadline.run(deadline) { () throws(StoreError) in try await store.writeDrained(entries) }
+                dropped = try await Deadline.run(deadline) { () throws(StoreError) in try await store.writeDrained(entries) }
             } catch {
                 guard !error.isUnavailable else { throw error }
                 // Refused, not unreachable: find the item(s) refused, set them aside, drain the rest.
                 return try await drainOneByOne(entries)
             }
             try buffer.drained(through: last.seq, count: entries.count)
+            buffer.droppedWindowParts(dropped)
             return .drained(entries.count)
         } catch {
             if error.isUnavailable {
@@ -75,8 +82,9 @@ package struct BufferDrain: Sendable {
         for entry in entries {
             do throws(StoreError) {
                 let store = store
-                try await Deadline.run(deadline) { () throws(StoreError) in try await store.writeDrained([entry]) }
+                let dropped = try await Deadline.run(deadline) { () throws(StoreError) in try await store.writeDrained([entry]) }
                 try buffer.drained(through: entry.seq, count: 1)
+                buffer.droppedWindowParts(dropped)
             } catch {
                 guard !error.isUnavailable else { throw error }
                 try buffer.refused(entry, error: error)

@@ -37,6 +37,9 @@ package final class BufferJournal: Sendable {
                 CREATE TABLE IF NOT EXISTS refused (
                     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, item_key TEXT NOT NULL, accepted_at REAL NOT NULL,
                     body BLOB NOT NULL, refused_at REAL NOT NULL, error TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS window_parts (
+                    seq INTEGER NOT NULL, schedule TEXT NOT NULL, window_start REAL NOT NULL, asset TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS window_parts_by_window ON window_parts (schedule, window_start);
                 """)
     }
 
@@ -52,7 +55,15 @@ package final class BufferJournal: Sendable {
                     sql: """
                         INSERT OR IGNORE INTO pending (kind, item_key, processes_event, accepted_at, body) VALUES (?, ?, ?, ?, ?)
                         """, arguments: [item.kind, item.key, item.processedEventID, at.timeIntervalSince1970, body])
-                added.append(db.changesCount == 1)
+                let inserted = db.changesCount == 1
+                let seq = db.lastInsertedRowID
+                added.append(inserted)
+                // What a buffered scheduled run verified, so the scheduler does not verify it again.
+                for part in item.windowParts where inserted {
+                    try db.execute(
+                        sql: "INSERT INTO window_parts (seq, schedule, window_start, asset) VALUES (?, ?, ?, ?)",
+                        arguments: [seq, part.schedule, part.windowStart.timeIntervalSince1970, part.asset])
+                }
             }
             depth(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending") ?? 0)
             return added
@@ -80,6 +91,7 @@ package final class BufferJournal: Sendable {
     package func remove(through seq: Int64, depth: @Sendable (Int) -> Void) throws(StoreError) {
         try write("removing drained writes from the buffer") { db in
             try db.execute(sql: "DELETE FROM pending WHERE seq <= ?", arguments: [seq])
+            try db.execute(sql: "DELETE FROM window_parts WHERE seq <= ?", arguments: [seq])
             depth(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending") ?? 0)
         }
     }
@@ -94,6 +106,7 @@ package final class BufferJournal: Sendable {
                     SELECT seq, kind, item_key, accepted_at, body, ?, ? FROM pending WHERE seq = ?
                     """, arguments: [at.timeIntervalSince1970, error, seq])
             try db.execute(sql: "DELETE FROM pending WHERE seq = ?", arguments: [seq])
+            try db.execute(sql: "DELETE FROM window_parts WHERE seq = ?", arguments: [seq])
             depth(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending") ?? 0)
         }
     }
@@ -111,6 +124,24 @@ package final class BufferJournal: Sendable {
     package func holdsEvent(_ id: String) throws(StoreError) -> Bool {
         try read("reading the buffer") { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM pending WHERE kind = 'event' AND item_key = ?", arguments: [id]) ?? false
+        }
+    }
+
+    /// Whether a run with this id waits in the buffer (not in PostgreSQL yet, so not triaged yet).
+    package func holdsRun(_ id: String) throws(StoreError) -> Bool {
+        try read("reading the buffer") { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM pending WHERE kind = 'run' AND item_key = ?", arguments: [id]) ?? false
+        }
+    }
+
+    /// The assets of `schedule`'s window starting at `windowStart` that buffered scheduled runs
+    /// (not aborted) verified.
+    package func windowAssets(schedule: String, windowStart: Date) throws(StoreError) -> Set<String> {
+        try read("reading the buffer's scheduled runs") { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT asset FROM window_parts WHERE schedule = ? AND window_start = ?",
+                    arguments: [schedule, windowStart.timeIntervalSince1970]))
         }
     }
 

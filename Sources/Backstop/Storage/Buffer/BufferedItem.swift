@@ -31,6 +31,15 @@ package enum BufferedItem: Sendable, Equatable {
         return nil
     }
 
+    /// The (asset, window) parts a scheduled run that was not aborted verified: what "each asset
+    /// verified once per window" counts, and what a drain checks against PostgreSQL.
+    var windowParts: [WindowPart] {
+        guard case .run(let run) = self, case .schedule = run.trigger, run.status != .aborted else { return [] }
+        return run.outcomes.compactMap { outcome in
+            outcome.window.map { WindowPart(schedule: outcome.schedule, windowStart: $0.start, asset: outcome.asset) }
+        }
+    }
+
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
         switch self {
@@ -56,4 +65,11 @@ package struct BufferEntry: Sendable, Equatable {
     package var seq: Int64
     package var item: BufferedItem
     package var acceptedAt: Date
+}
+
+/// One asset of one schedule's window, as a scheduled run verified it.
+package struct WindowPart: Sendable, Hashable {
+    package var schedule: String
+    package var windowStart: Date
+    package var asset: String
 }

@@ -4,7 +4,8 @@ import Synchronization
 /// Work leases with a buffer. A completion event that waits in this replica's buffer is known to
 /// no other replica, so verifying it needs no claim in PostgreSQL, and it is verified while
 /// PostgreSQL is down. Every other key is claimed in PostgreSQL; while PostgreSQL is known to be
-/// down none is granted (a run's triage, a window's assets, an outbox message wait for it).
+/// down none is granted (a run's triage, a window's assets, an outbox message wait for it). A
+/// run waiting in the buffer is not triaged until it is drained, even if PostgreSQL answers.
 final class BufferedWorkLeases: WorkLeases {
     let shared: any WorkLeases
     let buffer: StoreBuffer
@@ -24,6 +25,10 @@ final class BufferedWorkLeases: WorkLeases {
         for key in keys where granted.count < limit {
             if isBufferedEvent(key), local.withLock({ $0.insert(key).inserted }) {
                 granted.append(key)
+            } else if isBufferedRunTriage(key) {
+                // Not in PostgreSQL yet, and its drain may leave parts of it out (a window
+                // verified without claims): triaged from the record once drained.
+                continue
             } else {
                 others.append(key)
             }
@@ -47,6 +52,11 @@ final class BufferedWorkLeases: WorkLeases {
     private func partition(_ keys: [String]) -> (mine: Set<String>, others: [String]) {
         let mine = local.withLock { local in Set(keys.filter { local.contains($0) }) }
         return (mine, keys.filter { !mine.contains($0) })
+    }
+
+    private func isBufferedRunTriage(_ key: String) -> Bool {
+        guard key.hasPrefix("triage/") else { return false }
+        return (try? buffer.journal.holdsRun(String(key.dropFirst("triage/".count)))) ?? false
     }
 
     private func isBufferedEvent(_ key: String) -> Bool {

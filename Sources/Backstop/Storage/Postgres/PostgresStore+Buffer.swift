@@ -6,9 +6,14 @@ import PostgresNIO
 /// buffer while PostgreSQL cannot be reached (``StoreBuffer``). Without a buffer they go to
 /// PostgreSQL only, and an outage fails them (the webhook answers 503), as before.
 extension PostgresStore {
+    /// A scheduled run verified without claims (PostgreSQL was down when its window was taken)
+    /// goes to the buffer even if PostgreSQL answers again meanwhile, so that its drain leaves
+    /// out what other runs recorded for its window (``appendDrained(_:_:)``).
     package func append(_ run: VerificationRun) async throws(StoreError) {
         guard let buffer else { return try await appendStored(run) }
-        try await buffer.write([.run(run)], direct: { () throws(StoreError) in try await self.appendStored(run) }, buffered: { _ in })
+        try await buffer.write(
+            [.run(run)], always: buffer.verifiedWithoutClaims(run), direct: { () throws(StoreError) in try await self.appendStored(run) },
+            buffered: { _ in })
     }
 
     package func append(events: [CompletionEvent]) async throws(StoreError) {
@@ -61,11 +66,14 @@ extension PostgresStore {
 
     /// Writes buffered items to PostgreSQL in one transaction, in order, each unless PostgreSQL
     /// already holds it (same dedup key, event id or run id): a drain repeated after a crash
-    /// between this commit and the buffer's removal stores nothing twice. Bypasses the fast
-    /// failure of ``read(_:_:)``/``write(_:_:)``: the drain is how PostgreSQL is found back.
-    package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) {
+    /// between this commit and the buffer's removal stores nothing twice. A scheduled run is
+    /// stored without the (asset, window) parts PostgreSQL holds already; what was left out is
+    /// returned. Bypasses the fast failure of ``read(_:_:)``/``write(_:_:)``: the drain is how
+    /// PostgreSQL is found back.
+    package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) -> [DroppedWindowParts] {
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(logger: logger) { connection in
+                var dropped: [DroppedWindowParts] = []
                 // Consecutive notifications (or events) share one existence query and one read of
                 // the chain's end, as a group commit does; order is kept, runs go one by one.
                 var start = 0
@@ -74,9 +82,10 @@ extension PostgresStore {
                     while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
                         end += 1
                     }
-                    try await self.writeDrained(entries[start..<end].map(\.item), connection)
+                    dropped += try await self.writeDrained(entries[start..<end].map(\.item), connection)
                     start = end
                 }
+                return dropped
             }
         } catch {
             throw PostgresStoreError("draining \(entries.count) buffered write(s) into \(configuration)", underlying: error).storeError
@@ -84,8 +93,8 @@ extension PostgresStore {
     }
 
     /// Items of one kind, in order, each unless PostgreSQL holds its key.
-    private func writeDrained(_ items: [BufferedItem], _ connection: PostgresConnection) async throws {
-        guard let kind = items.first?.kind else { return }
+    private func writeDrained(_ items: [BufferedItem], _ connection: PostgresConnection) async throws -> [DroppedWindowParts] {
+        guard let kind = items.first?.kind else { return [] }
         let (table, column) =
             switch kind {
             case "notification": ("alert_notifications", "dedup_key")
@@ -106,15 +115,16 @@ extension PostgresStore {
                     }())
             ).map { $0["key"] as String })
         var rows: [RecordRows.Values] = []
+        var dropped: [DroppedWindowParts] = []
         for item in items where held.insert(item.key).inserted {
             switch item {
             case .notification(let notification): rows.append(RecordRows.values(notification))
             case .event(let event): rows.append(RecordRows.values(event))
-            case .run(let run):
-                for row in RecordRows.rows(of: run) { try await append(connection, table: row.table, values: row.values) }
+            case .run(let run): if let parts = try await appendDrained(run, connection) { dropped.append(parts) }
             }
         }
         try await append(connection, table: table, rows: rows)
+        return dropped
     }
 
     /// The chain's own lock (``PostgresHashChain``), taken before the existence check so no

@@ -21,6 +21,8 @@ package final class PostgresStore: Sendable {
     private let pool: Mutex<(client: PostgresClient, running: Task<Void, Never>)>
 
     /// Connects and brings the schema up to date (safe with several replicas starting at once).
+    /// With a buffer, a PostgreSQL that cannot be reached does not stop the start: the store
+    /// runs on the buffer, and the schema is brought up to date when PostgreSQL answers.
     package static func open(_ configuration: PostgresStoreConfiguration, logger: Logger) async throws(StoreError) -> PostgresStore {
         // The buffer opens first: what it holds from before a stop drains once PostgreSQL answers.
         let buffer = try configuration.buffer.map { path throws(StoreError) in try StoreBuffer(path: path, logger: logger) }
@@ -30,6 +32,7 @@ package final class PostgresStore: Sendable {
         } catch {
             throw StoreError(error.message)
         }
+        if let buffer, try await store.startsWithoutPostgres(buffer) { return store }
         do {
             _ = try await store.client.withConnection { connection in
                 try await PostgresMigrator.migrate(connection, logger: logger)

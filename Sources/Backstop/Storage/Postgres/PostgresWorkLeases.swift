@@ -147,7 +147,21 @@ extension PostgresStore: SharedStore {
         PostgresDecisionLock(configuration: configuration, logger: logger)
     }
 
+    /// With a buffer, a PostgreSQL that does not answer within the buffer's deadline is taken
+    /// as down (the scheduler then verifies the window without claims) rather than waited on.
     package func verifiedAssets(schedule: String, windowStart: Date) async throws(StoreError) -> Set<String> {
+        guard let buffer else { return try await storedVerifiedAssets(schedule: schedule, windowStart: windowStart) }
+        do throws(StoreError) {
+            return try await Deadline.run(buffer.writeDeadline) { () throws(StoreError) in
+                try await self.storedVerifiedAssets(schedule: schedule, windowStart: windowStart)
+            }
+        } catch {
+            if error.isUnavailable, buffer.unreachableSince == nil { buffer.markUnreachable(error) }
+            throw error
+        }
+    }
+
+    private func storedVerifiedAssets(schedule: String, windowStart: Date) async throws(StoreError) -> Set<String> {
         let start = windowStart.timeIntervalSince1970
         return try await read("reading the verified assets of \(schedule)'s window") { connection in
             Set(
