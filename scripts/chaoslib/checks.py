@@ -5,6 +5,7 @@ the CLI and psql); the trackers' side comes from the fakes' /state."""
 import collections
 import hashlib
 import os
+import sqlite3
 import subprocess
 
 from .processes import restore_processes
@@ -86,4 +87,22 @@ def healthy_still_healthy(record, artifacts):
             problems.append(f"{asset} was never verified")
         elif any(state != "healthy" for state in states):
             problems.append(f"{asset} recorded {states}, expected healthy only")
+    return problems
+
+
+def buffer_depth(path):
+    """(pending, refused) in a `storage.postgres.buffer` file, read-only; (0, 0) if never made."""
+    if not os.path.exists(path):
+        return 0, 0
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return tuple(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("pending", "refused"))
+
+
+def buffer_drained(path):
+    """Everything the buffer took is in PostgreSQL (the other checks say once): none pending,
+    none refused."""
+    pending, refused = buffer_depth(path)
+    problems = [f"the buffer still holds {pending} write(s) after the last serve"] if pending else []
+    if refused:
+        problems.append(f"PostgreSQL refused {refused} buffered write(s) (see the buffer's `refused` table)")
     return problems

@@ -50,6 +50,12 @@ class Workload(threading.Thread):
         self.items += [("/api/v1/alerts", notification(seed, i)) for i in range(plan["alerts"])]
         rng.shuffle(self.items)
         self.delays = [rng.uniform(0.0, 3.0) for _ in self.items]
+        down = plan.get("postgres")
+        if down and down.get("buffer"):
+            # Sent while PostgreSQL is down (the outage starts with the workload), so that the
+            # intake goes to the local buffer, and drains from it once PostgreSQL is back.
+            moments = sorted(rng.uniform(down["delay"], down["delay"] + down["seconds"]) for _ in self.items)
+            self.delays = [later - earlier for earlier, later in zip([0.0] + moments, moments)]
         self.port_holder = port_holder
         self.acknowledged_events = []  # event ids answered 202
         self.acknowledged_alerts = []  # notification ids answered 200 (accepted)
