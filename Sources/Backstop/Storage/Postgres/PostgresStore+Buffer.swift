@@ -65,17 +65,19 @@ extension PostgresStore {
     /// failure of ``read(_:_:)``/``write(_:_:)``: the drain is how PostgreSQL is found back.
     package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) {
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                // Consecutive notifications (or events) share one existence query and one read of
-                // the chain's end, as a group commit does; order is kept, runs go one by one.
-                var start = 0
-                while start < entries.count {
-                    var end = start + 1
-                    while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
-                        end += 1
+            try await client.withConnection { connection in
+                try await PostgresConnectionWatch.transaction(on: connection, logger: self.logger) { connection in
+                    // Consecutive notifications (or events) share one existence query and one read of
+                    // the chain's end, as a group commit does; order is kept, runs go one by one.
+                    var start = 0
+                    while start < entries.count {
+                        var end = start + 1
+                        while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
+                            end += 1
+                        }
+                        try await self.writeDrained(entries[start..<end].map(\.item), connection)
+                        start = end
                     }
-                    try await self.writeDrained(entries[start..<end].map(\.item), connection)
-                    start = end
                 }
             }
         } catch {
@@ -129,7 +131,9 @@ extension PostgresStore {
         do throws(PostgresStoreError) {
             try await PostgresConnector(configuration).withConnection(logger: logger) { connection async throws(PostgresStoreError) in
                 do {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: self.logger)
+                    try await PostgresConnectionWatch.run(on: connection) { connection in
+                        _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: self.logger)
+                    }
                 } catch {
                     throw PostgresStoreError("reaching \(self.configuration)", underlying: error)
                 }
