@@ -118,7 +118,8 @@ class Trial:
             if workload.unavailable:
                 self.notes.append(f"5xx×{workload.unavailable}")
             violations += checks.failures_became_one_incident_each(self.record, expected)
-            violations += checks.acknowledged_inputs_stored(self.record, workload.acknowledged_events, workload.acknowledged_alerts)
+            violations += checks.acknowledged_inputs_stored(
+                self.record, workload.acknowledged_events, workload.acknowledged_alerts, workload.alert_groups)
             violations += checks.trackers_hold_one_of_each(self.record, state, plan["sink"])
             violations += checks.delivery_finished(self.record)
             violations += checks.restores_cleaned_up(self.directory)

@@ -59,6 +59,7 @@ class Workload(threading.Thread):
         self.port_holder = port_holder
         self.acknowledged_events = []  # event ids answered 202
         self.acknowledged_alerts = []  # notification ids answered 200 (accepted)
+        self.alert_groups = {}  # each acknowledged notification id: its Alertmanager groupKey
         self.done = 0  # items acknowledged (a notification answered `duplicate` was stored before)
         self.unavailable = 0  # answers 5xx (503 while the store cannot take the write), sent again
         self.stopping = threading.Event()
@@ -76,6 +77,7 @@ class Workload(threading.Thread):
                 if status == 200:
                     if answer.get("status") == "accepted":
                         self.acknowledged_alerts.append(answer.get("id"))
+                        self.alert_groups[answer.get("id")] = body["groupKey"]
                     self.done += 1
                     break
                 if status is not None and 400 <= status < 500:
