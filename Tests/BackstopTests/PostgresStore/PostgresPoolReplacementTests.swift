@@ -9,7 +9,7 @@ import Testing
 /// service. postgres-nio's `PostgresClient.run()` ends with the graceful shutdown of the task
 /// that runs it; a pool whose run task inherited the drain's shutdown was closed by a SIGTERM
 /// while the other services (shut down after the drain) still wrote their last records on it.
-@Suite(.timeLimit(.minutes(2))) struct PostgresPoolReplacementTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresPoolReplacementTests {
     @Test func aPoolReplacedByAServiceThatIsStoppingStillServesTheStore() async throws {
         let fixture = try await PostgresStoreFixture.start()
         let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
