@@ -5,6 +5,7 @@ the CLI and psql); the trackers' side comes from the fakes' /state."""
 import collections
 import hashlib
 import os
+import sqlite3
 import subprocess
 
 from .processes import restore_processes
@@ -19,15 +20,20 @@ def failures_became_one_incident_each(record, expected_assets):
     return problems
 
 
-def acknowledged_inputs_stored(record, event_ids, notification_ids):
-    """Everything answered 2xx is in the record, and exactly once."""
+def acknowledged_inputs_stored(record, event_ids, notification_ids, alert_groups=None):
+    """Everything answered 2xx is in the record, and exactly once. A notification is stored once
+    by its dedup key: one the buffer accepted while PostgreSQL already held the same one (its
+    first answer was lost with the connection, and Alertmanager sent it again) is stored under
+    the first one's id, so an acknowledged id is also found by its group (`alert_groups`)."""
     events = collections.Counter(record.event_ids())
     notifications = collections.Counter(record.notification_ids())
+    groups = record.notification_group_keys() if alert_groups else set()
     doubled = [f"event {i} stored {n} times" for i, n in events.items() if n > 1]
     doubled += [f"notification {i} stored {n} times" for i, n in notifications.items() if n > 1]
     return (doubled
             + [f"event {i} was answered 202 but is not in the record" for i in event_ids if i not in events]
-            + [f"notification {i} was answered 200 but is not in the record" for i in notification_ids if i not in notifications])
+            + [f"notification {i} was answered 200 but is not in the record" for i in notification_ids
+               if i not in notifications and (alert_groups or {}).get(i) not in groups])
 
 
 def trackers_hold_one_of_each(record, state, sink):
@@ -86,4 +92,22 @@ def healthy_still_healthy(record, artifacts):
             problems.append(f"{asset} was never verified")
         elif any(state != "healthy" for state in states):
             problems.append(f"{asset} recorded {states}, expected healthy only")
+    return problems
+
+
+def buffer_depth(path):
+    """(pending, refused) in a `storage.postgres.buffer` file, read-only; (0, 0) if never made."""
+    if not os.path.exists(path):
+        return 0, 0
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return tuple(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("pending", "refused"))
+
+
+def buffer_drained(path):
+    """Everything the buffer took is in PostgreSQL (the other checks say once): none pending,
+    none refused."""
+    pending, refused = buffer_depth(path)
+    problems = [f"the buffer still holds {pending} write(s) after the last serve"] if pending else []
+    if refused:
+        problems.append(f"PostgreSQL refused {refused} buffered write(s) (see the buffer's `refused` table)")
     return problems

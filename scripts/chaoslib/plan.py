@@ -55,6 +55,11 @@ def make(seed, postgres=False):
             "seconds": round(rng.uniform(1.0, 8.0), 2),
             "mode": rng.choice(["fast", "immediate"]),
         }
+        # Half the trials take intake writes into `storage.postgres.buffer` while PostgreSQL is
+        # down (drawn after the rest, so the seed's outage is the same with and without it).
+        plan["postgres"]["buffer"] = rng.random() < 0.5
+        if plan["postgres"]["buffer"]:
+            plan["events"] += 3  # more intake, sent while PostgreSQL is down (Workload)
     return plan
 
 
@@ -66,6 +71,6 @@ def describe(plan):
     disk = f" disk={plan['disk']}" if plan["disk"] else ""
     if plan.get("postgres"):
         down = plan["postgres"]
-        disk += f" postgres=down@{down['delay']}s+{down['seconds']}s/{down['mode']}"
+        disk += f" postgres=down@{down['delay']}s+{down['seconds']}s/{down['mode']}{'+buffer' if down.get('buffer') else ''}"
     return (f"sink={plan['sink']} broken={'+'.join(plan['broken'])} kills={kills} faults={faults} outage={outage}{lag}{disk}"
             f" events={plan['events']} alerts={plan['alerts']}")

@@ -2,6 +2,7 @@
 invariants need (restore processes still running under a trial's scratch directory)."""
 
 import json
+from datetime import datetime, timezone
 import os
 import signal
 import subprocess
@@ -53,8 +54,10 @@ class Fakes:
 class Serve:
     """One `backstop serve` process; its stderr (the log) is kept in a file and in memory."""
 
-    def __init__(self, executable, config, log_path):
+    def __init__(self, executable, config, log_path, stacks_path=None):
         self.lines = []
+        # Where the threads' stacks go if it outlives a wait (``wait``); None: not taken.
+        self.stacks_path = stacks_path
         self.cond = threading.Condition()
         self.log = open(log_path, "ab")
         self.process = subprocess.Popen(
@@ -65,9 +68,9 @@ class Serve:
 
     def _read(self):
         for raw in self.process.stderr:
-            self.log.write(raw)
-            self.log.flush()
             with self.cond:
+                self.log.write(raw)
+                self.log.flush()
                 self.lines.append(raw.decode("utf-8", "replace"))
                 self.cond.notify_all()
         with self.cond:
@@ -90,19 +93,54 @@ class Serve:
 
     def signal(self, number):
         if self.process.poll() is None:
+            self.mark(f"sending {signal.Signals(number).name} to pid {self.process.pid}")
             os.kill(self.process.pid, number)
 
+    def mark(self, text):
+        """A line of the driver's own in the log file (not in ``lines``, which the moments count)."""
+        with self.cond:
+            if not self.log.closed:
+                self.log.write(f"== chaos {datetime.now(timezone.utc).isoformat(timespec='milliseconds')}: {text}\n".encode())
+                self.log.flush()
+
     def wait(self, timeout=60.0):
-        """Exit status (negative: the signal), or None if it did not exit in time (then SIGKILL)."""
+        """Exit status (negative: the signal), or None if it did not exit in time (then its
+        threads' stacks are kept, see ``take_stacks``, and SIGKILL)."""
         try:
             status = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            self.mark(f"pid {self.process.pid} still running after {timeout:.0f} s: taking its stacks, then SIGKILL")
+            if self.stacks_path is not None:
+                take_stacks(self.process.pid, self.stacks_path)
             self.process.kill()
             self.process.wait()
             status = None
         self.reader.join(timeout=5)
-        self.log.close()
+        with self.cond:
+            self.log.close()
         return status
+
+
+def take_stacks(pid, path):
+    """Appends every thread's stack of process `pid` to `path` (gdb attaches and detaches;
+    Swift names demangled when swift-demangle is there), so a hang explains itself after the
+    SIGKILL that ends it. A missing gdb is said in the file."""
+    header = f"== pid {pid} at {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: thread apply all bt\n"
+    try:
+        text = subprocess.run(
+            ["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "set pagination off", "-ex", "thread apply all bt"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", timeout=180, check=False).stdout
+    except FileNotFoundError:
+        text = "gdb is not installed (scripts/install-test-deps installs it)\n"
+    except subprocess.TimeoutExpired:
+        text = "gdb did not finish within 180 s\n"
+    try:
+        text = subprocess.run(["swift-demangle", "--simplified"], input=text, capture_output=True, text=True, errors="replace",
+                              timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        pass  # the mangled names, then
+    with open(path, "a") as out:
+        out.write(header + text)
 
 
 def restore_processes(scratch_root, owner=None):

@@ -30,6 +30,9 @@ class SQLiteRecord:
     def notification_ids(self):
         return [row[0] for row in self._query("SELECT id FROM alert_notifications")]
 
+    def notification_group_keys(self):
+        return {row[0] for row in self._query("SELECT group_key FROM alert_notifications")}
+
     def outcome_states(self, asset):
         return [row[0] for row in self._query("SELECT state FROM outcomes WHERE asset = ? ORDER BY seq", (asset,))]
 
@@ -57,6 +60,9 @@ class PostgresRecord:
 
     def notification_ids(self):
         return [row[0] for row in self._rows("SELECT id FROM alert_notifications")]
+
+    def notification_group_keys(self):
+        return {"|".join(row) for row in self._rows("SELECT group_key FROM alert_notifications")}
 
     def outcome_states(self, asset):
         escaped = asset.replace("'", "''")

@@ -50,9 +50,16 @@ class Workload(threading.Thread):
         self.items += [("/api/v1/alerts", notification(seed, i)) for i in range(plan["alerts"])]
         rng.shuffle(self.items)
         self.delays = [rng.uniform(0.0, 3.0) for _ in self.items]
+        down = plan.get("postgres")
+        if down and down.get("buffer"):
+            # Sent while PostgreSQL is down (the outage starts with the workload), so that the
+            # intake goes to the local buffer, and drains from it once PostgreSQL is back.
+            moments = sorted(rng.uniform(down["delay"], down["delay"] + down["seconds"]) for _ in self.items)
+            self.delays = [later - earlier for earlier, later in zip([0.0] + moments, moments)]
         self.port_holder = port_holder
         self.acknowledged_events = []  # event ids answered 202
         self.acknowledged_alerts = []  # notification ids answered 200 (accepted)
+        self.alert_groups = {}  # each acknowledged notification id: its Alertmanager groupKey
         self.done = 0  # items acknowledged (a notification answered `duplicate` was stored before)
         self.unavailable = 0  # answers 5xx (503 while the store cannot take the write), sent again
         self.stopping = threading.Event()
@@ -70,6 +77,7 @@ class Workload(threading.Thread):
                 if status == 200:
                     if answer.get("status") == "accepted":
                         self.acknowledged_alerts.append(answer.get("id"))
+                        self.alert_groups[answer.get("id")] = body["groupKey"]
                     self.done += 1
                     break
                 if status is not None and 400 <= status < 500:

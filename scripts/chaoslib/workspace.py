@@ -92,9 +92,14 @@ ASSETS = {
 SQLITE = "storage: { sqlite: ./data/backstop.db }"
 
 
-def postgres_storage(url):
-    """`storage.postgres` with a short lease, so a killed serve's claims pass to the next soon."""
-    return f"storage:\n  postgres: {{ url: \"{url}\", password_file: ./pg-password, lease: 5s }}"
+BUFFER = "buffer/buffer.db"
+
+
+def postgres_storage(url, buffer=False):
+    """`storage.postgres` with a short lease, so a killed serve's claims pass to the next soon;
+    with `buffer`, the local buffer at ``BUFFER`` (relative to the trial's directory)."""
+    extra = f", buffer: ./{BUFFER}" if buffer else ""
+    return f"storage:\n  postgres: {{ url: \"{url}\", password_file: ./pg-password, lease: 5s{extra} }}"
 
 
 def write_config(directory, urls, sink, broken, restore_seconds, storage=SQLITE):

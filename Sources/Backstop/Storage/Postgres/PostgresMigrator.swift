@@ -15,7 +15,7 @@ package enum PostgresMigrator {
         _ connection: PostgresConnection, logger: Logger, migrations: [PostgresMigration] = PostgresMigration.all
     ) async throws(PostgresStoreError) -> [Int] {
         do {
-            return try await connection.withTransaction(logger: logger) { connection in
+            return try await PostgresConnectionWatch.transaction(on: connection, logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
                 try await connection.query(
                     """

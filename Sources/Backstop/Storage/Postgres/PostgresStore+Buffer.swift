@@ -72,20 +72,22 @@ extension PostgresStore {
     /// PostgreSQL is found back.
     package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) -> [DroppedWindowParts] {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                var dropped: [DroppedWindowParts] = []
-                // Consecutive notifications (or events) share one existence query and one read of
-                // the chain's end, as a group commit does; order is kept, runs go one by one.
-                var start = 0
-                while start < entries.count {
-                    var end = start + 1
-                    while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
-                        end += 1
+            return try await client.withConnection { connection in
+                try await PostgresConnectionWatch.transaction(on: connection, logger: self.logger) { connection in
+                    var dropped: [DroppedWindowParts] = []
+                    // Consecutive notifications (or events) share one existence query and one read of
+                    // the chain's end, as a group commit does; order is kept, runs go one by one.
+                    var start = 0
+                    while start < entries.count {
+                        var end = start + 1
+                        while end < entries.count, entries[end].item.kind == entries[start].item.kind, entries[start].item.kind != "run" {
+                            end += 1
+                        }
+                        dropped += try await self.writeDrained(entries[start..<end].map(\.item), connection)
+                        start = end
                     }
-                    dropped += try await self.writeDrained(entries[start..<end].map(\.item), connection)
-                    start = end
+                    return dropped
                 }
-                return dropped
             }
         } catch {
             throw PostgresStoreError("draining \(entries.count) buffered write(s) into \(configuration)", underlying: error).storeError
@@ -139,7 +141,9 @@ extension PostgresStore {
         do throws(PostgresStoreError) {
             try await PostgresConnector(configuration).withConnection(logger: logger) { connection async throws(PostgresStoreError) in
                 do {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: self.logger)
+                    try await PostgresConnectionWatch.run(on: connection) { connection in
+                        _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: self.logger)
+                    }
                 } catch {
                     throw PostgresStoreError("reaching \(self.configuration)", underlying: error)
                 }

@@ -56,7 +56,10 @@ package final class PostgresStore: Sendable {
     ) throws(PostgresStoreError) -> (client: PostgresClient, running: Task<Void, Never>) {
         let client = PostgresClient(
             configuration: try PostgresConnector(configuration).clientConfiguration(), backgroundLogger: logger)
-        return (client, Task { await client.run() })
+        // Detached: a pool replaced from inside a service (the buffer's drain) must not inherit
+        // that service's graceful shutdown (postgres-nio's run() ends with it), or a SIGTERM
+        // would close the store while the other services still finish their work on it.
+        return (client, Task.detached { await client.run() })
     }
 
     /// A new pool after an outage. postgres-nio's pool backs off its reconnection attempts up to
@@ -85,11 +88,11 @@ package final class PostgresStore: Sendable {
 
     /// Reads on one pooled connection.
     func read<Value: Sendable>(
-        _ doing: String, _ body: @Sendable (PostgresConnection) async throws -> Value
+        _ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws(StoreError) -> Value {
         try failFastWhileUnreachable(doing)
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await client.withConnection { connection in try await PostgresConnectionWatch.run(on: connection, body) }
         } catch {
             throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }
@@ -97,11 +100,13 @@ package final class PostgresStore: Sendable {
 
     /// Writes in one transaction: all of it commits, or none.
     func write<Value: Sendable>(
-        _ doing: String, _ body: @Sendable (PostgresConnection) async throws -> Value
+        _ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws(StoreError) -> Value {
         try failFastWhileUnreachable(doing)
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await client.withConnection { connection in
+                try await PostgresConnectionWatch.transaction(on: connection, logger: self.logger, body)
+            }
         } catch {
             throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }

@@ -24,23 +24,27 @@ final class PostgresWorkLeases: WorkLeases {
     func claim(_ keys: [String], limit: Int) async -> [String] {
         let candidates = working.withLock { working in keys.filter { !working.contains($0) } }
         guard !candidates.isEmpty, limit > 0 else { return [] }
-        var granted: [String] = []
+        // Granted so far, kept across a failure half-way (each claim commits by itself).
+        let claimed = Mutex<[String]>([])
         do {
             try await store.client.withConnection { connection in
-                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                for key in candidates where granted.count < limit {
-                    // Reserved here first, so a second task of this process skips it meanwhile.
-                    guard self.working.withLock({ $0.insert(key).inserted }) else { continue }
-                    if try await claims.claim(key, lease: self.lease) {
-                        granted.append(key)
-                    } else {
-                        self.working.withLock { _ = $0.remove(key) }
+                try await PostgresConnectionWatch.run(on: connection) { connection in
+                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                    for key in candidates where claimed.withLock({ $0.count }) < limit {
+                        // Reserved here first, so a second task of this process skips it meanwhile.
+                        guard self.working.withLock({ $0.insert(key).inserted }) else { continue }
+                        if try await claims.claim(key, lease: self.lease) {
+                            claimed.withLock { $0.append(key) }
+                        } else {
+                            self.working.withLock { _ = $0.remove(key) }
+                        }
                     }
                 }
             }
         } catch {
             logger.error("could not claim work in the shared store; trying again later", metadata: ["error": "\(error)"])
         }
+        let granted = claimed.withLock { $0 }
         // A key reserved when the connection failed and not granted goes back.
         working.withLock { working in
             for key in candidates where !granted.contains(key) { working.remove(key) }
@@ -51,9 +55,13 @@ final class PostgresWorkLeases: WorkLeases {
     func renew(_ keys: [String]) async -> Set<String> {
         var held: Set<String> = []
         do {
-            try await store.client.withConnection { connection in
-                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                for key in keys where try await claims.renew(key, lease: self.lease) { held.insert(key) }
+            held = try await store.client.withConnection { connection in
+                try await PostgresConnectionWatch.run(on: connection) { connection in
+                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                    var held: Set<String> = []
+                    for key in keys where try await claims.renew(key, lease: self.lease) { held.insert(key) }
+                    return held
+                }
             }
         } catch {
             logger.error("could not renew work leases in the shared store", metadata: ["error": "\(error)"])
@@ -70,8 +78,10 @@ final class PostgresWorkLeases: WorkLeases {
     func release(_ keys: [String]) async {
         do {
             try await store.client.withConnection { connection in
-                let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                for key in keys { try await claims.release(key) }
+                try await PostgresConnectionWatch.run(on: connection) { connection in
+                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
+                    for key in keys { try await claims.release(key) }
+                }
             }
         } catch {
             // Not lost: the lease expires on its own, and the work is in the record.
@@ -98,7 +108,10 @@ actor PostgresDecisionLock: DecisionLock {
     func lock() async throws(StoreError) {
         do {
             let connection = try await connected()
-            try await connection.query("SELECT pg_advisory_lock(\(Self.key))", logger: logger)
+            let logger = logger
+            try await PostgresConnectionWatch.run(on: connection) { connection in
+                try await connection.query("SELECT pg_advisory_lock(\(Self.key))", logger: logger)
+            }
         } catch {
             await drop()
             throw StoreError(PostgresStoreError("taking the incident desk's lock in \(configuration)", underlying: error).message)
@@ -107,7 +120,12 @@ actor PostgresDecisionLock: DecisionLock {
 
     func unlock() async {
         do {
-            try await connection?.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
+            if let connection {
+                let logger = logger
+                try await PostgresConnectionWatch.run(on: connection) { connection in
+                    try await connection.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
+                }
+            }
         } catch {
             // Closing the session frees the lock all the same.
             logger.warning("could not release the incident desk's lock; closing its connection", metadata: ["error": "\(error)"])
