@@ -79,6 +79,15 @@ import Testing
         let directory = try TemporaryDirectory()
         _ = try Shell.run(["cp", "-a", template.directory.path + "/.", directory.path])
         let config = try writeConfiguration(in: directory, port: try FreePort.find())
+        // The backups belong to the window serve will verify: a run that crosses a window's
+        // close (01:01 UTC) would otherwise find them in the previous window and call them missing.
+        let window = try #require(try ConfigurationLoader.load(path: config).schedules["daily"]?.lastClosedWindow(at: Date()))
+        if window != template.window {
+            let fixtures = BackupFixtures(directory: directory)
+            for asset in assets {
+                try fixtures.setModified(directory.file("backups/\(asset)-1.tar.gz"), to: window.start.addingTimeInterval(1_800))
+            }
+        }
         let store = try SQLiteRunStore(path: directory.file("data/backstop.db"))
         let before = try await store.latestOutcomes()
 
