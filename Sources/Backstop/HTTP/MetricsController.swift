@@ -9,11 +9,12 @@ struct MetricsController {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/metrics") { request, _ in
             var headers: HTTPFields = [.contentType: "text/plain; version=0.0.4; charset=utf-8", .vary: "Accept-Encoding"]
-            if Self.acceptsGzip(request.headers[values: .acceptEncoding]), let gzipped = metrics.gzippedExposition() {
+            // One contiguous cached buffer, so one write (see ScrapeBodies).
+            if Self.acceptsGzip(request.headers[values: .acceptEncoding]), let gzipped = metrics.gzippedScrape() {
                 headers[.contentEncoding] = "gzip"
-                return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: gzipped))
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: gzipped))
             }
-            return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: metrics.expositionBuffers()))
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: metrics.plainScrape()))
         }
     }
 

@@ -18,9 +18,26 @@ package final class BackstopMetrics: Sendable {
         /// Approval requests and decisions, by `decision` (each pre-created at 0).
         var approvals = Dictionary(uniqueKeysWithValues: BackstopMetrics.approvalDecisions.map { ($0, 0) })
         var cache = ExpositionCache()
+        /// Record renders handed out and kept: a render finished late never replaces a newer one.
+        var recordVersion = 0
+        var renderedRecordVersion = 0
+
+        /// What a render of the record's families needs, taken under the lock.
+        struct RecordRender {
+            var version: Int
+            var snapshot: MetricsSnapshot
+            var restoreDurations: HistogramCounts
+        }
+
+        mutating func nextRecordRender() -> RecordRender {
+            recordVersion += 1
+            return RecordRender(version: recordVersion, snapshot: snapshot, restoreDurations: restoreDurations)
+        }
     }
 
     let state = Mutex(State())
+    /// Whole scrape bodies, apart from `state` so handing one out never waits for a render.
+    let scrapes = Mutex(ScrapeBodies())
     /// The `sink` label of incidents opened: where incidents go (`none` when only logged).
     let incidentSink: String
     let record: RecordFamilies
@@ -47,22 +64,24 @@ package final class BackstopMetrics: Sendable {
 
     /// Replaces the current state with one rebuilt from the store (at start).
     package func load(_ snapshot: MetricsSnapshot) {
-        state.withLock { state in
+        let next = state.withLock { state in
             state.snapshot = snapshot
             state.restoreDurations = HistogramCounts(bounds: MetricNames.restoreDurationBuckets)
             for duration in snapshot.restoreDurations { state.restoreDurations.record(duration) }
-            rerenderRecord(&state)
+            return state.nextRecordRender()
         }
+        renderRecord(next)
     }
 
     /// Advances the metrics by one appended run.
     package func record(_ run: VerificationRun) {
-        state.withLock { state in
+        let next = state.withLock { state in
             let observed = state.snapshot.restoreDurations.count
             state.snapshot.apply(run)
             for duration in state.snapshot.restoreDurations.dropFirst(observed) { state.restoreDurations.record(duration) }
-            rerenderRecord(&state)
+            return state.nextRecordRender()
         }
+        renderRecord(next)
     }
 
     /// The current snapshot (for the status board).
@@ -71,22 +90,42 @@ package final class BackstopMetrics: Sendable {
     // MARK: - Emitting
 
     /// The full exposition, in the Prometheus text format 0.0.4.
-    package func exposition() -> [UInt8] {
-        var bytes: [UInt8] = []
-        for buffer in expositionBuffers() { bytes.append(contentsOf: buffer.readableBytesView) }
-        return bytes
-    }
+    package func exposition() -> [UInt8] { Array(plainScrape().readableBytesView) }
 
-    /// The exposition as buffers to send one after the other (no copy of the cached part).
-    package func expositionBuffers() -> [ByteBuffer] {
-        state.withLock { $0.cache.plain() } + [ByteBuffer(string: ProcessCollector.recentExposition())]
-    }
+    /// The exposition as buffers to send one after the other.
+    package func expositionBuffers() -> [ByteBuffer] { [plainScrape()] }
 
     /// The exposition as one gzip member; nil if compression failed (the caller sends it plain).
-    package func gzippedExposition() -> [ByteBuffer]? {
-        let process = Array(ProcessCollector.recentExposition().utf8)
-        guard let cached = state.withLock({ try? $0.cache.compressed() }) else { return nil }
-        return try? cached.body(appending: process)
+    package func gzippedExposition() -> [ByteBuffer]? { gzippedScrape().map { [$0] } }
+
+    /// A scrape's whole plain body, one buffer, assembled only when the exposition or the
+    /// `process_*` lines changed since the last (``ScrapeBodies``).
+    package func plainScrape() -> ByteBuffer {
+        let process = ProcessCollector.recentRead()
+        let generation = state.withLock { $0.cache.generation }
+        if let kept = scrapes.withLock({ $0.plain }), kept.isCurrent(generation: generation, processRead: process.at) {
+            return kept.body
+        }
+        let (current, families) = state.withLock { ($0.cache.generation, $0.cache.plain()) }
+        // Assembled outside the state's lock: a change being recorded does not wait for it.
+        let body = ScrapeBodies.plain(families, process: process.text)
+        scrapes.withLock { $0.plain = .init(generation: current, processRead: process.at, body: body) }
+        return body
+    }
+
+    /// A scrape's whole gzip body, one buffer, assembled as ``plainScrape()`` is; nil if
+    /// compression failed (the caller sends it plain).
+    package func gzippedScrape() -> ByteBuffer? {
+        let process = ProcessCollector.recentRead()
+        let generation = state.withLock { $0.cache.generation }
+        if let kept = scrapes.withLock({ $0.gzip }), kept.isCurrent(generation: generation, processRead: process.at) {
+            return kept.body
+        }
+        // Compresses the families that changed since the last compressed scrape (not per change).
+        let prepared = state.withLock { state in (state.cache.generation, try? state.cache.compressed()) }
+        guard let exposition = prepared.1, let body = try? ScrapeBodies.gzip(exposition, process: process.text) else { return nil }
+        scrapes.withLock { $0.gzip = .init(generation: prepared.0, processRead: process.at, body: body) }
+        return body
     }
 
     // MARK: - Private implementation
@@ -95,5 +134,18 @@ package final class BackstopMetrics: Sendable {
         var writer = ExpositionWriter()
         record.render(state.snapshot, restoreDurations: state.restoreDurations, into: &writer)
         state.cache.replace(writer.families)
+    }
+
+    /// Renders the record's families outside the lock (at 10,000 assets a render takes long
+    /// enough that a scrape waiting for the lock would show it), then keeps them unless a
+    /// newer render got there first.
+    private func renderRecord(_ next: State.RecordRender) {
+        var writer = ExpositionWriter()
+        record.render(next.snapshot, restoreDurations: next.restoreDurations, into: &writer)
+        state.withLock { state in
+            guard next.version > state.renderedRecordVersion else { return }
+            state.renderedRecordVersion = next.version
+            state.cache.replace(writer.families)
+        }
     }
 }

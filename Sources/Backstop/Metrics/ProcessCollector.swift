@@ -21,12 +21,16 @@ enum ProcessCollector {
     /// The lines read at most `maxAge` ago: under a burst of scrapes (or several Prometheus
     /// servers) `/proc` is read once a second, not per scrape, and a scrape only hands out bytes.
     /// A second is below any scrape interval, so each scrape of a Prometheus server is fresh.
-    static func recentExposition(maxAge: Duration = .seconds(1)) -> String {
+    static func recentExposition(maxAge: Duration = .seconds(1)) -> String { recentRead(maxAge: maxAge).text }
+
+    /// The lines read at most `maxAge` ago, and when they were read (a scrape body assembled with
+    /// them is current until the next read).
+    static func recentRead(maxAge: Duration = .seconds(1)) -> (at: ContinuousClock.Instant, text: String) {
         let now = ContinuousClock.now
-        if let kept = recent.withLock({ $0 }), now - kept.at < maxAge { return kept.text }
+        if let kept = recent.withLock({ $0 }), now - kept.at < maxAge { return kept }
         let text = exposition()
         recent.withLock { $0 = (now, text) }
-        return text
+        return (now, text)
     }
 
     private static let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))

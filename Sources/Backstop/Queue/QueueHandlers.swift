@@ -90,10 +90,39 @@ package struct NotificationHandler: DurableQueueHandler {
         if let findings = try await triage.findings(for: notification) { try await desk.decide(findings) }
     }
 
-    /// A storm's notifications share one read of their triage marks and acted-on alerts, and
-    /// the diagnosis and logs of alerts with the same text; the desk still decides each one, in
-    /// order (``AlertTriage/Batch``).
+    /// A storm's notifications share one read of their triage marks and acted-on alerts, the
+    /// diagnosis and logs of alerts with the same text (``AlertTriage/Batch``), the ledger's
+    /// reads, one transaction for the desk's decisions and one update of the metrics
+    /// (``IncidentDesk/decideTogether(marks:_:)``); the desk still decides each one, in order.
     package func handle(batch notifications: [AlertNotification]) async -> [(item: AlertNotification, error: StoreError)] {
+        do {
+            var batch = try await triage.batch(notifications)
+            try await desk.decideTogether(marks: notifications.map(\.id)) { decisions throws(StoreError) in
+                for notification in notifications {
+                    // Left to the record on shutdown; those decided so far are committed.
+                    if Task.isCancelled { break }
+                    if let findings = try await batch.findings(for: notification) { batch.decided(try await decisions.decide(findings)) }
+                }
+            }
+            return []
+        } catch {
+            // Nothing of the batch was committed: one at a time, only the notification that
+            // fails is left in the record.
+            if Task.isCancelled {
+                // Stopping: the batch is in the record, untriaged, for the next start.
+                logger.notice(
+                    "stopping: a batch of Alertmanager notifications is left to triage at the next start",
+                    metadata: ["notifications": "\(notifications.count)"])
+                return []
+            }
+            logger.warning(
+                "a batch of Alertmanager notifications could not be triaged together; triaging them one at a time",
+                metadata: ["notifications": "\(notifications.count)", "error": "\(error)"])
+            return await handleOneAtATime(notifications)
+        }
+    }
+
+    private func handleOneAtATime(_ notifications: [AlertNotification]) async -> [(item: AlertNotification, error: StoreError)] {
         var batch: FileAlertTriage.Batch
         do {
             batch = try await triage.batch(notifications)

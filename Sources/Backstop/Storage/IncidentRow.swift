@@ -40,6 +40,9 @@ enum IncidentRow {
             result: result, detail: row["detail"], windowStart: (row["window_start"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
+    /// References are merged, never dropped: the desk writes an incident as it read it at the
+    /// start of its turn, and a delivery may have recorded the tracker's reference since
+    /// (neither ever removes one).
     static func upsert(_ incident: Incident, _ db: Database) throws {
         let references = Dictionary(uniqueKeysWithValues: incident.references.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONEncoder.record.encode(references), as: UTF8.self)
@@ -50,7 +53,7 @@ enum IncidentRow {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, summary = excluded.summary, updated_at = excluded.updated_at,
                   resolved_at = excluded.resolved_at, occurrences = excluded.occurrences, last_run_id = excluded.last_run_id,
-                  references_json = excluded.references_json
+                  references_json = json_patch(incidents.references_json, excluded.references_json)
                 """,
             arguments: ExactText.arguments([
                 incident.id, incident.dedupKey, incident.asset, incident.cause.rawValue, incident.schedule, incident.state.rawValue,

@@ -82,17 +82,27 @@ extension SQLiteRunStore: IncidentStore {
     }
 
     package func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError) {
+        try await commit(batch: [MarkedChange(change, mark: triagedRunID)])
+    }
+
+    /// A batch's decisions in one transaction: one fsync for a storm's batch, not one per notification.
+    package func commit(batch: [MarkedChange]) async throws(StoreError) {
+        guard !batch.isEmpty else { return }
         try await write { db in
-            for incident in change.incidents { try IncidentRow.upsert(incident, db) }
-            for event in change.events { try Self.append(event, db) }
-            for report in change.reports {
-                try HashChain.append(db, table: "incident_reports", values: RecordRows.values(report))
-            }
-            for message in change.messages { try OutboxRow.insert(message, db) }
-            for transition in change.alertTransitions { try Self.append(transition, at: Date(), db) }
-            if let triagedRunID {
-                try HashChain.append(db, table: "triaged_runs", values: [triagedRunID, Date().timeIntervalSince1970])
-            }
+            for marked in batch { try Self.apply(marked.change, mark: marked.mark, db) }
+        }
+    }
+
+    private static func apply(_ change: LedgerChange, mark: String?, _ db: Database) throws {
+        for incident in change.incidents { try IncidentRow.upsert(incident, db) }
+        for event in change.events { try append(event, db) }
+        for report in change.reports {
+            try HashChain.append(db, table: "incident_reports", values: RecordRows.values(report))
+        }
+        for message in change.messages { try OutboxRow.insert(message, db) }
+        for transition in change.alertTransitions { try append(transition, at: Date(), db) }
+        if let mark {
+            try HashChain.append(db, table: "triaged_runs", values: [mark, Date().timeIntervalSince1970])
         }
     }
 

@@ -3,19 +3,21 @@ import Foundation
 /// The alert half of the desk's decisions.
 extension IncidentDesk {
     /// Opens or joins an incident per finding, with one report for the notification.
-    func open(_ findings: [AlertFinding], notification: AlertNotification) async throws(StoreError) -> LedgerChange {
+    func open(_ findings: [AlertFinding], notification: AlertNotification, reads: inout PendingLedger) async throws(StoreError)
+        -> LedgerChange
+    {
         let now = clock.now
         let rendered = AlertReport.report(findings, notification: notification, runbooks: runbooks, now: now).rendered
         var change = LedgerChange()
         for finding in findings {
-            let open = try await store.openIncidents(asset: finding.asset)
+            let open = try await reads.openIncidents(asset: finding.asset)
             // An incident already open for the asset is the same failure seen first by the other
             // path (or an earlier alert): join it rather than page twice.
             let joined = open.first { $0.cause == finding.diagnosis.cause } ?? open.first
             let cause = joined.map { finding.diagnosis.cause == .unknown ? $0.cause : finding.diagnosis.cause } ?? finding.diagnosis.cause
             let key = ledger.policy.dedupKey(asset: finding.asset, cause: cause, schedule: finding.schedule)
             var latest = joined
-            if latest == nil { latest = try await store.latestIncident(dedupKey: key) }
+            if latest == nil { latest = try await reads.latestIncident(dedupKey: key) }
             let failure = TriagedFailure(
                 asset: finding.asset, schedule: finding.schedule, cause: cause, evidence: finding.diagnosis.evidence,
                 runID: notification.id, failingSince: joined?.openedAt ?? finding.alerts.map(\.startsAt).min() ?? now,
@@ -41,19 +43,21 @@ extension IncidentDesk {
     }
 
     /// Resolves the incident an alert opened once no other alert holds it.
-    func resolve(_ alerts: [ReceivedAlert], notification: AlertNotification) async throws(StoreError) -> LedgerChange {
+    func resolve(
+        _ alerts: [ReceivedAlert], notification: AlertNotification, reads: inout PendingLedger
+    ) async throws(StoreError) -> LedgerChange {
         let now = clock.now
         var change = LedgerChange()
         let resolving = Set(alerts.map(\.firingTransition))
-        let firings = try await store.handledAlertTransitions(Array(resolving))
+        let firings = try await reads.handledAlertTransitions(Array(resolving))
         var resolvedIncidents = Set<String>()
         for alert in alerts {
             let firing = firings[alert.firingTransition]
             var action = AlertTransition.Action.none
             if let firing, firing.action == .opened, let id = firing.incidentID, !resolvedIncidents.contains(id),
-                let incident = try await store.incident(id: id), incident.state == .open
+                let incident = try await reads.incident(id: id), incident.state == .open
             {
-                let stillFiring = try await store.firingAlerts(incidentID: id).filter { !resolving.contains($0) }
+                let stillFiring = try await reads.firingAlerts(incidentID: id).filter { !resolving.contains($0) }
                 if stillFiring.isEmpty {
                     change.merge(
                         ledger.resolve(

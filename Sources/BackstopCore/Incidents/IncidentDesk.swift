@@ -20,7 +20,7 @@ package struct IncidentDesk: Sendable {
     let assetLabel: String
     let clock: any WallClock
     let logger: Logger
-    private let consumers: [any LedgerChangeConsumer]
+    let consumers: [any LedgerChangeConsumer]
     /// One decision at a time: from reading the ledger to committing what was decided.
     let turn = AsyncSemaphore(permits: 1)
     /// The same across processes, when several share the store (nil for the embedded store).
@@ -167,15 +167,27 @@ package struct IncidentDesk: Sendable {
     }
 
     private func decideAlone(_ findings: AlertFindings) async throws(StoreError) -> LedgerChange {
-        let notification = findings.notification
+        var reads = PendingLedger(store: store)
+        let change = try await change(for: findings, reads: &reads)
+        try await commit(change, mark: findings.notification.id)
+        logAlertDecisions(change, notification: findings.notification)
+        return change
+    }
+
+    /// What a notification's findings decide, read from `reads` (the store, and what was
+    /// decided before it in the same turn); not committed.
+    func change(for findings: AlertFindings, reads: inout PendingLedger) async throws(StoreError) -> LedgerChange {
         var change = LedgerChange()
         if !findings.firing.isEmpty {
-            change.merge(try await open(findings.firing, notification: notification))
+            change.merge(try await open(findings.firing, notification: findings.notification, reads: &reads))
         }
         if !findings.resolved.isEmpty {
-            change.merge(try await resolve(findings.resolved, notification: notification))
+            change.merge(try await resolve(findings.resolved, notification: findings.notification, reads: &reads))
         }
-        try await commit(change, mark: notification.id)
+        return change
+    }
+
+    func logAlertDecisions(_ change: LedgerChange, notification: AlertNotification) {
         for transition in change.alertTransitions {
             logger.notice(
                 "alert \(transition.key.status.rawValue): \(transition.action.rawValue)",
@@ -184,7 +196,6 @@ package struct IncidentDesk: Sendable {
                     "notification": "\(notification.id)",
                 ])
         }
-        return change
     }
 }
 

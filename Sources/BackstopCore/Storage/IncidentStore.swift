@@ -21,6 +21,9 @@ package protocol IncidentStore: Sendable {
     func untriagedRunIDs() async throws(StoreError) -> [String]
     /// Writes a triage's decisions and marks the run triaged, in one transaction.
     func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError)
+    /// Writes the decisions of a batch, each with its triage mark, in order and in one
+    /// transaction where the store has them (one fsync for a storm's batch): all of them or none.
+    func commit(batch: [MarkedChange]) async throws(StoreError)
 
     /// Incidents opened or reopened for this asset and cause since `since`, oldest first (one
     /// id per opening, so a reopened incident counts again).
@@ -57,6 +60,25 @@ package protocol IncidentStore: Sendable {
     func deadLetters(limit: Int) async throws(StoreError) -> [OutboxMessage]
     /// The outbox messages of one incident (every message when nil), oldest first.
     func outboxMessages(incidentID: String?) async throws(StoreError) -> [OutboxMessage]
+}
+
+/// A ledger change and the triage mark committed with it.
+package struct MarkedChange: Sendable {
+    package var change: LedgerChange
+    package var mark: String?
+
+    package init(_ change: LedgerChange, mark: String?) {
+        self.change = change
+        self.mark = mark
+    }
+}
+
+extension IncidentStore {
+    /// One transaction per change, in order, for a store without a batch transaction: each
+    /// committed change stays committed if a later one fails.
+    package func commit(batch: [MarkedChange]) async throws(StoreError) {
+        for marked in batch { try await commit(marked.change, triagedRunID: marked.mark) }
+    }
 }
 
 /// How the outbox stands, for metrics, readiness and the status board.

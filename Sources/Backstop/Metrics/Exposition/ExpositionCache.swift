@@ -20,6 +20,9 @@ struct ExpositionCache {
     /// The only families shown while set: a replica that does not hold the exporter lease shows
     /// its own process's families, not the record's (``BackstopMetrics/setExporterLeader(_:)``).
     private var onlyShown: Set<String>?
+    /// Grows whenever what a scrape shows changes, so a body assembled from the cache knows
+    /// whether it is still current (``ScrapeBodies``).
+    private(set) var generation = 0
 
     private func isShown(_ name: String) -> Bool { onlyShown?.contains(name) ?? true }
 
@@ -29,6 +32,7 @@ struct ExpositionCache {
         onlyShown = names
         ordered = nil
         gzip = nil
+        generation += 1
     }
 
     /// Replaces the rendered families (an empty one is removed: a family without samples is
@@ -43,6 +47,7 @@ struct ExpositionCache {
             }
             ordered = nil
             gzip = nil
+            generation += 1
         }
     }
 
