@@ -12,11 +12,13 @@ struct ReplicaFixtures {
     let directory: TemporaryDirectory
     let store: PostgresStoreConfiguration
 
-    static func make() async throws -> ReplicaFixtures {
+    /// On `store`, or a fresh database of the shared PostgreSQL.
+    static func make(store: PostgresStoreConfiguration? = nil) async throws -> ReplicaFixtures {
         let directory = try TemporaryDirectory()
         try directory.write("pg-password", PostgresStoreFixture.password + "\n")
         try directory.write("pagerduty-key", IncidentFixtures.routingKey)
         try directory.write("webhook-token", webhookToken)
+        if let store { return ReplicaFixtures(directory: directory, store: store) }
         return ReplicaFixtures(directory: directory, store: try await SharedPostgres.freshDatabase())
     }
 
