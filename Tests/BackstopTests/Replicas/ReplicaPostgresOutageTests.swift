@@ -24,7 +24,10 @@ import Testing
     static let broken: Set<String> = ["asset-1", "asset-4"]
     static let buffered: Set<Int> = [0, 1]
 
-    @Test func threeReplicasAcknowledgeWhilePostgresIsDownAndEverythingReachesItOnce() async throws {
+    /// With `killed`, buffered replica 0 is SIGKILLed during the outage, once its buffer holds
+    /// what it acknowledged, and started again after PostgreSQL: its buffer drains at its start.
+    @Test(arguments: [false, true])
+    func threeReplicasAcknowledgeWhilePostgresIsDownAndEverythingReachesItOnce(killed: Bool) async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
@@ -76,8 +79,14 @@ import Testing
                 _ = try await Self.health(ports[replica], "buffering, depth \(accepted + 2 * events)")
             }
             #expect(pagerDuty.alerts.isEmpty, "nothing is decided while PostgreSQL is down")
+            if killed { replicas[0].kill() }
 
             try await postgres.server.restart()
+            if killed {
+                replicas[0] = try BackstopProcess(arguments: [
+                    "serve", "--config", configs[0], "--log-format", "text", "--log-level", "info",
+                ])
+            }
             for replica in Self.buffered { _ = try await Self.health(ports[replica], "idle, depth 0") }
             let store = try await fixtures.open()
             defer { store.close() }
