@@ -14,8 +14,11 @@ struct OutageIntake: Sendable {
         let replica: Int
         /// Its id when the answer was `accepted` (nil for a `duplicate`).
         let id: String?
-        /// The replicas that answered this copy 5xx (or not at all) before.
+        /// The replicas that answered this copy 5xx before.
         let refusedBy: [Int]
+        /// The replicas that gave it no answer (the request failed or timed out): such a copy
+        /// may still be stored by that replica after the sender gave up on it and sent it again.
+        let unansweredBy: [Int]
     }
 
     var notifications: [Copy] = []
@@ -58,16 +61,23 @@ struct OutageIntake: Sendable {
         let deadline = ContinuousClock.now + .seconds(150)
         var target = first
         var refusedBy: [Int] = []
+        var unansweredBy: [Int] = []
         while true {
-            let answer = try? await FakeHTTPRequests.send(.POST, "http://127.0.0.1:\(ports[target])\(path)", headers: webhook, body: body)
+            let answer: FakeAnswer?
+            do {
+                answer = try await FakeHTTPRequests.send(.POST, "http://127.0.0.1:\(ports[target])\(path)", headers: webhook, body: body)
+            } catch {
+                answer = nil
+                unansweredBy.append(target)
+            }
             if let answer, (200..<300).contains(answer.status) {
                 let json = try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [String: Any]
                 let id = json?["status"] as? String == "accepted" ? json?["id"] as? String : nil
-                return Copy(subject: subject, replica: target, id: id, refusedBy: refusedBy)
+                return Copy(subject: subject, replica: target, id: id, refusedBy: refusedBy, unansweredBy: unansweredBy)
             }
             if let answer { try #require(answer.status >= 500, "\(subject) to replica \(target): \(answer.status) \(answer.text)") }
             try #require(ContinuousClock.now < deadline, "\(subject) was not acknowledged by any replica within 150 s")
-            refusedBy.append(target)
+            if answer != nil { refusedBy.append(target) }
             target = (target + 1) % ports.count
             try await Task.sleep(for: .milliseconds(100))  // a retry's back-off, as Alertmanager's
         }

@@ -65,14 +65,17 @@ import Testing
             #expect(
                 (intake.notifications + intake.events).allSatisfy { Self.buffered.contains($0.replica) },
                 "only a replica with a buffer acknowledges while PostgreSQL is down")
-            let refusedBy = Set((intake.notifications + intake.events).flatMap(\.refusedBy))
-            #expect(refusedBy == [2], "the replica without a buffer answers 503 (and only it): \(refusedBy)")
+            let copies = intake.notifications + intake.events
+            let refusedBy = Set(copies.flatMap(\.refusedBy))
+            #expect(refusedBy.isSubset(of: [2]), "only the replica without a buffer answers 503: \(refusedBy)")
+            #expect(refusedBy.union(copies.flatMap(\.unansweredBy)).contains(2), "the replica without a buffer acknowledged nothing")
             // Each buffered replica verifies its events meanwhile: its buffer holds its
-            // notifications, its events and one run per event.
+            // notifications, its events and one run per event (and perhaps a copy it stored after
+            // its sender gave up on it).
             for replica in Self.buffered {
                 let accepted = intake.notifications.filter { $0.replica == replica && $0.id != nil }.count
                 let events = intake.events.filter { $0.replica == replica }.count
-                _ = try await Self.health(ports[replica], "buffering, depth \(accepted + 2 * events)")
+                _ = try await Self.health(ports[replica]) { Self.depth(in: $0).map { $0 >= accepted + 2 * events } ?? false }
             }
             #expect(pagerDuty.alerts.isEmpty, "nothing is decided while PostgreSQL is down")
             if killed { replicas[0].kill() }
@@ -83,7 +86,7 @@ import Testing
                     "serve", "--config", configs[0], "--log-format", "text", "--log-level", "info",
                 ])
             }
-            for replica in Self.buffered { _ = try await Self.health(ports[replica], "idle, depth 0") }
+            for replica in Self.buffered { _ = try await Self.health(ports[replica]) { $0.contains("idle, depth 0") } }
             let store = try await fixtures.open()
             defer { store.close() }
             let expected = Self.broken.union(intake.services)
@@ -118,10 +121,21 @@ import Testing
         let rows = { (sql: String) in try postgres.superuserSQL(sql).split(separator: "\n").map(String.init) }
         let eventIDs = intake.events.compactMap(\.id)
         #expect(eventIDs.count == intake.events.count, "every event is accepted, none a duplicate")
-        #expect(try rows("SELECT id FROM events").sorted() == eventIDs.sorted(), "each acknowledged event stored once")
-        let runs = Dictionary(grouping: try rows("SELECT trigger_detail FROM runs WHERE trigger_kind = 'event'"), by: { $0 }).mapValues(
-            \.count)
-        #expect(runs == Dictionary(uniqueKeysWithValues: eventIDs.map { ($0, 1) }), "each event verified once: \(runs)")
+        let events = try rows("SELECT id || ' ' || asset FROM events").map { $0.split(separator: " ").map(String.init) }
+        let storedIDs = Dictionary(grouping: events.map { $0[0] }, by: { $0 }).mapValues(\.count)
+        #expect(eventIDs.allSatisfy { storedIDs[$0] == 1 }, "each acknowledged event stored once: \(storedIDs)")
+        // A stored event nobody acknowledged can only be a copy its sender got no answer for (it
+        // gave up and sent it again, as a backup job would): never one answered 5xx.
+        let unacknowledged = Dictionary(grouping: events.filter { !eventIDs.contains($0[0]) }, by: { $0[1] }).mapValues(\.count)
+        for (asset, count) in unacknowledged {
+            let unanswered = intake.events.filter { $0.subject == asset }.map(\.unansweredBy.count).reduce(0, +)
+            #expect(count <= unanswered, "\(count) events for \(asset) stored but not acknowledged; \(unanswered) copies got no answer")
+        }
+        // Each stored event verified; a second run of one is possible (an event a late write put
+        // in PostgreSQL before its buffered run drained, see HIGH-AVAILABILITY.md), a second
+        // incident is not (checked below).
+        let runs = try rows("SELECT trigger_detail FROM runs WHERE trigger_kind = 'event'")
+        #expect(Set(runs) == Set(storedIDs.keys), "each event verified: \(runs)")
 
         // A group posted to both buffered replicas was accepted by each buffer; the drain stores
         // the first and finds the second a duplicate: one row per group, each one of the copies.
@@ -143,14 +157,20 @@ import Testing
         #expect(try await store.verifyChains().breaks.isEmpty)
     }
 
-    /// Polls the replica's `/debug/healthz` until its body contains `text` (bounded); the body.
-    static func health(_ port: Int, _ text: String) async throws -> String {
+    /// Polls the replica's `/debug/healthz` until its body satisfies `done` (bounded); the body.
+    static func health(_ port: Int, _ done: (String) -> Bool) async throws -> String {
         var body = ""
-        try await waitUntil("/debug/healthz of 127.0.0.1:\(port) showing '\(text)' (last: \(body.prefix(600)))") {
+        try await waitUntil("/debug/healthz of 127.0.0.1:\(port) as expected (last: \(body.prefix(600)))") {
             body = try await FakeHTTPRequests.send(.GET, "http://127.0.0.1:\(port)/debug/healthz").text
-            return body.contains(text)
+            return done(body)
         }
         return body
+    }
+
+    /// The buffer's depth in a `/debug/healthz` body ("buffering, depth N, drained M").
+    static func depth(in body: String) -> Int? {
+        guard let range = body.range(of: "buffering, depth ") else { return nil }
+        return Int(body[range.upperBound...].prefix { $0.isNumber })
     }
 
     static func waitUntil(_ what: @autoclosure () -> String, _ condition: () async throws -> Bool) async throws {

@@ -33,7 +33,10 @@ import Testing
         try await pagerDuty.run { url in
             var replicas: [BackstopProcess] = []
             var stopped: Set<Int32> = []
-            defer { for replica in replicas where !stopped.contains(replica.pid) { replica.terminate() } }
+            defer {
+                gates.releaseWaiting()
+                for replica in replicas where !stopped.contains(replica.pid) { replica.terminate() }
+            }
             for _ in 0..<3 {
                 let config = try fixtures.configuration(
                     port: try FreePort.find(), assets: assetLines, pagerDuty: url, extra: "verification: { concurrency: 1 }", lease: "3s",
