@@ -34,6 +34,11 @@ import Testing
         let running = Task { try await service.run() }
         defer { running.cancel() }
         try await Self.waitUntil(metrics, says: 1)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while leases.renewalsWaiting.load(ordering: .sequentiallyConsistent) == 0 {
+            try #require(ContinuousClock.now < deadline, "the lease was never renewed")
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try await Self.waitUntil(metrics, says: 0)
         #expect(leases.renewalsWaiting.load(ordering: .sequentiallyConsistent) == 1, "the renewal has not answered yet")
     }
