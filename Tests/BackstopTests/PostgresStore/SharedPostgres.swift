@@ -63,7 +63,14 @@ enum SharedPostgres {
         return try await task.value
     }
 
+    /// At exit no deinit runs, so the server's data directory (hundreds of MB) is removed here;
+    /// it was left behind by every test process, and filled the disk.
     private static func stop() {
-        started.withLock { $0?.server.stop() }
+        started.withLock { fixture in
+            guard let fixture else { return }
+            fixture.server.stop()
+            try? FileManager.default.removeItem(atPath: fixture.server.directory.path)
+            try? FileManager.default.removeItem(atPath: fixture.directory.path)
+        }
     }
 }

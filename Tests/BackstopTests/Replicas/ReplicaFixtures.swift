@@ -12,16 +12,22 @@ struct ReplicaFixtures {
     let directory: TemporaryDirectory
     let store: PostgresStoreConfiguration
 
-    static func make() async throws -> ReplicaFixtures {
+    /// On `store`, or a fresh database of the shared PostgreSQL.
+    static func make(store: PostgresStoreConfiguration? = nil) async throws -> ReplicaFixtures {
         let directory = try TemporaryDirectory()
         try directory.write("pg-password", PostgresStoreFixture.password + "\n")
         try directory.write("pagerduty-key", IncidentFixtures.routingKey)
         try directory.write("webhook-token", webhookToken)
+        if let store { return ReplicaFixtures(directory: directory, store: store) }
         return ReplicaFixtures(directory: directory, store: try await SharedPostgres.freshDatabase())
     }
 
-    /// A configuration for one replica listening on `port`; `assets` is YAML list items.
-    func configuration(port: Int, assets: String, pagerDuty: String, extra: String = "", lease: String = "30s") throws -> String {
+    /// A configuration for one replica listening on `port`; `assets` is YAML list items;
+    /// `clusterRestores` sets `restore_tests.cluster_concurrency`, `buffer` `storage.postgres.buffer`.
+    func configuration(
+        port: Int, assets: String, pagerDuty: String, extra: String = "", lease: String = "30s", clusterRestores: Int? = nil,
+        buffer: String? = nil
+    ) throws -> String {
         try directory.write(
             "backstop-\(port).yml",
             """
@@ -30,9 +36,9 @@ struct ReplicaFixtures {
               postgres:
                 url: postgres://\(store.user)@127.0.0.1:\(store.port)/\(store.database)?sslmode=disable
                 password_file: ./pg-password
-                lease: \(lease)
+                lease: \(lease)\(buffer.map { "\n    buffer: \($0)" } ?? "")
             schedules: { daily: { cron: "0 0 * * *", timezone: UTC, window: 1h, grace: 1m } }
-            restore_tests: { sample: 100%, scratch: ./scratch-\(port) }
+            restore_tests: { sample: 100%, scratch: ./scratch-\(port)\(clusterRestores.map { ", cluster_concurrency: \($0)" } ?? "") }
             diagnosis: { probes: false }
             assets:
             \(assets)
