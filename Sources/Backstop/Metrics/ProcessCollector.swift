@@ -112,11 +112,16 @@ enum ProcessCollector {
     private static func countOpenFileDescriptors() -> Int {
         guard let directory = opendir("/proc/self/fd") else { return 0 }
         defer { closedir(directory) }
+        // The name is read in place, never as `entry.pointee.d_name`: that copies the whole
+        // 256-byte field, but a record is only as long as its name, so the copy of the last
+        // record in readdir's buffer can run off the mapped page (a crash seen under load).
+        guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return 0 }
+        let dot = CChar(UInt8(ascii: "."))
         var count = 0
         while let entry = readdir(directory) {
-            let isDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
-            }
+            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
+            // Short-circuits at the name's NUL, so nothing past it is read.
+            let isDot = name[0] == dot && (name[1] == 0 || (name[1] == dot && name[2] == 0))
             if !isDot { count += 1 }
         }
         return count
