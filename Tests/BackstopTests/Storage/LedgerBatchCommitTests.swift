@@ -34,7 +34,17 @@ import Testing
 
     @Test func aDecisionFromAnEarlierReadKeepsTheReferenceADeliveryRecorded() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteRunStore(path: directory.file("record.db"))
+        try await Self.keepsTheReferenceADeliveryRecorded(try SQLiteRunStore(path: directory.file("record.db")))
+    }
+
+    @Test func onPostgresADecisionFromAnEarlierReadKeepsTheReferenceADeliveryRecorded() async throws {
+        let fixture = try await PostgresStoreFixture.start()
+        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
+        defer { store.close() }
+        try await Self.keepsTheReferenceADeliveryRecorded(store)
+    }
+
+    static func keepsTheReferenceADeliveryRecorded(_ store: some IncidentStore) async throws {
         try await store.commit(Self.opening("inc_1"), triagedRunID: "ntf_1")
         // The desk read the incident before the delivery recorded where the tracker filed it.
         var read = try #require(try await store.incident(id: "inc_1"))

@@ -139,6 +139,8 @@ extension PostgresStore: IncidentStore {
     }
 
     /// Inserts or updates an incident; what identifies it (key, asset, cause, title) never changes.
+    /// References are merged, never dropped, as on SQLite (`IncidentRow.upsert`): the desk writes
+    /// an incident as it read it, and a delivery may have recorded the tracker's reference since.
     func upsert(_ incident: Incident, _ connection: PostgresConnection) async throws {
         let references = Dictionary(uniqueKeysWithValues: incident.references.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONEncoder.record.encode(references), as: UTF8.self)
@@ -153,7 +155,7 @@ extension PostgresStore: IncidentStore {
               \(Int64(incident.occurrences)), \(incident.lastRunID), \(json))
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, summary = excluded.summary, updated_at = excluded.updated_at,
               resolved_at = excluded.resolved_at, occurrences = excluded.occurrences, last_run_id = excluded.last_run_id,
-              references_json = excluded.references_json
+              references_json = (incidents.references_json::jsonb || excluded.references_json::jsonb)::text
             """)
     }
 }
