@@ -1,5 +1,4 @@
 import BackstopCore
-import Synchronization
 
 /// Runs a PostgreSQL call with a deadline without waiting for it past the deadline.
 ///
@@ -12,7 +11,7 @@ enum Deadline {
     static func run<Value: Sendable>(
         _ limit: Duration, _ work: @escaping @Sendable () async throws(StoreError) -> Value
     ) async throws(StoreError) -> Value {
-        let answer = Answer<Value>()
+        let answer = FirstAnswer<Value, StoreError>()
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, StoreError>, Never>) in
             answer.waiting(continuation)
             Task {
@@ -29,23 +28,5 @@ enum Deadline {
             }
         }
         return try result.get()
-    }
-
-    /// The first answer resumes the caller; later ones are dropped (the call already answered).
-    private final class Answer<Value: Sendable>: Sendable {
-        private let state = Mutex<(CheckedContinuation<Result<Value, StoreError>, Never>?, Bool)>((nil, false))
-
-        func waiting(_ continuation: CheckedContinuation<Result<Value, StoreError>, Never>) {
-            state.withLock { $0.0 = continuation }
-        }
-
-        func give(_ result: Result<Value, StoreError>) {
-            let continuation = state.withLock { state -> CheckedContinuation<Result<Value, StoreError>, Never>? in
-                guard !state.1, let continuation = state.0 else { return nil }
-                state = (nil, true)
-                return continuation
-            }
-            continuation?.resume(returning: result)
-        }
     }
 }

@@ -1,6 +1,5 @@
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// Statements that cannot outlive their connection.
 ///
@@ -28,7 +27,7 @@ package enum PostgresConnectionWatch {
     package static func run<Value: Sendable>(
         on connection: PostgresConnection, _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        let answer = FirstAnswer<Value>()
+        let answer = FirstAnswer<Value, any Error>()
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>, Never>) in
             answer.waiting(continuation)
             Task {
@@ -69,44 +68,6 @@ package enum PostgresConnectionWatch {
                 }
                 throw error
             }
-        }
-    }
-
-    /// The first answer resumes the caller; later ones are dropped.
-    private final class FirstAnswer<Value: Sendable>: Sendable {
-        private struct State {
-            var continuation: CheckedContinuation<Result<Value, any Error>, Never>?
-            var given = false
-            var onGiven: (@Sendable () -> Void)?
-        }
-        private let state = Mutex(State())
-
-        var given: Bool { state.withLock { $0.given } }
-
-        func waiting(_ continuation: CheckedContinuation<Result<Value, any Error>, Never>) {
-            state.withLock { $0.continuation = continuation }
-        }
-
-        /// Runs `action` once an answer is given (at once if it already was).
-        func whenGiven(_ action: @escaping @Sendable () -> Void) {
-            let now = state.withLock { state -> Bool in
-                if state.given { return true }
-                state.onGiven = action
-                return false
-            }
-            if now { action() }
-        }
-
-        func give(_ result: Result<Value, any Error>) {
-            let (continuation, action) = state.withLock {
-                state -> (CheckedContinuation<Result<Value, any Error>, Never>?, (@Sendable () -> Void)?) in
-                guard !state.given else { return (nil, nil) }
-                state.given = true
-                defer { (state.continuation, state.onGiven) = (nil, nil) }
-                return (state.continuation, state.onGiven)
-            }
-            continuation?.resume(returning: result)
-            action?()
         }
     }
 }
