@@ -45,7 +45,7 @@ package struct PostgresConnector: Sendable {
     }
 
     /// The same settings for a pool of connections (``PostgresStore``).
-    func clientConfiguration() throws(PostgresStoreError) -> PostgresClient.Configuration {
+    package func clientConfiguration() throws(PostgresStoreError) -> PostgresClient.Configuration {
         guard store.password.isAvailable else {
             throw PostgresStoreError("storage.postgres: the password could not be read; check password_file or password_env")
         }

@@ -72,7 +72,7 @@ extension PostgresStore {
     /// PostgreSQL is found back.
     package func writeDrained(_ entries: [BufferEntry]) async throws(StoreError) -> [DroppedWindowParts] {
         do {
-            return try await client.withConnection { connection in
+            return try await withConnection { connection in
                 try await PostgresConnectionWatch.transaction(on: connection, logger: self.logger) { connection in
                     var dropped: [DroppedWindowParts] = []
                     // Consecutive notifications (or events) share one existence query and one read of

@@ -92,7 +92,7 @@ package final class PostgresStore: Sendable {
     ) async throws(StoreError) -> Value {
         try failFastWhileUnreachable(doing)
         do {
-            return try await client.withConnection { connection in try await PostgresConnectionWatch.run(on: connection, body) }
+            return try await withConnection { connection in try await PostgresConnectionWatch.run(on: connection, body) }
         } catch {
             throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }
@@ -104,12 +104,21 @@ package final class PostgresStore: Sendable {
     ) async throws(StoreError) -> Value {
         try failFastWhileUnreachable(doing)
         do {
-            return try await client.withConnection { connection in
+            return try await withConnection { connection in
                 try await PostgresConnectionWatch.transaction(on: connection, logger: self.logger, body)
             }
         } catch {
             throw PostgresStoreError("\(doing) in \(configuration)", underlying: error).storeError
         }
+    }
+
+    /// How long a call waits for a pooled connection before it fails as unavailable (without it,
+    /// postgres-nio's pool holds the call about a minute; ``PostgresConnectionWait``).
+    package static let connectionWait: Duration = .seconds(10)
+
+    /// `body` on a pooled connection, or unavailable when none comes within ``connectionWait``.
+    func withConnection<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Value) async throws -> Value {
+        try await PostgresConnectionWait.withConnection(from: client, within: Self.connectionWait, body)
     }
 
     /// While the buffer knows PostgreSQL is down, a call fails at once instead of waiting on the

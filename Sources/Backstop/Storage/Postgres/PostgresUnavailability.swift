@@ -8,7 +8,7 @@ import PostgresNIO
 package enum PostgresUnavailability {
     package static func isUnavailable(_ error: any Error) -> Bool {
         if let error = error as? PostgresStoreError { return error.isUnavailable }
-        if error is PostgresDeadlineExceeded || error is PostgresConnectionLost { return true }
+        if error is PostgresDeadlineExceeded || error is PostgresConnectionLost || error is PostgresConnectionWaitExceeded { return true }
         if let transaction = error as? PostgresTransactionError,
             let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError
         {

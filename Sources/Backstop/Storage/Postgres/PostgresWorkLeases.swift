@@ -27,7 +27,7 @@ final class PostgresWorkLeases: WorkLeases {
         // Granted so far, kept across a failure half-way (each claim commits by itself).
         let claimed = Mutex<[String]>([])
         do {
-            try await store.client.withConnection { connection in
+            try await store.withConnection { connection in
                 try await PostgresConnectionWatch.run(on: connection) { connection in
                     let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
                     for key in candidates where claimed.withLock({ $0.count }) < limit {
@@ -55,7 +55,7 @@ final class PostgresWorkLeases: WorkLeases {
     func renew(_ keys: [String]) async -> Set<String> {
         var held: Set<String> = []
         do {
-            held = try await store.client.withConnection { connection in
+            held = try await store.withConnection { connection in
                 try await PostgresConnectionWatch.run(on: connection) { connection in
                     let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
                     var held: Set<String> = []
@@ -77,7 +77,7 @@ final class PostgresWorkLeases: WorkLeases {
 
     func release(_ keys: [String]) async {
         do {
-            try await store.client.withConnection { connection in
+            try await store.withConnection { connection in
                 try await PostgresConnectionWatch.run(on: connection) { connection in
                     let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
                     for key in keys { try await claims.release(key) }
