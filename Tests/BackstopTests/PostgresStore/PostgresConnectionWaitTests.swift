@@ -59,7 +59,8 @@ import Testing
         try await fixture.server.stopAndWait()
         // Given up while PostgreSQL stays down: unavailable, within the bound, not a minute later.
         let early = await withDeadline(.seconds(40)) { await Self.write(store, "evt_early") }
-        let earlyAnswer = try #require(early, "a write with PostgreSQL down did not answer within 40 s (bound: \(PostgresStore.connectionWait))")
+        let earlyAnswer = try #require(
+            early, "a write with PostgreSQL down did not answer within 40 s (bound: \(PostgresStore.connectionWait))")
         #expect(earlyAnswer?.isUnavailable == true, "\(String(describing: earlyAnswer))")
         // One that is waiting when PostgreSQL comes back either gets its connection in time and is
         // stored, or gives up and is not: never answered "unavailable" and stored all the same.
