@@ -57,8 +57,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         try await fixture.server.stopAndWait()
         // A write cut by the crash answers within seconds; one that starts just after it waits for
-        // postgres-nio's pool, which holds a new request about a minute before failing it (the
-        // store has no buffer here). Either way an answer comes: the bound is against "forever".
+        // a pooled connection up to PostgresStore.connectionWait (the store has no buffer here).
+        // Either way an answer comes: the bound is against "forever", not a measure of speed.
         let failure = await withDeadline(.seconds(120)) { await writes.value }
         let answered = try #require(failure, "a write neither succeeded nor failed within 120 s of the crash")
         let error = try #require(answered, "1,000,000 writes finished before the crash")
