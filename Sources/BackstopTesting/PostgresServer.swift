@@ -53,7 +53,19 @@ package final class PostgresServer: Sendable {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
-        try await Self.asPostgres(["\(bin)/pg_ctl", "-D", directory.file("data"), "-l", logFile, "-w", "-t", "60", "start"])
+        try await start(bin)
+    }
+
+    /// `pg_ctl start`; a failure carries the end of the server's log (a port taken, a stale
+    /// lock), which pg_ctl's own "stopped waiting" does not say.
+    private func start(_ bin: String) async throws {
+        do {
+            try await Self.asPostgres(["\(bin)/pg_ctl", "-D", directory.file("data"), "-l", logFile, "-w", "-t", "60", "start"])
+        } catch {
+            let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+            let tail = log.split(separator: "\n").suffix(8).joined(separator: "\n")
+            throw Shell.Failure(description: "\(error)\nlast lines of \(logFile):\n\(tail)")
+        }
     }
 
     deinit {
@@ -76,9 +88,7 @@ package final class PostgresServer: Sendable {
 
     /// Starts the stopped server again on the same data and port; returns once it accepts connections.
     package func restart() async throws {
-        try await Self.asPostgres([
-            "\(try Self.binaries())/pg_ctl", "-D", directory.file("data"), "-l", logFile, "-w", "-t", "60", "start",
-        ])
+        try await start(try Self.binaries())
     }
 
     /// Runs SQL with psql and returns its output.
@@ -97,26 +107,5 @@ package final class PostgresServer: Sendable {
         guard result.succeeded else {
             throw Shell.Failure(description: "\(argv.joined(separator: " ")) \(result.endDescription): \(result.output)")
         }
-    }
-}
-
-/// A free TCP port on 127.0.0.1 (the kernel picks it; it is released for the caller to bind).
-package enum FreePort {
-    package static func find() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Shell.Failure(description: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw Shell.Failure(description: "could not bind 127.0.0.1:0") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

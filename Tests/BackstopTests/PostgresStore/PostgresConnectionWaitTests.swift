@@ -42,9 +42,13 @@ import Testing
             configuration: try PostgresConnector(fixture.store).clientConfiguration(), backgroundLogger: PostgresStoreFixture.quietLogger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        // The statement outlasts the bound by far: the bound is on the wait, not on the work.
-        let value = try await PostgresConnectionWait.withConnection(from: client, within: .milliseconds(300)) { connection in
-            let rows = try await connection.query("SELECT pg_sleep(1.5), 42", logger: PostgresStoreFixture.quietLogger)
+        // A connection made first (a loaded machine may take seconds to open one): the bound
+        // below is then on the wait for an idle connection, which the statement outlasts by far.
+        _ = try await PostgresConnectionWait.withConnection(from: client, within: .seconds(60)) { connection in
+            try await connection.query("SELECT 1", logger: PostgresStoreFixture.quietLogger)
+        }
+        let value = try await PostgresConnectionWait.withConnection(from: client, within: .seconds(1)) { connection in
+            let rows = try await connection.query("SELECT pg_sleep(3), 42", logger: PostgresStoreFixture.quietLogger)
             var answer = 0
             for try await (_, number) in rows.decode((String, Int).self) { answer = number }
             return answer
