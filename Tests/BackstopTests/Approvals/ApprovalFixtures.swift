@@ -44,8 +44,8 @@ enum ApprovalFixtures {
         try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let command =
-            await retry
-            ? try retryCommand(
+            retry
+            ? try await retryCommand(
                 harness.directory, asset: "orders", file: "orders-2026-11-22.tar.gz", fixes: fixes, backupTime: Harness.backupTime)
             : nil
         return try await harness.services(

@@ -49,7 +49,7 @@ import Testing
             // The missed window, verified at start while PostgreSQL is up: all healthy, no page.
             try await Self.waitUntil("the window verified before the outage") {
                 // Until a replica has migrated the schema, there is no table to read.
-                await (try? postgres.superuserSQL("SELECT COUNT(DISTINCT asset) FROM outcomes")) == "\(Self.assets)\n"
+                (try? await postgres.superuserSQL("SELECT COUNT(DISTINCT asset) FROM outcomes")) == "\(Self.assets)\n"
             }
 
             try await postgres.server.stopAndWait()
