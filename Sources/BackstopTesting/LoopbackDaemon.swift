@@ -61,11 +61,14 @@ package final class LoopbackDaemon: Sendable {
         stop()
     }
 
+    /// SIGTERM; it shuts down in the background (a test's `defer` or deinit cannot await it)
+    /// and its directory is removed once it has exited, not while it still writes there.
     package func stop() {
         let first = stopped.withLock { stopped in
             defer { stopped = true }
             return !stopped
         }
-        if first { process.terminate() }
+        guard first else { return }
+        process.requestTermination(keepingUntilExit: directory)
     }
 }

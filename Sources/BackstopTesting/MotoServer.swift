@@ -24,7 +24,7 @@ package final class MotoServer: Sendable {
     private static let unauthenticatedSetupCalls = 5
 
     package static func start() async throws -> MotoServer {
-        guard (try? Shell.run(["python3", "-c", "import moto.server, boto3"])) != nil else {
+        guard (try? await Shell.run(["python3", "-c", "import moto.server, boto3"])) != nil else {
             throw Shell.Failure(description: "python3 with moto[server] and boto3 is missing: scripts/install-test-deps installs it")
         }
         let directory = try TemporaryDirectory("backstop-moto")
@@ -48,7 +48,7 @@ package final class MotoServer: Sendable {
         }
         do {
             let script = try directory.write("setup.py", setupScript)
-            let keys = try Shell.run(["python3", script, "http://127.0.0.1:\(port)"]).split(separator: " ").map(String.init)
+            let keys = try await Shell.run(["python3", script, "http://127.0.0.1:\(port)"]).split(separator: " ").map(String.init)
             guard keys.count == 4 else { throw Shell.Failure(description: "moto setup printed \(keys)") }
             _ = try directory.write("client.py", clientScript)
             return MotoServer(process: process, port: port, directory: directory, keys: keys)
@@ -81,29 +81,29 @@ package final class MotoServer: Sendable {
         if first { process.kill() }
     }
 
-    package func createBucket(_ bucket: String) throws {
-        try client(["mb", bucket])
+    package func createBucket(_ bucket: String) async throws {
+        try await client(["mb", bucket])
     }
 
     /// Uploads `file` to `bucket/key`; with `storedChecksum`, S3 keeps its SHA-256 with it.
-    package func put(bucket: String, key: String, file: String, storedChecksum: Bool = false) throws {
-        try client(["put", bucket, key, file, storedChecksum ? "sha256" : "-"])
+    package func put(bucket: String, key: String, file: String, storedChecksum: Bool = false) async throws {
+        try await client(["put", bucket, key, file, storedChecksum ? "sha256" : "-"])
     }
 
     /// Uploads `text` to `bucket/key`.
-    package func put(bucket: String, key: String, text: String) throws {
+    package func put(bucket: String, key: String, text: String) async throws {
         let file = try directory.write("upload-\(UUID().uuidString)", text)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try put(bucket: bucket, key: key, file: file)
+        try await put(bucket: bucket, key: key, file: file)
     }
 
     /// Uploads `count` small objects `prefix0000…` in one go (for listings of many pages).
-    package func putMany(bucket: String, prefix: String, count: Int) throws {
-        try client(["many", bucket, prefix, "\(count)"])
+    package func putMany(bucket: String, prefix: String, count: Int) async throws {
+        try await client(["many", bucket, prefix, "\(count)"])
     }
 
-    private func client(_ arguments: [String]) throws {
-        try Shell.run(["python3", directory.file("client.py"), endpoint, accessKeyID, secretAccessKey] + arguments)
+    private func client(_ arguments: [String]) async throws {
+        try await Shell.run(["python3", directory.file("client.py"), endpoint, accessKeyID, secretAccessKey] + arguments)
     }
 
     private static let setupScript = """

@@ -38,7 +38,7 @@ package final class PostgresServer: Sendable {
 
     private func setUp(settings: [String: String]) async throws {
         let bin = try Self.binaries()
-        try Shell.run(["chown", "-R", "postgres:postgres", directory.path])
+        try await Shell.run(["chown", "-R", "postgres:postgres", directory.path])
         try await Self.asPostgres(["\(bin)/initdb", "-D", directory.file("data"), "-A", "trust", "-U", "postgres", "--no-sync"])
         var conf = [
             "listen_addresses": "'127.0.0.1'", "port": "\(port)", "unix_socket_directories": "'\(directory.path)'", "fsync": "off",
@@ -93,8 +93,8 @@ package final class PostgresServer: Sendable {
 
     /// Runs SQL with psql and returns its output.
     @discardableResult
-    package func sql(_ statements: String) throws -> String {
-        try Shell.run([
+    package func sql(_ statements: String) async throws -> String {
+        try await Shell.run([
             "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-c",
             statements,
         ])

@@ -16,9 +16,11 @@ package enum Shell {
     /// Spawned with `posix_spawn` rather than Foundation's `Process`: the suite's process crashed
     /// in `Process.run()` (a bad read in its memcpy) while tests started processes on many
     /// threads at once. Input and output go through files in a scratch directory, so nothing
-    /// needs a reader thread and no pipe end can leak into another test's child.
+    /// needs a reader thread and no pipe end can leak into another test's child. The wait for the
+    /// child's exit happens on a thread of its own (`ChildExit`), not on the caller's: restic's
+    /// key derivation or a pgBackRest backup take seconds, and the cooperative pool has two threads.
     @discardableResult
-    package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) throws -> String {
+    package static func run(_ argv: [String], input: String? = nil, in directory: String? = nil) async throws -> String {
         let scratch = try TemporaryDirectory("backstop-shell")
         let stdin = try scratch.write("stdin", input ?? "")
         let stdout = scratch.file("stdout")
@@ -38,8 +40,7 @@ package enum Shell {
         guard spawned == 0 else {
             throw Failure(description: "could not start \(argv.joined(separator: " ")): \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        let status = await ChildExit(watching: child).wait()
         let out = (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
         // WIFEXITED / WEXITSTATUS, which Swift does not import (they are macros).
@@ -52,9 +53,11 @@ package enum Shell {
         return out
     }
 
-    /// Whether a program is on PATH.
+    /// Whether a program is on PATH. Looked up in the file system, with no child to wait for, so
+    /// it can stay synchronous (a trait's condition, a `#require`).
     package static func has(_ program: String) -> Bool {
-        (try? run(["sh", "-c", "command -v \(program)"])) != nil
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
     }
 }
 

@@ -7,10 +7,11 @@ import Foundation
 /// directory and, when it fixes, copies a healthy archive (and its checksum) into place.
 enum ApprovalFixtures {
     /// The `backup.retry` argv for `asset`; a fixing one installs a healthy backup written at `backupTime`.
-    static func retryCommand(_ directory: TemporaryDirectory, asset: String, file: String, fixes: Bool, backupTime: Date) throws -> [String]
+    static func retryCommand(_ directory: TemporaryDirectory, asset: String, file: String, fixes: Bool, backupTime: Date) async throws
+        -> [String]
     {
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.archive("staged/\(file)")
+        try await fixtures.archive("staged/\(file)")
         let dir = directory.path
         var script = "echo ran >> '\(dir)/retries'\n"
         if fixes {
@@ -40,11 +41,11 @@ enum ApprovalFixtures {
         _ harness: Harness, fixes: Bool = true, retry: Bool = true, requiredFor: String = "non_transient", timeout: String = "1h",
         transient: String? = nil, extra: String = ""
     ) async throws -> BackstopServices {
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let command =
             retry
-            ? try retryCommand(
+            ? try await retryCommand(
                 harness.directory, asset: "orders", file: "orders-2026-11-22.tar.gz", fixes: fixes, backupTime: Harness.backupTime)
             : nil
         return try await harness.services(

@@ -16,13 +16,13 @@ import Testing
 
     /// One asset whose backup has not arrived (`unknown`, not transient); its retry command
     /// puts a healthy backup into the last closed window. Approvals are needed for it.
-    static func setUp(port: Int) throws -> Setup {
+    static func setUp(port: Int) async throws -> Setup {
         let directory = try TemporaryDirectory()
         let preamble = ServeFixtures.preamble(port: port)
         _ = try directory.write("probe.yml", preamble + "\nassets:\n  - { name: probe, schedule: daily, backup: { path: x } }\n")
         let schedule = try #require(try ConfigurationLoader.load(path: directory.file("probe.yml")).schedules["daily"])
         let window = try #require(schedule.lastClosedWindow(at: Date()))
-        let retry = try ApprovalFixtures.retryCommand(
+        let retry = try await ApprovalFixtures.retryCommand(
             directory, asset: "orders-db", file: "orders-db-1.tar.gz", fixes: true, backupTime: window.start.addingTimeInterval(1_800))
         try FileManager.default.createDirectory(atPath: directory.file("backups"), withIntermediateDirectories: true)
         let argv = retry.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -52,9 +52,9 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
-        let setup = try Self.setUp(port: try FreePort.find())
+        let setup = try await Self.setUp(port: try FreePort.find())
         let serve = try Self.serve(setup)
-        defer { serve.terminate() }
+        defer { serve.requestTermination(keepingUntilExit: setup.directory) }
         let logs = { serve.recentLines.joined(separator: "\n") }
         // The proposal is recorded during the triage, the incident at its end.
         try #require(await serve.waitForLine(containing: "retry proposed for approval", within: .seconds(90)) != nil, "\(logs())")
@@ -82,7 +82,7 @@ import Testing
     @Test func anApprovalGivenWhileServeIsDeadAfterAKillRunsAtTheNextStartOnce() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: BackstopProcess.executable))
         let port = try FreePort.find()
-        let setup = try Self.setUp(port: port)
+        let setup = try await Self.setUp(port: port)
         let first = try Self.serve(setup)
         try #require(await first.waitForLine(containing: "retry proposed for approval", within: .seconds(90)) != nil)
         try #require(await first.waitForLine(containing: "incident open", within: .seconds(30)) != nil)
@@ -92,7 +92,7 @@ import Testing
         #expect(approved.status == 0, "\(approved.output)")
 
         let second = try Self.serve(setup)
-        defer { second.terminate() }
+        defer { second.requestTermination(keepingUntilExit: setup.directory) }
         try #require(
             await second.waitForLine(containing: "approved retry done", within: .seconds(60)) != nil,
             "\(second.recentLines.joined(separator: "\n"))")

@@ -14,7 +14,7 @@ import Testing
             "build the executable first: swift build --build-tests (scripts/test does)")
         let jira = try ApprovalTrackerFixtures.jira()
         try await jira.run { url in
-            let setup = try ApprovalServeTests.setUp(port: try FreePort.find())
+            let setup = try await ApprovalServeTests.setUp(port: try FreePort.find())
             _ = try setup.directory.write("jira-token", ApprovalTrackerFixtures.jiraToken)
             let config = try String(contentsOfFile: setup.config, encoding: .utf8)
             _ = try setup.directory.write(
@@ -55,7 +55,7 @@ import Testing
                     break
                 }
             }
-            third.terminate()
+            await third.terminateAndWait()
 
             let comments = denial()
             #expect(comments.count == 1, "\(comments)")

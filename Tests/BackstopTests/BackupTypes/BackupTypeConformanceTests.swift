@@ -17,14 +17,14 @@ import Testing
         let repository: any RepositoryFixture
         let type: String
 
-        init(_ type: String) throws {
+        init(_ type: String) async throws {
             harness = try Harness()
             self.type = type
             let root = harness.directory.file("repository")
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             switch type {
-            case "borg": repository = try BorgRepositoryFixture(root: root)
-            default: repository = try ResticRepositoryFixture(root: root)
+            case "borg": repository = try await BorgRepositoryFixture(root: root)
+            default: repository = try await ResticRepositoryFixture(root: root)
             }
         }
 
@@ -57,8 +57,8 @@ import Testing
     }
 
     @Test(arguments: types) func aHealthyBackupPassesEveryCheckAndRestores(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
         let (outcome, incidents, metrics) = try await scenario.verify(try scenario.configuration())
         #expect(outcome.state == .healthy, "\(outcome.failedChecks)")
         #expect(outcome.check(.checksum)?.evidence.message.contains("\(type) check") == true)
@@ -71,8 +71,8 @@ import Testing
     }
 
     @Test(arguments: types) func nothingInTheWindowIsMissing(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime.addingTimeInterval(-3 * 86_400))
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime.addingTimeInterval(-3 * 86_400))
         let (outcome, incidents, metrics) = try await scenario.verify(try scenario.configuration())
         #expect(outcome.state != .healthy)
         #expect(outcome.check(.freshness)?.status == .failed)
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test(arguments: types) func anEmptyRepositoryIsMissing(type: String) async throws {
-        let scenario = try Scenario(type)
+        let scenario = try await Scenario(type)
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration())
         #expect(outcome.state == .missing)
         #expect(outcome.check(.exists)?.evidence.message.contains("no artifact matches \(type) repository") == true)
@@ -90,11 +90,11 @@ import Testing
     }
 
     @Test(arguments: types) func aBackupMuchSmallerThanItsHistoryFails(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 4_000, at: Harness.backupTime)
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 4_000, at: Harness.backupTime)
         let configuration = try scenario.configuration()
         #expect(try await scenario.verify(configuration).0.state == .healthy)
-        try scenario.repository.addBackup(rows: 400, at: Harness.backupTime.addingTimeInterval(86_400))
+        try await scenario.repository.addBackup(rows: 400, at: Harness.backupTime.addingTimeInterval(86_400))
         scenario.harness.clock.advance(by: 86_400)
         let (outcome, incidents, _) = try await scenario.verify(configuration)
         #expect(outcome.state == .failed)
@@ -104,9 +104,9 @@ import Testing
     }
 
     @Test(arguments: types) func damageInTheRepositoryIsACorruptedArtifact(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
-        try scenario.repository.damage()
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
+        try await scenario.repository.damage()
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration())
         #expect(outcome.state == .failed)
         let check = try #require(outcome.check(.checksum))
@@ -117,8 +117,8 @@ import Testing
     }
 
     @Test(arguments: types) func aWrongPasswordIsExpiredCredentials(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration(.wrongPassword))
         #expect(outcome.state != .healthy)
         let exists = try #require(outcome.check(.exists))
@@ -129,8 +129,8 @@ import Testing
     }
 
     @Test(arguments: types) func aLockedRepositoryIsLockWait(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
         let holder = try await scenario.repository.holdLock()
         defer { holder.release() }
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration())
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test(arguments: types) func anUnreachableRepositoryIsTargetDown(type: String) async throws {
-        let scenario = try Scenario(type)
+        let scenario = try await Scenario(type)
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration(.unreachable))
         #expect(outcome.state == .missing)
         #expect(outcome.check(.exists)?.evidence.message.contains("could not look for the artifact") == true)
@@ -148,8 +148,8 @@ import Testing
     }
 
     @Test(arguments: types) func aRestoreWhoseValidationFailsFailsTheBackup(type: String) async throws {
-        let scenario = try Scenario(type)
-        try scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
+        let scenario = try await Scenario(type)
+        try await scenario.repository.addBackup(rows: 2_000, at: Harness.backupTime)
         let (outcome, incidents, _) = try await scenario.verify(try scenario.configuration(validate: "no-such-file.csv"))
         #expect(outcome.state == .failed)
         let restore = try #require(outcome.check(.restore))

@@ -8,12 +8,12 @@ struct BorgRepositoryFixture: RepositoryFixture {
     var dataDirectory: String { "\(root)/borg-data" }
     var passphraseFile: String { "\(root)/borg.pass" }
 
-    init(root: String) throws {
+    init(root: String) async throws {
         self.root = root
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try "correct horse battery staple\n".write(toFile: passphraseFile, atomically: true, encoding: .utf8)
         try "not the passphrase\n".write(toFile: "\(root)/borg-wrong.pass", atomically: true, encoding: .utf8)
-        try borg(["init", "--encryption", "repokey"])
+        try await borg(["init", "--encryption", "repokey"])
     }
 
     private var environment: [String] {
@@ -23,8 +23,8 @@ struct BorgRepositoryFixture: RepositoryFixture {
     }
 
     @discardableResult
-    func borg(_ arguments: [String]) throws -> String {
-        try Shell.run(environment + ["borg"] + arguments)
+    func borg(_ arguments: [String]) async throws -> String {
+        try await Shell.run(environment + ["borg"] + arguments)
     }
 
     func backupYAML(_ variant: RepositoryVariant) -> String {
@@ -37,11 +37,11 @@ struct BorgRepositoryFixture: RepositoryFixture {
             """
     }
 
-    func addBackup(rows: Int, at time: Date) throws {
+    func addBackup(rows: Int, at time: Date) async throws {
         let lines = (1...rows).map { "\($0),order \($0),\($0 * 7)" }.joined(separator: "\n")
         try lines.write(toFile: "\(dataDirectory)/orders.csv", atomically: true, encoding: .utf8)
         let stamp = time.toolTimestamp.replacingOccurrences(of: " ", with: "T")
-        try borg(["create", "--timestamp", stamp, "::orders-\(stamp)", dataDirectory])
+        try await borg(["create", "--timestamp", stamp, "::orders-\(stamp)", dataDirectory])
     }
 
     func damage() throws {

@@ -10,9 +10,9 @@ protocol RepositoryFixture: Sendable {
     /// The asset's `backup:` mapping, without `type`, max_age or size.
     func backupYAML(_ variant: RepositoryVariant) -> String
     /// Backs up `orders.csv` with `rows` lines as made at `time`.
-    func addBackup(rows: Int, at time: Date) throws
+    func addBackup(rows: Int, at time: Date) async throws
     /// Flips bytes in the repository's stored data, as bit rot or a bad disk would.
-    func damage() throws
+    func damage() async throws
     /// Starts a live backup that holds the repository's lock until `release()` is called.
     func holdLock() async throws -> LockHolder
 }
@@ -26,41 +26,34 @@ enum RepositoryVariant {
 }
 
 /// A backup process that holds a repository lock; killed on release.
-final class LockHolder: @unchecked Sendable {
-    private let process: Process
-    private let input: Pipe
+final class LockHolder: Sendable {
+    private let process: ChildProcess
 
     /// Starts `argv` with its standard input kept open (so it never finishes) and waits until
     /// `isLocked` says the lock is held.
     init(_ argv: [String], isLocked: @escaping () -> Bool) async throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(executable: "/usr/bin/env", arguments: argv, keepingStandardInputOpen: true)
         // Polls the lock file itself: the condition the test needs, not a guess at timing.
         let deadline = Date().addingTimeInterval(30)
         while !isLocked() {
-            guard process.isRunning, Date() < deadline else {
+            guard !process.hasExited, Date() < deadline else {
                 release()
-                throw LockNotTaken(command: argv.joined(separator: " "))
+                throw LockNotTaken(command: argv.joined(separator: " "), log: process.recentLines)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
+    /// SIGKILL, and returns once it is gone (milliseconds), so `defer` can call it.
     func release() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.kill()
     }
 }
 
 struct LockNotTaken: Error, CustomStringConvertible {
     var command: String
-    var description: String { "\(command) did not take the repository lock within 30 s" }
+    var log: [String]
+    var description: String { "\(command) did not take the repository lock within 30 s; it said:\n\(log.joined(separator: "\n"))" }
 }
 
 extension Date {

@@ -8,12 +8,12 @@ struct ResticRepositoryFixture: RepositoryFixture {
     var dataDirectory: String { "\(root)/restic-data" }
     var passwordFile: String { "\(root)/restic.pass" }
 
-    init(root: String) throws {
+    init(root: String) async throws {
         self.root = root
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try "correct horse battery staple\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         try "not the password\n".write(toFile: "\(root)/restic-wrong.pass", atomically: true, encoding: .utf8)
-        try restic(["init"])
+        try await restic(["init"])
     }
 
     private var environment: [String] {
@@ -21,8 +21,8 @@ struct ResticRepositoryFixture: RepositoryFixture {
     }
 
     @discardableResult
-    func restic(_ arguments: [String]) throws -> String {
-        try Shell.run(environment + ["restic", "--quiet"] + arguments)
+    func restic(_ arguments: [String]) async throws -> String {
+        try await Shell.run(environment + ["restic", "--quiet"] + arguments)
     }
 
     func backupYAML(_ variant: RepositoryVariant) -> String {
@@ -37,10 +37,10 @@ struct ResticRepositoryFixture: RepositoryFixture {
             """
     }
 
-    func addBackup(rows: Int, at time: Date) throws {
+    func addBackup(rows: Int, at time: Date) async throws {
         let lines = (1...rows).map { "\($0),order \($0),\($0 * 7)" }.joined(separator: "\n")
         try lines.write(toFile: "\(dataDirectory)/orders.csv", atomically: true, encoding: .utf8)
-        try restic(["backup", "--host", "app01", "--tag", "nightly", "--time", time.toolTimestamp, dataDirectory])
+        try await restic(["backup", "--host", "app01", "--tag", "nightly", "--time", time.toolTimestamp, dataDirectory])
     }
 
     func damage() throws {

@@ -23,8 +23,8 @@ import Testing
 
     @Test func assetsOnOneResticRepositoryShareOneListingAndOneCheckPerRun() async throws {
         let directory = try TemporaryDirectory()
-        let repository = try ResticRepositoryFixture(root: directory.path)
-        try repository.addBackup(rows: 100, at: Date(timeIntervalSince1970: 1_795_314_600))
+        let repository = try await ResticRepositoryFixture(root: directory.path)
+        try await repository.addBackup(rows: 100, at: Date(timeIntervalSince1970: 1_795_314_600))
         let runner = RecordingRunner()
         let adapter = ResticAdapter(runner: runner, timeout: .seconds(60))
         let specs = (1...3).map { index in

@@ -25,8 +25,8 @@ enum BoardFixtures {
         """
 
     static func services(_ harness: Harness) async throws -> (BackstopServices, VerificationRun) {
-        try IncidentFixtures.writeHealthy(harness, asset: "orders-db")
-        try IncidentFixtures.writeTruncated(harness, asset: "users-db")
+        try await IncidentFixtures.writeHealthy(harness, asset: "orders-db")
+        try await IncidentFixtures.writeTruncated(harness, asset: "users-db")
         _ = try harness.directory.write(
             "logs/users-db-api.log",
             "2026-11-22T02:30:00Z INFO users-db-api: backup started\n2026-11-22T02:31:07Z ERROR users-db-api: \(hostileLine)\n")

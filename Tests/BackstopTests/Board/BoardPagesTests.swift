@@ -113,7 +113,7 @@ import Testing
 
     @Test func theBoardShowsANewRunOnceItIsRecorded() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeHealthy(harness, asset: "orders-db")
+        try await IncidentFixtures.writeHealthy(harness, asset: "orders-db")
         let services = try await harness.services(try harness.configuration(assets: IncidentFixtures.asset("orders-db")))
         _ = try await services.runner.run(VerificationRequest(trigger: .manual))
         let app = buildApplication(services: services, runScheduler: false)
@@ -123,7 +123,7 @@ import Testing
             }
             // The board keeps what it read over the whole record until the record moves on.
             harness.clock.advance(by: 60)
-            try IncidentFixtures.writeTruncated(harness, asset: "orders-db")
+            try await IncidentFixtures.writeTruncated(harness, asset: "orders-db")
             _ = try await services.runner.run(VerificationRequest(trigger: .manual))
             try await client.execute(uri: "/", method: .get) { response in
                 let html = String(buffer: response.body)

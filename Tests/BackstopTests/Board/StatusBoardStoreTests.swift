@@ -8,7 +8,7 @@ import Testing
 @Suite struct StatusBoardStoreTests {
     @Test func oneCellPerWindowWithLastHealthyAndFailingSince() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeHealthy(harness, asset: "orders-db")
+        try await IncidentFixtures.writeHealthy(harness, asset: "orders-db")
         let configuration = try harness.configuration(assets: IncidentFixtures.asset("orders-db"))
         let services = try await harness.services(configuration)
         let window = configuration.schedules["nightly"]?.lastClosedWindow(at: harness.clock.now)
@@ -16,7 +16,7 @@ import Testing
         _ = try await services.runner.run(VerificationRequest(trigger: .schedule("nightly"), window: window))
         // The same window verified again an hour later, now corrupted: still one cell, failed.
         harness.clock.advance(by: 3_600)
-        try IncidentFixtures.writeTruncated(harness, asset: "orders-db")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders-db")
         let failed = try await services.runner.run(VerificationRequest(trigger: .schedule("nightly"), window: window))
         harness.clock.advance(by: 3_600)
         _ = try await services.runner.run(VerificationRequest(trigger: .manual))

@@ -8,10 +8,10 @@ import Testing
 /// `backstop backup-store`: Backstop's own store backed up online and verified as an asset.
 @Suite(.timeLimit(.minutes(3))) struct BackupStoreTests {
     /// A store with some record in it, and the store itself as an asset (as in examples/backstop.yml).
-    func installation() throws -> (TemporaryDirectory, String) {
+    func installation() async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-1.tar.gz"), to: Date())
+        try fixtures.setModified(try await fixtures.archive("backups/orders-1.tar.gz"), to: Date())
         let path = try directory.write(
             "backstop.yml",
             """
@@ -35,7 +35,7 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
-        let (directory, config) = try installation()
+        let (directory, config) = try await installation()
         // Something in the record first: a verification of both assets (the store's is missing).
         #expect(await BackstopCommand.runMain(arguments: ["verify", "--config", config, "--log-level", "critical"]) == 1)
         #expect(await BackstopCommand.runMain(arguments: ["backup-store", "--config", config, directory.file("backups/store/")]) == 0)
@@ -50,7 +50,7 @@ import Testing
 
         // The real binary verifies the store asset: checksum, then a restore whose validation
         // is `backstop verify-record` on the restored copy.
-        let output = try Shell.run([
+        let output = try await Shell.run([
             BackstopProcess.executable, "verify", "--config", config, "--format", "json", "--log-level", "critical",
         ])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func aTamperedCopyFailsVerifyRecord() async throws {
-        let (directory, config) = try installation()
+        let (directory, config) = try await installation()
         #expect(await BackstopCommand.runMain(arguments: ["verify", "--config", config, "--log-level", "critical"]) == 1)
         let copy = directory.file("copy.db")
         #expect(await BackstopCommand.runMain(arguments: ["backup-store", "--config", config, copy]) == 0)

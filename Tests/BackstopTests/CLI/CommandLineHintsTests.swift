@@ -24,11 +24,11 @@ import Testing
         #expect(await BackstopCommand.runMain(arguments: ["runs", "--config", "/no/such/backstop.yml"]) == 2)
     }
 
-    @Test func aMissingConfigurationSaysWhereItLookedAndWhatToPass() throws {
+    @Test func aMissingConfigurationSaysWhereItLookedAndWhatToPass() async throws {
         let binary = BackstopProcess.executable
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the executable first: swift build --build-tests")
         let directory = try TemporaryDirectory()
-        let error = try #require(throws: Shell.Failure.self) { try Shell.run([binary, "runs"], in: directory.path) }
+        let error = try await #require(throws: Shell.Failure.self) { try await Shell.run([binary, "runs"], in: directory.path) }
         #expect(error.description.contains("no configuration at \(directory.path)/backstop.yml"), "\(error)")
         #expect(error.description.contains("pass --config FILE"))
     }

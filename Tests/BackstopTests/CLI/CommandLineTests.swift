@@ -6,10 +6,10 @@ import Testing
 
 /// Exit codes of the commands, run in-process through the real parser.
 @Suite struct CommandLineTests {
-    func config(healthy: Bool) throws -> (TemporaryDirectory, String) {
+    func config(healthy: Bool) async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.gzip("backups/orders.sql.gz")
+        try await fixtures.gzip("backups/orders.sql.gz")
         if !healthy { try fixtures.corrupt(directory.file("backups/orders.sql.gz")) }
         let path = try directory.write(
             "backstop.yml",
@@ -24,9 +24,9 @@ import Testing
     }
 
     @Test func verifyExitsZeroWhenHealthyAndOneWhenNot() async throws {
-        let (keepHealthy, healthy) = try config(healthy: true)
+        let (keepHealthy, healthy) = try await config(healthy: true)
         #expect(await BackstopCommand.runMain(arguments: ["verify", "--config", healthy, "--log-level", "critical"]) == 0)
-        let (keepBroken, broken) = try config(healthy: false)
+        let (keepBroken, broken) = try await config(healthy: false)
         #expect(
             await BackstopCommand.runMain(arguments: ["verify", "--config", broken, "--format", "json", "--log-level", "critical"]) == 1)
         #expect(await BackstopCommand.runMain(arguments: ["runs", "--config", broken]) == 0)
@@ -41,7 +41,7 @@ import Testing
         ["no-such-command"],
     ])
     func usageAndConfigurationErrorsExitTwo(arguments: [String]) async throws {
-        let (keep, path) = try config(healthy: true)
+        let (keep, path) = try await config(healthy: true)
         let withConfig =
             arguments.contains("--config") || arguments.first == "no-such-command" ? arguments : arguments + ["--config", path]
         #expect(await BackstopCommand.runMain(arguments: withConfig) == 2)
@@ -53,13 +53,13 @@ import Testing
     /// the suite's real-server tests can keep the two cooperative threads busy for a minute.
     @Test(.timeLimit(.minutes(10)), arguments: ["0.0.0.0:0", ":0", "[::]:0", "[::1:80", "::1:80"])
     func serveRefusesAnOpenNetworkListenWithoutTokens(listen: String) async throws {
-        let (keep, path) = try config(healthy: true)
+        let (keep, path) = try await config(healthy: true)
         #expect(await BackstopCommand.runMain(arguments: ["serve", "--config", path, "--listen", listen, "--log-level", "critical"]) == 2)
         _ = keep
     }
 
     @Test func checkConfigExitsZeroOrTwo() async throws {
-        let (keep, path) = try config(healthy: true)
+        let (keep, path) = try await config(healthy: true)
         #expect(await BackstopCommand.runMain(arguments: ["check-config", "--config", path]) == 0)
         let broken = try keep.write("broken.yml", "schedules: { x: { cron: nope } }\nassets: []\n")
         #expect(await BackstopCommand.runMain(arguments: ["check-config", "--config", broken]) == 2)

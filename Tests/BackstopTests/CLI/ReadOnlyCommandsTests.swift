@@ -7,9 +7,9 @@ import Testing
 /// that only read the record must work without them, and the others must still ask for them.
 @Suite struct ReadOnlyCommandsTests {
     /// A configuration whose every credential names a file that does not exist or an unset variable.
-    func configurationWithoutSecrets() throws -> (TemporaryDirectory, String) {
+    func configurationWithoutSecrets() async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
-        try BackupFixtures(directory: directory).gzip("backups/orders.sql.gz")
+        try await BackupFixtures(directory: directory).gzip("backups/orders.sql.gz")
         let path = try directory.write(
             "backstop.yml",
             """
@@ -34,14 +34,14 @@ import Testing
 
     @Test(arguments: [["runs"], ["incidents", "list"], ["incidents", "list", "--all", "--format", "json"], ["trends"]])
     func readOnlyCommandsRunWithoutTheSecrets(command: [String]) async throws {
-        let (keep, path) = try configurationWithoutSecrets()
+        let (keep, path) = try await configurationWithoutSecrets()
         #expect(await BackstopCommand.runMain(arguments: command + ["--config", path, "--log-level", "critical"]) == 0)
         _ = keep
     }
 
     /// `report` reads the record and the logs; the trackers' credentials stay out of it.
     @Test func aReportIsWrittenAfterTheCredentialsAreGone() async throws {
-        let (directory, path) = try configurationWithoutSecrets()
+        let (directory, path) = try await configurationWithoutSecrets()
         try directory.write("keys/absent-api-token", "api-token-for-the-test")
         try directory.write("keys/absent-routing-key", String(repeating: "r", count: 32))
         try directory.write("keys/absent-jira-token", "jira-token-for-the-test")
@@ -60,7 +60,7 @@ import Testing
 
     @Test(arguments: [["check-config"], ["verify"]])
     func commandsThatActStillRequireThem(command: [String]) async throws {
-        let (keep, path) = try configurationWithoutSecrets()
+        let (keep, path) = try await configurationWithoutSecrets()
         #expect(await BackstopCommand.runMain(arguments: command + ["--config", path, "--log-level", "critical"]) == 2)
         _ = keep
     }

@@ -15,10 +15,10 @@ import Testing
         try #require(throws: ConfigurationError.self) { try parse(text, in: directory) }
     }
 
-    @Test func aGoodFileGivesTLSAndUsersWithPathsRelativeToIt() throws {
+    @Test func aGoodFileGivesTLSAndUsersWithPathsRelativeToIt() async throws {
         let directory = try TemporaryDirectory()
-        try WebFixtures.selfSigned(in: directory)
-        let hash = try WebFixtures.bcrypt("scrape-secret")
+        try await WebFixtures.selfSigned(in: directory)
+        let hash = try await WebFixtures.bcrypt("scrape-secret")
         let web = try Self.parse(
             """
             tls_server_config:
@@ -43,9 +43,9 @@ import Testing
         #expect(web.tls == nil && web.basicAuthUsers.isEmpty && !web.authenticatesClients)
     }
 
-    @Test func everyKindOfMistakeIsNamedByFileLineAndKey() throws {
+    @Test func everyKindOfMistakeIsNamedByFileLineAndKey() async throws {
         let directory = try TemporaryDirectory()
-        try WebFixtures.selfSigned(in: directory)
+        try await WebFixtures.selfSigned(in: directory)
         let error = try Self.problems(
             """
             tls_server_config:
@@ -81,27 +81,27 @@ import Testing
         #expect(!error.description.contains("plaintext-password"), "a value that may be a password is not echoed")
     }
 
-    @Test func aKeyThatIsNotTheCertificatesIsRefused() throws {
+    @Test func aKeyThatIsNotTheCertificatesIsRefused() async throws {
         let directory = try TemporaryDirectory()
-        try WebFixtures.selfSigned(in: directory)
-        try WebFixtures.selfSigned(in: directory, name: "other")
+        try await WebFixtures.selfSigned(in: directory)
+        try await WebFixtures.selfSigned(in: directory, name: "other")
         let error = try Self.problems("tls_server_config: { cert_file: server.crt, key_file: other.key }", in: directory)
         #expect(error.problems.map(\.keyPath) == ["tls_server_config.key_file"], "\(error)")
         #expect(error.problems.first?.message.contains("private key") == true, "\(error)")
     }
 
-    @Test func aFileThatIsNotPEMIsRefused() throws {
+    @Test func aFileThatIsNotPEMIsRefused() async throws {
         let directory = try TemporaryDirectory()
-        try WebFixtures.selfSigned(in: directory)
+        try await WebFixtures.selfSigned(in: directory)
         _ = try directory.write("garbage.crt", "not a certificate\n")
         let error = try Self.problems("tls_server_config: { cert_file: garbage.crt, key_file: server.key }", in: directory)
         #expect(error.problems.map(\.keyPath) == ["tls_server_config.cert_file"], "\(error)")
         #expect(error.problems.first?.message.contains("holds no PEM certificate") == true, "\(error)")
     }
 
-    @Test func clientCertificatesNeedTheirCA() throws {
+    @Test func clientCertificatesNeedTheirCA() async throws {
         let directory = try TemporaryDirectory()
-        try WebFixtures.selfSigned(in: directory)
+        try await WebFixtures.selfSigned(in: directory)
         let missing = try Self.problems(
             "tls_server_config: { cert_file: server.crt, key_file: server.key, client_auth_type: RequireAndVerifyClientCert }",
             in: directory)
@@ -125,9 +125,9 @@ import Testing
         #expect(APIAccess().listenProblem(host: "0.0.0.0", web: users) == nil)
     }
 
-    @Test func theConfigurationsWebConfigFileKeyLoadsItAndReportsItsProblems() throws {
+    @Test func theConfigurationsWebConfigFileKeyLoadsItAndReportsItsProblems() async throws {
         let directory = try TemporaryDirectory()
-        _ = try directory.write("web.yml", "basic_auth_users: { prometheus: '\(try WebFixtures.bcrypt("secret"))' }\n")
+        _ = try directory.write("web.yml", "basic_auth_users: { prometheus: '\(try await WebFixtures.bcrypt("secret"))' }\n")
         _ = try directory.write("bad-web.yml", "tls_server_config: { cert_file: nope.crt }\n")
         let base = """
             listen: 0.0.0.0:10027

@@ -68,7 +68,7 @@ import Testing
 
     @Test func aFiringAlertBecomesAPagedIncidentWithItsCauseAndLogsAndItsResolutionResolvesIt() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeHealthy(harness, asset: "orders")
+        try await IncidentFixtures.writeHealthy(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let logLine = "unable to write /var/lib/pgbackrest/backup/main: No space left on device"
         _ = try harness.directory.write("logs/orders-api.log", "2026-11-22T02:39:58Z ERROR orders-api: \(logLine)\n")
@@ -115,7 +115,7 @@ import Testing
 
     @Test func anAlertAboutAnAssetWithAnOpenIncidentJoinsItWithoutASecondPage() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])
         try await pagerDuty.run { url in
@@ -151,7 +151,7 @@ import Testing
 
     @Test func aRepeatedNotificationIsRecognisedAndCreatesNoNewWork() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeHealthy(harness, asset: "orders")
+        try await IncidentFixtures.writeHealthy(harness, asset: "orders")
         let services = try await services(harness)
         let app = buildApplication(services: services, runScheduler: false, runBackgroundServices: false)
         let body = Self.body(alerts: [("firing", Self.pgbackrestLabels, Self.diskFull)])

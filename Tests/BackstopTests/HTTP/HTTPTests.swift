@@ -13,7 +13,7 @@ import Testing
 
     func app() async throws -> (Harness, BackstopServices, some ApplicationProtocol) {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let services = try await harness.services(try harness.configuration(assets: Self.assets))
         return (harness, services, buildApplication(services: services, runScheduler: false))
     }

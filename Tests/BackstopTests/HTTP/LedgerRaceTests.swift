@@ -12,7 +12,7 @@ import Testing
     @Test(arguments: 1...8)
     func aFailureSeenByBothPathsAtOnceIsOneIncidentAndBothAreTriaged(round: Int) async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let services = try await harness.services(try harness.configuration(assets: IncidentFixtures.asset("orders")))
         let run = try await services.runner.run(VerificationRequest(trigger: .manual))

@@ -61,7 +61,7 @@ import Testing
         #expect(acknowledged.count >= Self.acknowledgementsBeforeTheKill)
 
         let second = try BackstopProcess(arguments: arguments)
-        defer { second.terminate() }
+        defer { second.requestTermination(keepingUntilExit: directory) }
         #expect(await second.waitForLine(containing: "Server started and listening") != nil)
         let store = try SQLiteRunStore(path: directory.file("data/backstop.db"))
         let stored = try await store.database.read { db in

@@ -96,7 +96,7 @@ import Testing
                     let incidents = try await store.incidents(limit: 10, openOnly: false)
                     if incidents.count == 2, try await store.outboxStatus(now: Date()).pending == 0 { break }
                 }
-                second.terminate()
+                await second.terminateAndWait()
 
                 let incidents = try await store.incidents(limit: 10, openOnly: false)
                 #expect(incidents.count == 2, "\(context)")

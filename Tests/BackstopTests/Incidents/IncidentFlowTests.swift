@@ -10,7 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct IncidentFlowTests {
     @Test func aCorruptedBackupBecomesOnePagedIncidentThatUpdatesAndResolves() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         let logLine = try IncidentFixtures.writeLog(harness, asset: "orders")
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])
         try await pagerDuty.run { url in
@@ -41,7 +41,7 @@ import Testing
             #expect(pagerDuty.events.count == 1)
 
             // Healthy again: resolved in the ledger and at PagerDuty.
-            try IncidentFixtures.writeHealthy(harness, asset: "orders")
+            try await IncidentFixtures.writeHealthy(harness, asset: "orders")
             try await services.verifyTriageAndDeliver()
             #expect(try await services.store.incident(id: incident.id)?.state == .resolved)
             #expect(pagerDuty.alert(incident.dedupKey)?.status == .resolved)
@@ -60,7 +60,7 @@ import Testing
         let harness = try Harness()
         let assets = ["alpha", "bravo", "charlie", "delta"]
         for asset in assets {
-            try IncidentFixtures.writeTruncated(harness, asset: asset)
+            try await IncidentFixtures.writeTruncated(harness, asset: asset)
             _ = try IncidentFixtures.writeLog(harness, asset: asset)
         }
         let clock = harness.clock
@@ -73,7 +73,7 @@ import Testing
             pagerDuty.faults.setOutage(.status(503))
             try await services.verifyTriageAndDeliver()
             // Two assets recover during the outage: their resolves queue behind their triggers.
-            for asset in assets.prefix(2) { try IncidentFixtures.writeHealthy(harness, asset: asset) }
+            for asset in assets.prefix(2) { try await IncidentFixtures.writeHealthy(harness, asset: asset) }
             try await services.verifyTriageAndDeliver(deliver: false)
 
             let outageEnds = clock.now.addingTimeInterval(3 * 3_600)
@@ -104,7 +104,7 @@ import Testing
 
     @Test func aDryRunRecordsWhatWouldBeSentAndSendsNothing() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])
         try await pagerDuty.run { url in
@@ -130,7 +130,7 @@ import Testing
 
     @Test func aRejectedEventBecomesADeadLetterOnTheBoardAndInMetrics() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])
         try await pagerDuty.run { url in
@@ -174,10 +174,10 @@ import Testing
 
     @Test func aTransientFailureIsRetriedReverifiedAndOpensNothing() async throws {
         let harness = try Harness()
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         // The retry "re-runs the backup": it copies a good artifact and its checksum into place.
-        let spare = try harness.fixtures.archive("spare/orders-2026-11-22.tar.gz")
+        let spare = try await harness.fixtures.archive("spare/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(spare, to: Harness.backupTime)
         let retry = ["cp", "-p", spare, spare + ".sha256", harness.directory.file("backups")]
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey])

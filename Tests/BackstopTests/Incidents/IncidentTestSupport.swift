@@ -39,16 +39,16 @@ enum IncidentFixtures {
     }
 
     /// A healthy artifact of the nightly window.
-    static func writeHealthy(_ harness: Harness, asset: String) throws {
-        let artifact = try harness.fixtures.archive("backups/\(asset)-2026-11-22.tar.gz")
+    static func writeHealthy(_ harness: Harness, asset: String) async throws {
+        let artifact = try await harness.fixtures.archive("backups/\(asset)-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
     }
 
     /// An artifact cut in half: checksum and restore fail (`corrupted_artifact`).
-    static func writeTruncated(_ harness: Harness, asset: String) throws {
-        let artifact = try harness.fixtures.archive("backups/\(asset)-2026-11-22.tar.gz", rows: 2_000)
+    static func writeTruncated(_ harness: Harness, asset: String) async throws {
+        let artifact = try await harness.fixtures.archive("backups/\(asset)-2026-11-22.tar.gz", rows: 2_000)
         let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-        try harness.fixtures.truncate(artifact, to: size / 2)
+        try await harness.fixtures.truncate(artifact, to: size / 2)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
     }
 

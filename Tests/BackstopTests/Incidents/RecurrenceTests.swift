@@ -13,11 +13,11 @@ import Testing
             try harness.configuration(assets: IncidentFixtures.asset("orders"), extra: "incidents: { reopen_within: 1m }"))
         var reports: [(id: String, markdown: String)] = []
         for _ in 1...3 {
-            try IncidentFixtures.writeTruncated(harness, asset: "orders")
+            try await IncidentFixtures.writeTruncated(harness, asset: "orders")
             try await services.verifyTriageAndDeliver()
             let incident = try #require(try await services.store.incidents(limit: 1, openOnly: true).first)
             reports.append((incident.id, try #require(try await services.store.latestReport(incidentID: incident.id)).markdown))
-            try IncidentFixtures.writeHealthy(harness, asset: "orders")
+            try await IncidentFixtures.writeHealthy(harness, asset: "orders")
             try await services.verifyTriageAndDeliver()
             // Past reopen_within: the next failure opens a new incident rather than reopening.
             harness.clock.advance(by: 120)

@@ -23,7 +23,7 @@ import Testing
         for asset in assets {
             _ = try IncidentFixtures.writeLog(harness, asset: asset)
             if repairing.contains(asset) {
-                let spare = try harness.fixtures.archive("spare/\(asset)/\(asset)-2026-11-22.tar.gz")
+                let spare = try await harness.fixtures.archive("spare/\(asset)/\(asset)-2026-11-22.tar.gz")
                 try harness.fixtures.setModified(spare, to: Harness.backupTime)
                 assetYAML.append(
                     IncidentFixtures.asset(asset, retry: ["cp", "-p", spare, spare + ".sha256", harness.directory.file("backups")]))
@@ -44,8 +44,8 @@ import Testing
             for (round, fates) in rounds.enumerated() {
                 for (asset, fate) in zip(assets, fates) {
                     switch fate {
-                    case .healthy: try IncidentFixtures.writeHealthy(harness, asset: asset)
-                    case .corrupted: try IncidentFixtures.writeTruncated(harness, asset: asset)
+                    case .healthy: try await IncidentFixtures.writeHealthy(harness, asset: asset)
+                    case .corrupted: try await IncidentFixtures.writeTruncated(harness, asset: asset)
                     case .missing:
                         for suffix in ["", ".sha256"] {
                             try? FileManager.default.removeItem(

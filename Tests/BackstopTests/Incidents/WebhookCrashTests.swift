@@ -17,7 +17,7 @@ import Testing
         let directory = try TemporaryDirectory()
         // A healthy backup, so the verification at start opens no incident of its own.
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-1.tar.gz"), to: Date())
+        try fixtures.setModified(try await fixtures.archive("backups/orders-1.tar.gz"), to: Date())
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
             let port = try FreePort.find()
@@ -36,7 +36,7 @@ import Testing
             first.kill()
 
             let second = try BackstopProcess(arguments: arguments)
-            defer { second.terminate() }
+            defer { second.requestTermination(keepingUntilExit: directory) }
             // A trigger in flight at the kill is sent again, so count distinct alerts, not requests.
             var accepted = Self.services.count
             await pagerDuty.log.waitForAccepted(accepted)

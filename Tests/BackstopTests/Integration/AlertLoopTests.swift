@@ -22,9 +22,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
         let logLine = "write to /backups failed: input/output error"
-        let artifact = try fixtures.archive("backups/orders-db-1.tar.gz", rows: 2_000)
+        let artifact = try await fixtures.archive("backups/orders-db-1.tar.gz", rows: 2_000)
         let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-        try fixtures.truncate(artifact, to: size / 2)
+        try await fixtures.truncate(artifact, to: size / 2)
         try fixtures.setModified(artifact, to: Date())
         _ = try directory.write(
             "logs/orders-api.log", "\(RFC3339.format(Date().addingTimeInterval(-60))) ERROR orders-api: \(logLine)\n")
@@ -33,7 +33,7 @@ import Testing
             let port = try FreePort.find()
             let config = try Self.writeConfiguration(in: directory, port: port, pagerDuty: pagerDutyURL)
             let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-            defer { backstop.terminate() }
+            defer { backstop.requestTermination(keepingUntilExit: directory) }
             #expect(await backstop.waitForLine(containing: "starting backstop") != nil)
             let alertmanager = try await LoopbackDaemon.alertmanager(
                 configuration: try Self.shipped(
@@ -79,7 +79,7 @@ import Testing
 
             // The fix: a good backup arrives; verification resolves the incident, and the alert
             // resolves through the same loop without a second resolve or a new incident.
-            let fixed = try fixtures.archive("backups/orders-db-2.tar.gz")
+            let fixed = try await fixtures.archive("backups/orders-db-2.tar.gz")
             try fixtures.setModified(fixed, to: Date().addingTimeInterval(1))
             #expect(try await FakeHTTPRequests.post(eventURL, json: event, headers: Self.ingest).status == 202)
             await pagerDuty.log.waitForAccepted(2)

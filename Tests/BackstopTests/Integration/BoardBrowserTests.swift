@@ -16,17 +16,18 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
+        let hasSelenium = (try? await Shell.run(["python3", "-c", "import selenium"])) != nil
         try #require(
-            Shell.has("chromium") && Shell.has("chromedriver") && (try? Shell.run(["python3", "-c", "import selenium"])) != nil,
+            Shell.has("chromium") && Shell.has("chromedriver") && hasSelenium,
             "chromium, chromium-driver and selenium are missing: run scripts/install-test-deps")
 
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
         let now = Date()
-        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: now)
-        let broken = try fixtures.archive("backups/users-db-1.tar.gz", rows: 2_000)
+        try fixtures.setModified(try await fixtures.archive("backups/orders-db-1.tar.gz"), to: now)
+        let broken = try await fixtures.archive("backups/users-db-1.tar.gz", rows: 2_000)
         let size = (try FileManager.default.attributesOfItem(atPath: broken)[.size] as? Int) ?? 0
-        try fixtures.truncate(broken, to: size / 2)
+        try await fixtures.truncate(broken, to: size / 2)
         try fixtures.setModified(broken, to: now)
         // The failing service's log around the backup: one line a reader must see as text.
         let stamp = { (offset: Double) in RFC3339.format(now.addingTimeInterval(offset)) }
@@ -40,7 +41,7 @@ import Testing
         let port = try FreePort.find()
         let config = try directory.write("backstop.yml", Self.configuration(port: port))
         let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-        defer { backstop.terminate() }
+        defer { backstop.requestTermination(keepingUntilExit: directory) }
         #expect(await backstop.waitForLine(containing: "incident open") != nil, "\(backstop.recentLines)")
 
         let (status, output) = try await Self.browse(

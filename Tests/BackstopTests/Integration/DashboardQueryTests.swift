@@ -19,15 +19,15 @@ import Testing
 
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
-        let broken = try fixtures.archive("backups/users-db-1.tar.gz", rows: 2_000)
+        try fixtures.setModified(try await fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
+        let broken = try await fixtures.archive("backups/users-db-1.tar.gz", rows: 2_000)
         let size = (try FileManager.default.attributesOfItem(atPath: broken)[.size] as? Int) ?? 0
-        try fixtures.truncate(broken, to: size / 2)
+        try await fixtures.truncate(broken, to: size / 2)
         try fixtures.setModified(broken, to: Date())
         let port = try FreePort.find()
         let config = try directory.write("backstop.yml", Self.configuration(port: port))
         let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-        defer { backstop.terminate() }
+        defer { backstop.requestTermination(keepingUntilExit: directory) }
         // `serve` verifies the schedule's last closed window at start: the window series appear.
         #expect(await backstop.waitForLine(containing: "verification finished") != nil)
         let prometheus = try await LoopbackDaemon.prometheus(

@@ -13,7 +13,7 @@ import Testing
             "build the executable first: swift build --build-tests (scripts/test does)")
         let directory = try TemporaryDirectory()
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
+        try fixtures.setModified(try await fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
         let port = try FreePort.find()
         // One healthy asset: no incident opens after the verification, so the samples stay put.
         let config = try directory.write(
@@ -26,7 +26,7 @@ import Testing
                 backup: { path: backups/orders-db-*.tar.gz }
             """)
         let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-        defer { backstop.terminate() }
+        defer { backstop.requestTermination(keepingUntilExit: directory) }
         // The record's families change only with a verification: after it, every scrape has the
         // same samples.
         #expect(await backstop.waitForLine(containing: "verification finished") != nil)

@@ -19,8 +19,8 @@ import Testing
 
     static func serve() async throws -> Served {
         let directory = try TemporaryDirectory()
-        let (serverCertificate, _) = try WebFixtures.selfSigned(in: directory)
-        let authority = try WebFixtures.certificateAuthority(in: directory, name: "scrapers-ca")
+        let (serverCertificate, _) = try await WebFixtures.selfSigned(in: directory)
+        let authority = try await WebFixtures.certificateAuthority(in: directory, name: "scrapers-ca")
         let (backstop, port) = try await WebFixtures.serve(
             web: """
                 tls_server_config:
@@ -34,8 +34,8 @@ import Testing
 
     @Test func prometheusWithAClientCertificateScrapesBackstop() async throws {
         let served = try await Self.serve()
-        defer { served.backstop.terminate() }
-        let client = try WebFixtures.clientCertificate(in: served.directory, name: "prometheus", authority: served.authority)
+        defer { served.backstop.requestTermination(keepingUntilExit: served.directory) }
+        let client = try await WebFixtures.clientCertificate(in: served.directory, name: "prometheus", authority: served.authority)
         let prometheus = try await LoopbackDaemon.prometheus(
             configuration: """
                 global: { scrape_interval: 1s, evaluation_interval: 1s }
@@ -55,10 +55,10 @@ import Testing
 
     @Test func clientsWithoutAVerifiedCertificateAreRefused() async throws {
         let served = try await Self.serve()
-        defer { served.backstop.terminate() }
-        let stranger = try WebFixtures.certificateAuthority(in: served.directory, name: "stranger-ca")
-        let strangerClient = try WebFixtures.clientCertificate(in: served.directory, name: "intruder", authority: stranger)
-        let trustedClient = try WebFixtures.clientCertificate(in: served.directory, name: "prometheus", authority: served.authority)
+        defer { served.backstop.requestTermination(keepingUntilExit: served.directory) }
+        let stranger = try await WebFixtures.certificateAuthority(in: served.directory, name: "stranger-ca")
+        let strangerClient = try await WebFixtures.clientCertificate(in: served.directory, name: "intruder", authority: stranger)
+        let trustedClient = try await WebFixtures.clientCertificate(in: served.directory, name: "prometheus", authority: served.authority)
         let url = "https://127.0.0.1:\(served.port)/metrics"
 
         #expect(try await Self.status(url, trusting: served.serverCertificate, presenting: nil) == nil, "no certificate: refused")

@@ -18,14 +18,14 @@ import Testing
     @Test func aRealLockWaitIsDiagnosedAndItsServerLogLinesReported() async throws {
         let postgres = try await PostgresServer.start(settings: ["log_lock_waits": "on", "deadlock_timeout": "'100ms'"])
         defer { postgres.stop() }
-        try postgres.sql("CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book'), (2, 'pen');")
+        try await postgres.sql("CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book'), (2, 'pen');")
 
         // Another session takes an exclusive lock and, inside the same transaction, tells us
         // through a FIFO (the server writes to it with COPY TO PROGRAM); it then holds the lock.
         let sync = try TemporaryDirectory("backstop-pg-sync")
         let fifo = sync.file("locked.fifo")
-        try Shell.run(["mkfifo", "-m", "666", fifo])
-        try Shell.run(["chmod", "755", sync.path])
+        try await Shell.run(["mkfifo", "-m", "666", fifo])
+        try await Shell.run(["chmod", "755", sync.path])
         let holder = Task {
             try await ProcessRunner().run(
                 [

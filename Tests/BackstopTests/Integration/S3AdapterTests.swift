@@ -21,9 +21,9 @@ import Testing
 
     @Test func aDateKeyIsRenderedInTheSchedulesTimeZone() async throws {
         let moto = try await MotoServer.start()
-        try moto.createBucket("backups")
+        try await moto.createBucket("backups")
         let directory = try TemporaryDirectory()
-        try moto.put(bucket: "backups", key: "orders/orders-2026-12-04.sql.gz", text: "dump")
+        try await moto.put(bucket: "backups", key: "orders/orders-2026-12-04.sql.gz", text: "dump")
         let backup = try Self.backup(moto, directory: directory, object: .key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
         // 23:30 UTC on the 3rd is already the 4th in Berlin.
         let start = Date(timeIntervalSince1970: 1_796_340_600)  // 2026-12-03T23:30:00Z
@@ -40,9 +40,9 @@ import Testing
 
     @Test func stagingDownloadsTheObjectIntoScratch() async throws {
         let moto = try await MotoServer.start()
-        try moto.createBucket("backups")
+        try await moto.createBucket("backups")
         let directory = try TemporaryDirectory()
-        try moto.put(bucket: "backups", key: "dumps/orders 2026.sql", text: "CREATE TABLE orders ();\n")
+        try await moto.put(bucket: "backups", key: "dumps/orders 2026.sql", text: "CREATE TABLE orders ();\n")
         let backup = try Self.backup(moto, directory: directory, object: .key("dumps/orders 2026.sql"))
         let adapter = S3Adapter()
         let artifact = try #require(try await adapter.locate(backup, window: nil, now: Date()))
@@ -54,13 +54,13 @@ import Testing
 
     @Test func hashingALargeObjectKeepsMemoryFlat() async throws {
         let moto = try await MotoServer.start()
-        try moto.createBucket("backups")
+        try await moto.createBucket("backups")
         let directory = try TemporaryDirectory()
         let size = 128 << 20
         let file = directory.file("large.bin")
-        try Shell.run(["sh", "-c", "head -c \(size) /dev/urandom > \(file)"])
-        try moto.put(bucket: "backups", key: "large.bin", file: file)
-        let expected = String(try Shell.run(["sha256sum", file]).prefix(64))
+        try await Shell.run(["sh", "-c", "head -c \(size) /dev/urandom > \(file)"])
+        try await moto.put(bucket: "backups", key: "large.bin", file: file)
+        let expected = String(try await Shell.run(["sha256sum", file]).prefix(64))
         try FileManager.default.removeItem(atPath: file)
 
         let backup = try Self.backup(moto, directory: directory, object: .key("large.bin"))
@@ -106,9 +106,9 @@ enum Memory {
 @Suite struct S3ListingAndTimeoutTests {
     @Test func aListingOfManyPagesFindsTheNewestObject() async throws {
         let moto = try await MotoServer.start()
-        try moto.createBucket("backups")
+        try await moto.createBucket("backups")
         let directory = try TemporaryDirectory()
-        try moto.putMany(bucket: "backups", prefix: "orders-", count: 1_003)
+        try await moto.putMany(bucket: "backups", prefix: "orders-", count: 1_003)
         let backup = try S3AdapterTests.backup(moto, directory: directory, object: .prefix("orders-"))
         let source = try #require({ if case .s3(let source) = backup.source { source } else { nil } }())
         let objects = try await S3Adapter().client(for: source).list(prefix: "orders-")

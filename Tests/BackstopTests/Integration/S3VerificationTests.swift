@@ -17,7 +17,7 @@ import Testing
 
         init() async throws {
             moto = try await MotoServer.start()
-            try moto.createBucket(bucket)
+            try await moto.createBucket(bucket)
             harness = try Harness(now: Date().addingTimeInterval(5))
             try useKeys(moto.accessKeyID, moto.secretAccessKey)
         }
@@ -41,12 +41,14 @@ import Testing
 
         /// A gzip'd dump and its sha256sum line, uploaded as `key` (and `key.sha256`).
         @discardableResult
-        func upload(_ key: String, rows: Int = 2_000, sidecar: Bool = true, storedChecksum: Bool = false) throws -> String {
+        func upload(_ key: String, rows: Int = 2_000, sidecar: Bool = true, storedChecksum: Bool = false) async throws -> String {
             let file = harness.directory.file("upload.gz")
-            try Shell.run(["sh", "-c", "seq 1 \(rows) | gzip -n > \(file)"])
-            try moto.put(bucket: bucket, key: key, file: file, storedChecksum: storedChecksum)
-            let hex = String(try Shell.run(["sha256sum", file]).prefix(64))
-            if sidecar { try moto.put(bucket: bucket, key: key + ".sha256", text: "\(hex)  \((key as NSString).lastPathComponent)\n") }
+            try await Shell.run(["sh", "-c", "seq 1 \(rows) | gzip -n > \(file)"])
+            try await moto.put(bucket: bucket, key: key, file: file, storedChecksum: storedChecksum)
+            let hex = String(try await Shell.run(["sha256sum", file]).prefix(64))
+            if sidecar {
+                try await moto.put(bucket: bucket, key: key + ".sha256", text: "\(hex)  \((key as NSString).lastPathComponent)\n")
+            }
             return hex
         }
 
@@ -83,7 +85,7 @@ import Testing
     @Test func aHealthyObjectWithItsSidecarPassesEveryCheckAndRestores() async throws {
         let setup = try await Setup()
         let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
-        let hex = try setup.upload(key)
+        let hex = try await setup.upload(key)
         let (run, services) = try await setup.run(setup.asset(extra: "max_age: 26h"))
         let outcome = try #require(run.outcome("orders-dump"))
         #expect(outcome.state == .healthy, "\(outcome.failedChecks)")
@@ -101,12 +103,12 @@ import Testing
     @Test func anObjectMuchSmallerThanItsHistoryFailsItsSize() async throws {
         let setup = try await Setup()
         let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
-        try setup.upload(key, rows: 20_000)
+        try await setup.upload(key, rows: 20_000)
         let assets = setup.asset(extra: "size: { max_change: 50% }")
         let (first, _) = try await setup.run(assets)
         #expect(first.outcome("orders-dump")?.state == .healthy)
         // The backup job rewrote tonight's object with a fraction of the data.
-        try setup.upload(key, rows: 200)
+        try await setup.upload(key, rows: 200)
         setup.harness.clock.advance(by: 60)
         let (second, services) = try await setup.run(assets)
         let outcome = try #require(second.outcome("orders-dump"))
@@ -119,7 +121,7 @@ import Testing
     @Test func theChecksumStoredWithTheObjectIsCompared() async throws {
         let setup = try await Setup()
         let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
-        let hex = try setup.upload(key, sidecar: false, storedChecksum: true)
+        let hex = try await setup.upload(key, sidecar: false, storedChecksum: true)
         let (run, _) = try await setup.run(setup.asset(checksum: "object"))
         let outcome = try #require(run.outcome("orders-dump"))
         #expect(outcome.state == .healthy, "\(outcome.failedChecks)")
@@ -128,7 +130,7 @@ import Testing
 
     @Test func anObjectWithoutAStoredChecksumSaysHowToUploadOne() async throws {
         let setup = try await Setup()
-        try setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"), sidecar: false)
+        try await setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"), sidecar: false)
         let (run, _) = try await setup.run(setup.asset(checksum: "object"))
         let check = try #require(run.outcome("orders-dump")?.check(.checksum))
         #expect(check.status == .failed)
@@ -138,7 +140,7 @@ import Testing
     @Test func noObjectForTheWindowIsMissingAndOpensOneIncident() async throws {
         let setup = try await Setup()
         // Yesterday's object does not count for today's key.
-        try setup.upload("orders/orders-1999-01-01.sql.gz")
+        try await setup.upload("orders/orders-1999-01-01.sql.gz")
         let (run, services) = try await setup.run(setup.asset())
         let outcome = try #require(run.outcome("orders-dump"))
         #expect(outcome.state == .missing)
@@ -154,8 +156,8 @@ import Testing
         let setup = try await Setup()
         // No '/' in this prefix: moto checks the signature of a listing against the query as
         // Werkzeug decoded it (prefix=orders/ instead of orders%2F), and refuses boto3's too.
-        try setup.upload("orders-a.sql.gz")
-        try setup.upload("orders-b.sql.gz")
+        try await setup.upload("orders-a.sql.gz")
+        try await setup.upload("orders-b.sql.gz")
         let (run, _) = try await setup.run(setup.asset(object: "prefix: orders-"))
         let outcome = try #require(run.outcome("orders-dump"))
         #expect(outcome.artifact?.path == "s3://backups/orders-b.sql.gz")
@@ -170,7 +172,7 @@ import Testing
 
     @Test func anObjectBelowTheMinimumSizeFails() async throws {
         let setup = try await Setup()
-        try setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"), rows: 10)
+        try await setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"), rows: 10)
         let (run, _) = try await setup.run(setup.asset(extra: "size: { min: 1MiB }"))
         let outcome = try #require(run.outcome("orders-dump"))
         #expect(outcome.state == .failed)
@@ -180,9 +182,9 @@ import Testing
     @Test func aDamagedObjectIsACorruptedArtifact() async throws {
         let setup = try await Setup()
         let key = setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz")
-        let hex = try setup.upload(key)
+        let hex = try await setup.upload(key)
         // The object is replaced by different bytes; the sidecar still names the original.
-        try setup.upload(key, rows: 2_001, sidecar: false)
+        try await setup.upload(key, rows: 2_001, sidecar: false)
         let (run, _) = try await setup.run(setup.asset())
         let outcome = try #require(run.outcome("orders-dump"))
         let check = try #require(outcome.check(.checksum))
@@ -196,7 +198,7 @@ import Testing
     @Test func aWrongSecretKeyIsRejectedCredentialsWithS3sErrorCode() async throws {
         let setup = try await Setup()
         try setup.useKeys(setup.moto.accessKeyID, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY")
-        try setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
+        try await setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
         let (run, _) = try await setup.run(setup.asset())
         let outcome = try #require(run.outcome("orders-dump"))
         let check = try #require(outcome.check(.exists))
@@ -210,7 +212,7 @@ import Testing
 
     @Test func aKeyWithoutPermissionIsPermissionDenied() async throws {
         let setup = try await Setup()
-        try setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
+        try await setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
         try setup.useKeys(setup.moto.deniedAccessKeyID, setup.moto.deniedSecretAccessKey)
         let (run, _) = try await setup.run(setup.asset())
         let outcome = try #require(run.outcome("orders-dump"))
@@ -238,7 +240,7 @@ import Testing
 
     @Test func aRestoreWhoseValidationFailsFailsTheBackup() async throws {
         let setup = try await Setup()
-        try setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
+        try await setup.upload(setup.key("orders/orders-{date:%Y-%m-%d}.sql.gz"))
         let (run, _) = try await setup.run(setup.asset(validate: #"["test", "-s", "{scratch}/orders.csv"]"#))
         let outcome = try #require(run.outcome("orders-dump"))
         let check = try #require(outcome.check(.restore))

@@ -21,7 +21,7 @@ import Testing
             let port = try FreePort.find()
             let config = try Self.writeConfiguration(in: directory, port: port, pagerDuty: pagerDutyURL)
             let serve = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-            defer { serve.terminate() }
+            defer { serve.requestTermination(keepingUntilExit: directory) }
             let base = "http://127.0.0.1:\(port)"
             let logs = { serve.recentLines.joined(separator: "\n") }
 
@@ -37,7 +37,7 @@ import Testing
             let window = try #require(
                 try ConfigurationLoader.load(path: config).schedules["daily"]?.lastClosedWindow(at: Date()))
             let fixtures = BackupFixtures(directory: directory)
-            try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: window.start.addingTimeInterval(1_800))
+            try fixtures.setModified(try await fixtures.archive("backups/orders-db-1.tar.gz"), to: window.start.addingTimeInterval(1_800))
             let verify = try BackstopProcess(arguments: ["verify", "--config", config, "--log-level", "warning"])
             let status = await verify.waitForExit()
             try #require(status == 0, "verify: \(verify.recentLines.joined(separator: "\n"))")

@@ -21,7 +21,7 @@ import Testing
 
     static func serve() async throws -> Served {
         let directory = try TemporaryDirectory()
-        let (certificate, _) = try WebFixtures.selfSigned(in: directory)
+        let (certificate, _) = try await WebFixtures.selfSigned(in: directory)
         let (backstop, port) = try await WebFixtures.serve(
             web: """
                 tls_server_config:
@@ -35,7 +35,7 @@ import Testing
 
     @Test func prometheusScrapesBackstopOverTLSWithBasicAuth() async throws {
         let served = try await Self.serve()
-        defer { served.backstop.terminate() }
+        defer { served.backstop.requestTermination(keepingUntilExit: served.directory) }
         let passwordFile = try served.directory.write("prometheus-password", Self.password)
         let prometheus = try await LoopbackDaemon.prometheus(
             configuration: """
@@ -60,7 +60,7 @@ import Testing
 
     @Test func aWrongPasswordGets401OverTLS() async throws {
         let served = try await Self.serve()
-        defer { served.backstop.terminate() }
+        defer { served.backstop.requestTermination(keepingUntilExit: served.directory) }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(served.certificate))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))

@@ -47,9 +47,9 @@ import Testing
         #expect(text.contains("backstop_restore_duration_seconds_count 3\n"))
     }
 
-    @Test func promtoolAcceptsEscapedLabels() throws {
+    @Test func promtoolAcceptsEscapedLabels() async throws {
         let exposition = String(decoding: Self.metrics().exposition(), as: UTF8.self)
-        let lint = try Shell.run(["promtool", "check", "metrics"], input: exposition)
+        let lint = try await Shell.run(["promtool", "check", "metrics"], input: exposition)
         #expect(lint.isEmpty, "promtool: \(lint)")
     }
 

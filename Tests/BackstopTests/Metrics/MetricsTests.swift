@@ -17,12 +17,12 @@ import Testing
     func populated() async throws -> (Harness, Configuration, BackstopServices) {
         let harness = try Harness()
         let fixtures = harness.fixtures
-        try fixtures.setModified(try fixtures.gzip("backups/orders/orders.sql.gz", rows: 300), to: Harness.backupTime)
-        let billing = try fixtures.gzip("backups/billing/billing.sql.gz", rows: 200)
+        try fixtures.setModified(try await fixtures.gzip("backups/orders/orders.sql.gz", rows: 300), to: Harness.backupTime)
+        let billing = try await fixtures.gzip("backups/billing/billing.sql.gz", rows: 200)
         try fixtures.corrupt(billing)
         try fixtures.setModified(billing, to: Harness.backupTime)
-        let media = try fixtures.gzip("backups/media/media.sql.gz", rows: 5_000, sidecar: false)
-        try fixtures.truncate(media, to: 4_000)
+        let media = try await fixtures.gzip("backups/media/media.sql.gz", rows: 5_000, sidecar: false)
+        try await fixtures.truncate(media, to: 4_000)
         try fixtures.setModified(media, to: Harness.backupTime)
         let configuration = try harness.configuration(assets: Self.assets)
         let services = try await harness.services(configuration)
@@ -64,7 +64,7 @@ import Testing
         defer { withExtendedLifetime(harness) {} }
         let exposition = String(decoding: services.metrics.exposition(), as: UTF8.self)
         #expect(exposition.contains("process_resident_memory_bytes"))
-        let lint = try Shell.run(["promtool", "check", "metrics"], input: exposition)
+        let lint = try await Shell.run(["promtool", "check", "metrics"], input: exposition)
         #expect(lint.isEmpty, "promtool: \(lint)")
     }
 

@@ -18,7 +18,7 @@ import Testing
     @Test func aWindowVerifiedInPartsCountsOnceWhenCompleteAndShowsEveryPart() async throws {
         let harness = try Harness()
         for name in ["orders", "billing"] {
-            try harness.fixtures.setModified(try harness.fixtures.gzip("backups/\(name)/\(name).sql.gz"), to: Harness.backupTime)
+            try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/\(name)/\(name).sql.gz"), to: Harness.backupTime)
         }
         // media has no backup in the window: its part records it missing.
         let configuration = try harness.configuration(assets: Self.assets)

@@ -19,7 +19,7 @@ final class PgBackRestFixture: Sendable {
             "archive_command": "'pgbackrest --config=\(config) --stanza=\(stanza) archive-push %p'",
         ])
         let fixture = PgBackRestFixture(server: server, root: root)
-        try fixture.configure()
+        try await fixture.configure()
         return fixture
     }
 
@@ -28,7 +28,7 @@ final class PgBackRestFixture: Sendable {
         self.root = root
     }
 
-    private func configure() throws {
+    private func configure() async throws {
         try root.write(
             "pgbackrest.conf",
             """
@@ -46,32 +46,32 @@ final class PgBackRestFixture: Sendable {
             pg1-socket-path=\(server.directory.path)
 
             """)
-        try Shell.run(["chown", "-R", "postgres:postgres", root.path])
-        try pgbackrest(["stanza-create"])
-        try server.sql("CREATE TABLE orders (id int PRIMARY KEY, total numeric, created_at timestamptz DEFAULT now())")
-        try addOrders(2_000)
+        try await Shell.run(["chown", "-R", "postgres:postgres", root.path])
+        try await pgbackrest(["stanza-create"])
+        try await server.sql("CREATE TABLE orders (id int PRIMARY KEY, total numeric, created_at timestamptz DEFAULT now())")
+        try await addOrders(2_000)
     }
 
     @discardableResult
-    func pgbackrest(_ arguments: [String]) throws -> String {
-        try Shell.run(
+    func pgbackrest(_ arguments: [String]) async throws -> String {
+        try await Shell.run(
             [
                 "setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--", "pgbackrest", "--config=\(configFile)",
                 "--stanza=\(Self.stanza)", "--log-level-console=warn",
             ] + arguments)
     }
 
-    func addOrders(_ count: Int) throws {
-        try server.sql(
+    func addOrders(_ count: Int) async throws {
+        try await server.sql(
             "INSERT INTO orders (id, total) SELECT (SELECT coalesce(max(id), 0) FROM orders) + g, g * 1.5 FROM generate_series(1, \(count)) g"
         )
     }
 
     /// A full backup; its label.
     @discardableResult
-    func backup(type: String = "full") throws -> String {
-        try pgbackrest(["--type=\(type)", "backup"])
-        let info = try pgbackrest(["--output=json", "info"])
+    func backup(type: String = "full") async throws -> String {
+        try await pgbackrest(["--type=\(type)", "backup"])
+        let info = try await pgbackrest(["--output=json", "info"])
         guard let label = info.split(separator: "\"label\":\"").last?.split(separator: "\"").first else {
             throw Shell.Failure(description: "no backup label in pgbackrest info: \(info)")
         }
@@ -80,13 +80,13 @@ final class PgBackRestFixture: Sendable {
 
     /// Writes and archives `count` more WAL segments (pg_switch_wal after each write), waiting
     /// until the last one is in the repository.
-    func archiveMoreWAL(_ count: Int) throws {
+    func archiveMoreWAL(_ count: Int) async throws {
         for _ in 0..<count {
-            try addOrders(10)
-            try server.sql("SELECT pg_switch_wal()")
+            try await addOrders(10)
+            try await server.sql("SELECT pg_switch_wal()")
         }
         // pgbackrest check forces and waits for the current segment's archiving.
-        try pgbackrest(["check"])
+        try await pgbackrest(["check"])
     }
 
     /// Archived WAL segment files in the repository, sorted by name.

@@ -41,12 +41,12 @@ import Testing
 
     @Test func aHealthyBackupRestoresRecoversAndAnswersTheQueries() async throws {
         let fixture = try await PgBackRestFixture.start()
-        try fixture.backup()
-        try fixture.archiveMoreWAL(2)
+        try await fixture.backup()
+        try await fixture.archiveMoreWAL(2)
         // The newest backup is an incremental one on top of the full: rows added in between
         // must come back (2,000 + 2 × 10 + 500), which only a restore of the whole chain gives.
-        try fixture.addOrders(500)
-        let label = try fixture.backup(type: "incr")
+        try await fixture.addOrders(500)
+        let label = try await fixture.backup(type: "incr")
         #expect(label.hasSuffix("I"))
         let queries = Self.healthyQueries + ["SELECT count(*) = 2520 FROM orders"]
         let (outcome, incidents) = try await verify(fixture, assets: Self.asset(fixture, validate: queries))
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aFailingValidationQueryFailsTheRestoreNamingTheQueryAndItsAnswer() async throws {
         let fixture = try await PgBackRestFixture.start()
-        try fixture.backup()
+        try await fixture.backup()
         let query = "SELECT count(*) >= 1000000 FROM orders"
         let (outcome, incidents) = try await verify(fixture, assets: Self.asset(fixture, validate: [query]))
         #expect(outcome.state == .failed)
@@ -76,8 +76,8 @@ import Testing
 
     @Test func aMissingWALSegmentFailsTheArchiveCheckWithTheGap() async throws {
         let fixture = try await PgBackRestFixture.start()
-        try fixture.backup()
-        try fixture.archiveMoreWAL(4)
+        try await fixture.backup()
+        try await fixture.archiveMoreWAL(4)
         let segments = try fixture.archivedSegments()
         let removed = try #require(segments.dropLast().last)
         try FileManager.default.removeItem(atPath: removed)
@@ -92,7 +92,7 @@ import Testing
 
     @Test func aDamagedRepositoryFileIsCaughtByVerifyAndByTheRestore() async throws {
         let fixture = try await PgBackRestFixture.start()
-        let label = try fixture.backup()
+        let label = try await fixture.backup()
         try fixture.damage(backup: label)
         let (outcome, incidents) = try await verify(
             fixture, assets: Self.asset(fixture, validate: Self.healthyQueries, check: "check: { verify: true }"))

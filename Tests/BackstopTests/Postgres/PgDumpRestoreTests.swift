@@ -10,8 +10,8 @@ import Testing
     /// A live database to dump, shared by the suite's tests.
     static let source: Task<PostgresServer, any Error> = Task {
         let server = try await PostgresServer.start()
-        try server.sql("CREATE DATABASE billing")
-        try Shell.run([
+        try await server.sql("CREATE DATABASE billing")
+        try await Shell.run([
             "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(server.port)", "-U", "postgres", "-d", "billing", "-c",
             "CREATE TABLE invoices (id int PRIMARY KEY, amount numeric); INSERT INTO invoices SELECT g, g * 2 FROM generate_series(1, 5000) g",
         ])
@@ -20,7 +20,7 @@ import Testing
 
     func dump(format: String, to path: String) async throws {
         let server = try await Self.source.value
-        try Shell.run([
+        try await Shell.run([
             "pg_dump", "-h", "127.0.0.1", "-p", "\(server.port)", "-U", "postgres", "--format=\(format)", "--file=\(path)", "billing",
         ])
     }
@@ -63,7 +63,7 @@ import Testing
         let path = harness.directory.file("billing.dump")
         try await dump(format: "custom", to: path)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        try harness.fixtures.truncate(path, to: size / 2)
+        try await harness.fixtures.truncate(path, to: size / 2)
         let outcome = try await verify(harness, path: path, format: "custom", queries: ["SELECT count(*) > 0 FROM invoices"])
         let restore = try #require(outcome.check(.restore))
         #expect(restore.status == .failed)
@@ -81,7 +81,7 @@ import Testing
         #expect(restore.status == .failed)
         #expect(restore.evidence.message.contains("timed out") || restore.evidence.message.contains("timeout"), "\(restore.evidence)")
         #expect(harness.scratchLeftovers.isEmpty, "the cluster's data directory is gone")
-        let postmasters = try Shell.run(["sh", "-c", "pgrep -f '[p]ostgres -D \(harness.directory.path)' || true"])
+        let postmasters = try await Shell.run(["sh", "-c", "pgrep -f '[p]ostgres -D \(harness.directory.path)' || true"])
         #expect(postmasters.isEmpty, "no postmaster of the test is left running")
     }
 

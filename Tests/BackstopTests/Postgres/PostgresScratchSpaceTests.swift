@@ -14,8 +14,18 @@ import Testing
         let harness = try Harness(now: Date())
         let scratch = harness.directory.file("scratch")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        try Shell.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", scratch])
-        defer { _ = try? Shell.run(["umount", "-l", scratch]) }
+        try await Shell.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", scratch])
+        // Unmounted on every path, awaited (a `defer` cannot await).
+        do {
+            try await Self.restoreIntoFullScratch(harness)
+        } catch {
+            _ = try? await Shell.run(["umount", "-l", scratch])
+            throw error
+        }
+        try await Shell.run(["umount", "-l", scratch])
+    }
+
+    static func restoreIntoFullScratch(_ harness: Harness) async throws {
         let dump = try harness.directory.write("ledger.sql", "CREATE TABLE entries (id int);\n")
         let configuration = try harness.configuration(
             assets: """

@@ -64,7 +64,7 @@ import Testing
     @Test func aRowASuperuserChangesBehindTheTriggerIsNamed() async throws {
         let (fixture, connection) = try await Self.migratedWithRuns()
         defer { withExtendedLifetime(fixture) {} }
-        try fixture.superuserSQL(
+        try await fixture.superuserSQL(
             """
             ALTER TABLE outcomes DISABLE TRIGGER outcomes_append_only;
             UPDATE outcomes SET state = 'healthy' WHERE seq = 3;
@@ -98,10 +98,10 @@ import Testing
             connection, table: "events",
             values: [.text("event-1"), .text("orders-db"), .real(1), .text(report)], logger: logger)
         try await connection.query("COMMIT", logger: logger)
-        #expect(try fixture.superuserSQL("SELECT count(*) FROM events") == "1\n")
+        #expect(try await fixture.superuserSQL("SELECT count(*) FROM events") == "1\n")
         let verified = try await PostgresHashChain.verify(connection, table: "events", logger: logger)
         #expect(verified.break == nil)
-        let stored = try #require(try fixture.superuserSQL("SELECT hash FROM events").split(separator: "\n").first)
+        let stored = try #require(try await fixture.superuserSQL("SELECT hash FROM events").split(separator: "\n").first)
         let expected = RecordValue.digest(
             previous: PostgresHashChain.genesis,
             values: [.text("event-1"), .text("orders-db"), .real(1), .blob(Data(report.utf8))])

@@ -71,7 +71,7 @@ import Testing
         let late = Task { await Self.write(store, "evt_late") }
         try await fixture.server.restart()
         let lateAnswer = await late.value
-        let stored = try fixture.superuserSQL("SELECT id FROM events ORDER BY id").split(separator: "\n").map(String.init)
+        let stored = try await fixture.superuserSQL("SELECT id FROM events ORDER BY id").split(separator: "\n").map(String.init)
         #expect(!stored.contains("evt_early"), "a write answered unavailable was stored once PostgreSQL came back")
         #expect(stored.contains("evt_late") == (lateAnswer == nil), "answered \(String(describing: lateAnswer)), stored: \(stored)")
     }

@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct PostgresHashChainEquivalenceTests {
     @Test func aSQLiteRecordCopiedToPostgresVerifiesThere() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.gzip("backups/orders.sql.gz")
+        let artifact = try await harness.fixtures.gzip("backups/orders.sql.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let configuration = try harness.configuration(
             assets: """

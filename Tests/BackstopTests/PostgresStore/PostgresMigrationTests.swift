@@ -18,7 +18,7 @@ import Testing
         let everything = PostgresMigration.all.map(\.version)
         #expect(applied.sorted { $0.count < $1.count } == [[], everything])
         #expect(
-            try fixture.superuserSQL("SELECT version || ':' || name FROM schema_migrations ORDER BY version")
+            try await fixture.superuserSQL("SELECT version || ':' || name FROM schema_migrations ORDER BY version")
                 == "1:record\n2:work claims\n3:incident ledger and outbox\n4:approvals\n5:checks by run and asset\n6:outcomes by window\n"
         )
         // A later start finds nothing to do.
@@ -33,7 +33,7 @@ import Testing
         defer { withExtendedLifetime(fixture) {} }
         let connection = try await fixture.connect()
         try await PostgresMigrator.migrate(connection, logger: PostgresStoreFixture.quietLogger)
-        try fixture.superuserSQL("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
+        try await fixture.superuserSQL("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
         let error = await #expect(throws: PostgresStoreError.self) {
             try await PostgresMigrator.migrate(connection, logger: PostgresStoreFixture.quietLogger)
         }
@@ -48,7 +48,7 @@ import Testing
         try await PostgresMigrator.migrate(connection, logger: PostgresStoreFixture.quietLogger)
         try await connection.close()
         for (table, columns) in PostgresHashChain.tables {
-            let found = try fixture.superuserSQL(
+            let found = try await fixture.superuserSQL(
                 "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '\(table)'"
             )
             #expect(found == (["seq"] + columns + ["prev_hash", "hash"]).joined(separator: ",") + "\n", "\(table)")

@@ -20,15 +20,15 @@ final class PostgresStoreFixture: Sendable {
 
     static func start() async throws -> PostgresStoreFixture {
         let server = try await PostgresServer.start()
-        try server.sql("CREATE ROLE backstop LOGIN PASSWORD '\(password)'")
-        try server.sql("CREATE DATABASE backstop OWNER backstop")
+        try await server.sql("CREATE ROLE backstop LOGIN PASSWORD '\(password)'")
+        try await server.sql("CREATE DATABASE backstop OWNER backstop")
         let hba = """
             local all all trust
             host all postgres 127.0.0.1/32 trust
             host all all 127.0.0.1/32 scram-sha-256
             """
         try Data(hba.utf8).write(to: URL(fileURLWithPath: server.directory.file("data/pg_hba.conf")))
-        try server.sql("SELECT pg_reload_conf()")
+        try await server.sql("SELECT pg_reload_conf()")
         return try PostgresStoreFixture(server: server)
     }
 
@@ -64,8 +64,8 @@ final class PostgresStoreFixture: Sendable {
 
     /// SQL as the superuser in the `backstop` database (what an attacker with the keys could do).
     @discardableResult
-    func superuserSQL(_ statements: String) throws -> String {
-        try Shell.run([
+    func superuserSQL(_ statements: String) async throws -> String {
+        try await Shell.run([
             "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(server.port)", "-U", "postgres", "-d",
             "backstop", "-c", statements,
         ])

@@ -42,7 +42,7 @@ enum SharedPostgres {
     /// SQL as the superuser in one of the databases made here; psql's unaligned output.
     static func sql(_ statements: String, database: String) async throws -> String {
         let fixture = try await shared()
-        return try Shell.run([
+        return try await Shell.run([
             "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(fixture.server.port)", "-U", "postgres",
             "-d", database, "-c", statements,
         ])

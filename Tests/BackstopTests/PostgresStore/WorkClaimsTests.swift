@@ -39,7 +39,7 @@ import Testing
         for (index, replica) in replicas.enumerated() {
             #expect(try await replica.held() == Set(granted[index] ?? []))
         }
-        #expect(try fixture.superuserSQL("SELECT count(*) FROM work_claims") == "200\n")
+        #expect(try await fixture.superuserSQL("SELECT count(*) FROM work_claims") == "200\n")
     }
 
     @Test func aHolderThatStopsRenewingLosesItsKeysToAnotherAfterTheLease() async throws {
@@ -66,7 +66,7 @@ import Testing
         #expect(try await first.held().isEmpty)
         #expect(try await first.renew(last, lease: lease) == false)
         #expect(try await first.release(last) == false)
-        #expect(try fixture.superuserSQL("SELECT DISTINCT holder FROM work_claims") == "replica-1\n")
+        #expect(try await fixture.superuserSQL("SELECT DISTINCT holder FROM work_claims") == "replica-1\n")
     }
 
     @Test func aReleasedKeyIsFreeAtOnceAndARenewedOneStaysTaken() async throws {

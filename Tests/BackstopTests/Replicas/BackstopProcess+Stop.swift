@@ -10,7 +10,7 @@ extension BackstopProcess {
     /// was doing (its last log lines and, with gdb installed, every thread's stack), taken
     /// before a SIGKILL ends it so that the test still ends.
     func stop(within limit: Duration = .seconds(60)) async -> String? {
-        _ = Glibc.kill(pid, SIGTERM)
+        requestTermination()
         return await withTaskGroup(of: Bool.self, returning: String?.self) { group in
             group.addTask {
                 await self.waitForExit()
@@ -22,7 +22,7 @@ extension BackstopProcess {
             }
             defer { group.cancelAll() }
             if await group.next() ?? false { return nil }
-            let stacks = Self.stacks(of: pid)
+            let stacks = await Self.stacks(of: pid)
             kill()
             return "did not exit within \(limit) of SIGTERM; last log lines:\n"
                 + recentLines.suffix(15).joined(separator: "\n") + "\n" + stacks
@@ -30,9 +30,9 @@ extension BackstopProcess {
     }
 
     /// Every thread's stack, by gdb (when installed).
-    private static func stacks(of pid: pid_t) -> String {
+    private static func stacks(of pid: pid_t) async -> String {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return "(no gdb for the threads' stacks)" }
-        let output = (try? Shell.run(["/usr/bin/gdb", "-p", "\(pid)", "-batch", "-ex", "thread apply all bt"])) ?? "gdb failed"
+        let output = (try? await Shell.run(["/usr/bin/gdb", "-p", "\(pid)", "-batch", "-ex", "thread apply all bt"])) ?? "gdb failed"
         return String(output.suffix(30_000))
     }
 }

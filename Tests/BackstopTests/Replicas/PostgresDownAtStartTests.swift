@@ -44,7 +44,7 @@ import Testing
                   pagerduty: { url: "\(url)", routing_key_file: ./pagerduty-key }
                 """)
             let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-            defer { backstop.terminate() }
+            defer { backstop.requestTermination(keepingUntilExit: directory) }
             #expect(
                 await backstop.waitForLine(containing: "starting without PostgreSQL", within: .seconds(60)) != nil,
                 "\(backstop.recentLines)")
@@ -72,8 +72,8 @@ import Testing
             #expect(try await FakeHTTPRequests.send(.GET, base + "/debug/healthz").status == 200)
             await pagerDuty.log.waitForAccepted(1)
 
-            #expect(try postgres.superuserSQL("SELECT COUNT(*) > 0 FROM schema_migrations") == "t\n", "the migrations ran")
-            #expect(try postgres.superuserSQL("SELECT COUNT(*) FROM alert_notifications") == "1\n")
+            #expect(try await postgres.superuserSQL("SELECT COUNT(*) > 0 FROM schema_migrations") == "t\n", "the migrations ran")
+            #expect(try await postgres.superuserSQL("SELECT COUNT(*) FROM alert_notifications") == "1\n")
             let store = try await PostgresStore.open(postgres.store, logger: PostgresStoreFixture.quietLogger)
             defer { store.close() }
             let incidents = try await store.incidents(limit: 10, openOnly: false)
@@ -102,7 +102,7 @@ import Testing
               - { name: orders-db, schedule: never, backup: { path: backups/orders-*.tar.gz } }
             """)
         let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text"])
-        defer { backstop.terminate() }
+        defer { backstop.requestTermination(keepingUntilExit: directory) }
         let status = await backstop.waitForExit()
         #expect((status >> 8) & 0xff == 1, "exit status \(status)")
         let output = backstop.recentLines.joined(separator: "\n")

@@ -21,8 +21,8 @@ import Testing
         try directory.write("pagerduty-key", IncidentFixtures.routingKey)
         try directory.write("webhook-token", ReplicaFixtures.webhookToken)
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-1.tar.gz"), to: Date())
-        let billing = try fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
+        try fixtures.setModified(try await fixtures.archive("backups/orders-1.tar.gz"), to: Date())
+        let billing = try await fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
         try fixtures.setModified(billing, to: Date())
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
@@ -48,7 +48,7 @@ import Testing
                   pagerduty: { url: "\(url)", routing_key_file: ./pagerduty-key }
                 """)
             let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-            defer { backstop.terminate() }
+            defer { backstop.requestTermination(keepingUntilExit: directory) }
             // The missed window, verified at start while PostgreSQL is up: both healthy, no page.
             #expect(
                 await backstop.waitForLine(containing: "verification finished", within: .seconds(120)) != nil, "\(backstop.recentLines)")
@@ -57,7 +57,7 @@ import Testing
             try await postgres.server.stopAndWait()
             // billing-db's backup breaks during the outage; its completion event reports it.
             let size = (try FileManager.default.attributesOfItem(atPath: billing)[.size] as? Int) ?? 0
-            try fixtures.truncate(billing, to: size / 2)
+            try await fixtures.truncate(billing, to: size / 2)
             let webhook = [("Authorization", "Bearer \(ReplicaFixtures.webhookToken)"), ("Content-Type", "application/json")]
             let alert = ReplicaFixtures.alert(service: "minio")
             for attempt in ["first", "Alertmanager's retry"] {
@@ -83,8 +83,8 @@ import Testing
 
             let store = try await PostgresStore.open(postgres.store, logger: PostgresStoreFixture.quietLogger)
             defer { store.close() }
-            #expect(try postgres.superuserSQL("SELECT COUNT(*) FROM alert_notifications") == "1\n")
-            #expect(try postgres.superuserSQL("SELECT asset FROM events") == "billing-db\n")
+            #expect(try await postgres.superuserSQL("SELECT COUNT(*) FROM alert_notifications") == "1\n")
+            #expect(try await postgres.superuserSQL("SELECT asset FROM events") == "billing-db\n")
             let runs = try await store.recentRuns(limit: 10)
             #expect(runs.map(\.trigger.kind) == ["event", "schedule"], "\(runs)")
             #expect(runs.first?.failed == 1)

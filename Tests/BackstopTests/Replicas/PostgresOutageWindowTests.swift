@@ -25,8 +25,8 @@ import Testing
         let closes = opens.addingTimeInterval(35)
         // Both backups were produced in yesterday's window, verified (healthy) at start.
         let fixtures = BackupFixtures(directory: directory)
-        let orders = try fixtures.archive("backups/orders-1.tar.gz")
-        let billing = try fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
+        let orders = try await fixtures.archive("backups/orders-1.tar.gz")
+        let billing = try await fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
         for artifact in [orders, billing] { try fixtures.setModified(artifact, to: opens.addingTimeInterval(-86_400 + 1)) }
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
@@ -53,7 +53,7 @@ import Testing
                     """)
                 return try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
             }
-            defer { for process in processes { process.terminate() } }
+            defer { for process in processes { process.requestTermination(keepingUntilExit: directory) } }
             let bases = ports.map { "http://127.0.0.1:\($0)" }
             // Yesterday's window, verified at start (by whichever replicas claim its assets), and
             // every replica has seen it complete before PostgreSQL goes.
@@ -68,7 +68,7 @@ import Testing
             try await Self.waitUntil(opens.addingTimeInterval(1))
             // Today's backups land in the window while PostgreSQL is down; billing-db's is broken.
             let size = (try FileManager.default.attributesOfItem(atPath: billing)[.size] as? Int) ?? 0
-            try fixtures.truncate(billing, to: size / 2)
+            try await fixtures.truncate(billing, to: size / 2)
             for artifact in [orders, billing] { try fixtures.setModified(artifact, to: opens.addingTimeInterval(1)) }
             for (process, base) in zip(processes, bases) {
                 #expect(
@@ -87,7 +87,7 @@ import Testing
 
             let store = try await PostgresStore.open(postgres.store, logger: PostgresStoreFixture.quietLogger)
             defer { store.close() }
-            let perWindow = try postgres.superuserSQL(
+            let perWindow = try await postgres.superuserSQL(
                 """
                 SELECT o.window_start::bigint || ' ' || o.asset || ' ' || COUNT(*) FROM outcomes o JOIN runs r ON r.id = o.run_id
                 WHERE r.trigger_kind = 'schedule' AND r.status != 'aborted' GROUP BY o.window_start, o.asset ORDER BY 1
@@ -97,7 +97,7 @@ import Testing
             #expect(
                 perWindow == "\(yesterday) billing-db 1\n\(yesterday) orders-db 1\n\(today) billing-db 1\n\(today) orders-db 1\n",
                 "each asset once per window: \(perWindow)")
-            let failedToday = try postgres.superuserSQL(
+            let failedToday = try await postgres.superuserSQL(
                 "SELECT COUNT(*) FROM outcomes WHERE window_start = \(today) AND state IN ('failed', 'missing')")
             #expect(failedToday == "1\n", "billing-db failed today's window, once")
             // The incident is decided once the drained run is triaged; its page is then sent.

@@ -14,10 +14,10 @@ import Testing
             "build the executable first: swift build --build-tests (scripts/test does)")
         let replicas = try await ReplicaFixtures.make()
         let fixtures = BackupFixtures(directory: replicas.directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-1.tar.gz"), to: Date())
-        let broken = try fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
+        try fixtures.setModified(try await fixtures.archive("backups/orders-1.tar.gz"), to: Date())
+        let broken = try await fixtures.archive("backups/billing-1.tar.gz", rows: 2_000)
         let size = (try FileManager.default.attributesOfItem(atPath: broken)[.size] as? Int) ?? 0
-        try fixtures.truncate(broken, to: size / 2)
+        try await fixtures.truncate(broken, to: size / 2)
         try fixtures.setModified(broken, to: Date())
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
@@ -29,7 +29,7 @@ import Testing
                       - { name: billing-db, schedule: daily, backup: { path: backups/billing-*.tar.gz, checksum: sidecar }, \(ServeFixtures.tarRestore) }
                     """, pagerDuty: url)
             let backstop = try BackstopProcess(arguments: ["serve", "--config", config, "--log-format", "text", "--log-level", "info"])
-            defer { backstop.terminate() }
+            defer { backstop.requestTermination(keepingUntilExit: replicas.directory) }
             let started = await backstop.waitForLine(containing: "starting backstop")
             #expect(
                 started?.contains(#"store="postgres://backstop@127.0.0.1"#) == true,

@@ -29,7 +29,7 @@ final class ReplicaCluster: Sendable {
 
     static func start(assets: Int, broken: Set<Int>) async throws -> ReplicaCluster {
         let fixtures = try await ReplicaFixtures.make()
-        try fixtures.writeBackups(count: assets, broken: broken)
+        try await fixtures.writeBackups(count: assets, broken: broken)
         // Each restore takes a moment, so a kill lands while its replica holds claims.
         let restore =
             #"restore: { command: ["sh", "-c", "sleep 0.2; tar -xzf {artifact} -C {scratch}"], validate: ["test", "-s", "{scratch}/dump.sql"], timeout: 1m }"#
@@ -65,7 +65,9 @@ final class ReplicaCluster: Sendable {
     /// SIGTERM to every replica still running.
     func stop() {
         let dead = killed.withLock { $0 }
-        for (index, replica) in replicas.enumerated() where !dead.contains(index) { replica.terminate() }
+        for (index, replica) in replicas.enumerated() where !dead.contains(index) {
+            replica.requestTermination(keepingUntilExit: fixtures.directory)
+        }
     }
 
     private func launch(_ index: Int, pagerDuty url: String) throws -> BackstopProcess {

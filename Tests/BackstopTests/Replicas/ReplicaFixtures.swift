@@ -53,13 +53,13 @@ struct ReplicaFixtures {
 
     /// `count` tar.gz backups with sidecars, `backups/asset-N-1.tar.gz`, fresh; those in
     /// `broken` truncated after their sidecar was written (only the restore test can tell).
-    func writeBackups(count: Int, broken: Set<Int>) throws {
+    func writeBackups(count: Int, broken: Set<Int>) async throws {
         let backups = BackupFixtures(directory: directory)
         for index in 0..<count {
-            let artifact = try backups.archive("backups/asset-\(index)-1.tar.gz")
+            let artifact = try await backups.archive("backups/asset-\(index)-1.tar.gz")
             if broken.contains(index) {
                 let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-                try backups.truncate(artifact, to: size / 2)
+                try await backups.truncate(artifact, to: size / 2)
             }
             try backups.setModified(artifact, to: Date())
         }

@@ -29,7 +29,7 @@ import Testing
             "build the executable first: swift build --build-tests (scripts/test does)")
         let postgres = try await PostgresStoreFixture.start()
         let fixtures = try await ReplicaFixtures.make(store: postgres.store)
-        try fixtures.writeBackups(count: Self.assets, broken: [])
+        try await fixtures.writeBackups(count: Self.assets, broken: [])
         let assetLines = ReplicaFixtures.assetLines(count: Self.assets, restore: ServeFixtures.tarRestore)
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
@@ -49,7 +49,7 @@ import Testing
             // The missed window, verified at start while PostgreSQL is up: all healthy, no page.
             try await Self.waitUntil("the window verified before the outage") {
                 // Until a replica has migrated the schema, there is no table to read.
-                (try? postgres.superuserSQL("SELECT COUNT(DISTINCT asset) FROM outcomes")) == "\(Self.assets)\n"
+                (try? await postgres.superuserSQL("SELECT COUNT(DISTINCT asset) FROM outcomes")) == "\(Self.assets)\n"
             }
 
             try await postgres.server.stopAndWait()
@@ -57,7 +57,7 @@ import Testing
             for asset in Self.broken {
                 let artifact = fixtures.directory.file("backups/\(asset)-1.tar.gz")
                 let size = (try FileManager.default.attributesOfItem(atPath: artifact)[.size] as? Int) ?? 0
-                try backups.truncate(artifact, to: size / 2)
+                try await backups.truncate(artifact, to: size / 2)
             }
             let events = [("asset-1", 0), ("asset-1", 2), ("asset-4", 1), ("asset-4", 2), ("asset-2", 2)]
             let intake = try await OutageIntake.post(groups: 6, events: events, to: ports)
@@ -93,11 +93,11 @@ import Testing
             try await Self.waitUntil(
                 "\(expected.count) incidents, every event verified, every notification triaged and every message delivered"
             ) {
-                let pending = try postgres.superuserSQL("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'")
+                let pending = try await postgres.superuserSQL("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'")
                 let incidents = try await store.incidents(limit: 100, openOnly: false).count
                 let untriaged = try await store.untriagedNotifications().notifications.count
                 // An event stored late (by a replica whose sender had given up) is verified later.
-                let unverified = try postgres.superuserSQL(
+                let unverified = try await postgres.superuserSQL(
                     "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.trigger_kind = 'event' AND r.trigger_detail = e.id)"
                 )
                 return incidents >= expected.count && untriaged == 0 && pending == "0\n" && unverified == "0\n"
@@ -121,10 +121,10 @@ import Testing
     static func check(
         _ intake: OutageIntake, expected: Set<String>, store: PostgresStore, postgres: PostgresStoreFixture, pagerDuty: FakePagerDuty
     ) async throws {
-        let rows = { (sql: String) in try postgres.superuserSQL(sql).split(separator: "\n").map(String.init) }
+        let rows = { (sql: String) in try await postgres.superuserSQL(sql).split(separator: "\n").map(String.init) }
         let eventIDs = intake.events.compactMap(\.id)
         #expect(eventIDs.count == intake.events.count, "every event is accepted, none a duplicate")
-        let events = try rows("SELECT id || ' ' || asset FROM events").map { $0.split(separator: " ").map(String.init) }
+        let events = try await rows("SELECT id || ' ' || asset FROM events").map { $0.split(separator: " ").map(String.init) }
         let storedIDs = Dictionary(grouping: events.map { $0[0] }, by: { $0 }).mapValues(\.count)
         #expect(eventIDs.allSatisfy { storedIDs[$0] == 1 }, "each acknowledged event stored once: \(storedIDs)")
         // A stored event nobody acknowledged can only be a copy its sender got no answer for (it
@@ -137,7 +137,7 @@ import Testing
         // Each stored event verified; a second run of one is possible (an event a late write put
         // in PostgreSQL before its buffered run drained, see HIGH-AVAILABILITY.md), a second
         // incident is not (checked below).
-        let runs = try rows("SELECT trigger_detail FROM runs WHERE trigger_kind = 'event'")
+        let runs = try await rows("SELECT trigger_detail FROM runs WHERE trigger_kind = 'event'")
         #expect(Set(runs) == Set(storedIDs.keys), "each event verified: \(runs)")
 
         // A group posted to both buffered replicas was accepted by each buffer; the drain stores
@@ -145,7 +145,7 @@ import Testing
         // whose own answer was lost (a write that committed after its replica's 5 s deadline,
         // while another copy of the group was acknowledged into a buffer): the group is what
         // Alertmanager's dedup key names, and what must be stored once (HIGH-AVAILABILITY.md).
-        let stored = try rows("SELECT group_key FROM alert_notifications")
+        let stored = try await rows("SELECT group_key FROM alert_notifications")
         #expect(stored.count == intake.services.count, "\(stored.count) notifications stored for \(intake.services.count) groups")
         #expect(
             Set(stored.map { key in intake.services.first { key.contains("\"\($0)\"") } ?? key }) == intake.services,
@@ -158,7 +158,7 @@ import Testing
         #expect(
             Set(pagerDuty.alerts.keys) == Set(incidents.map(\.dedupKey)), "\(pagerDuty.alerts.count) pages for \(incidents.count) incidents"
         )
-        let pages = try rows("SELECT incident_id FROM outbox WHERE target = 'pagerduty' AND action IN ('open', 'page')")
+        let pages = try await rows("SELECT incident_id FROM outbox WHERE target = 'pagerduty' AND action IN ('open', 'page')")
         #expect(pages.count == incidents.count && Set(pages).count == incidents.count, "one page message per incident: \(pages)")
         #expect(try await store.verifyChains().breaks.isEmpty)
     }

@@ -25,7 +25,7 @@ import Testing
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixtures = try await ReplicaFixtures.make()
-        try fixtures.writeBackups(count: Self.assets, broken: [])
+        try await fixtures.writeBackups(count: Self.assets, broken: [])
         let artifacts = (0..<Self.assets).map { "asset-\($0)-1.tar.gz" }
         let gates = try RestoreGates(directory: fixtures.directory, artifacts: artifacts)
         let assetLines = ReplicaFixtures.assetLines(count: Self.assets, restore: gates.restore)
@@ -35,7 +35,9 @@ import Testing
             var stopped: Set<Int32> = []
             defer {
                 gates.releaseWaiting()
-                for replica in replicas where !stopped.contains(replica.pid) { replica.terminate() }
+                for replica in replicas where !stopped.contains(replica.pid) {
+                    replica.requestTermination(keepingUntilExit: fixtures.directory)
+                }
             }
             for _ in 0..<3 {
                 let config = try fixtures.configuration(

@@ -77,13 +77,13 @@ import Testing
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixtures = try await ReplicaFixtures.make()
-        try fixtures.writeBackups(count: assets, broken: broken)
+        try await fixtures.writeBackups(count: assets, broken: broken)
         let assetLines = ReplicaFixtures.assetLines(count: assets, restore: ServeFixtures.tarRestore)
         let pagerDuty = try FakePagerDuty(routingKeys: [IncidentFixtures.routingKey], eventsPerMinute: 100_000)
         try await pagerDuty.run { url in
             var ports: [Int] = []
             var replicas: [BackstopProcess] = []
-            defer { for replica in replicas { replica.terminate() } }
+            defer { for replica in replicas { replica.requestTermination(keepingUntilExit: fixtures.directory) } }
             for _ in 0..<count {
                 let port = try FreePort.find()
                 let config = try fixtures.configuration(

@@ -19,7 +19,7 @@ import Testing
 
     /// A harness whose store saw one corrupted backup (an incident) and one healthy one.
     func services(_ harness: Harness) async throws -> BackstopServices {
-        try IncidentFixtures.writeTruncated(harness, asset: "orders")
+        try await IncidentFixtures.writeTruncated(harness, asset: "orders")
         _ = try IncidentFixtures.writeLog(harness, asset: "orders")
         let services = try await harness.services(
             try harness.configuration(

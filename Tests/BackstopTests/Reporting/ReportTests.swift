@@ -19,9 +19,9 @@ import Testing
 
         """
 
-    func failingHarness(logs: String) throws -> (Harness, Configuration) {
+    func failingHarness(logs: String) async throws -> (Harness, Configuration) {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz", rows: 10), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz", rows: 10), to: Harness.backupTime)
         try harness.directory.write("backups/status.json", Self.lockFailure)
         try harness.directory.write("logs/orders-api/postgresql.log", Self.postgresLog)
         try harness.directory.write(
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func theReportCarriesCauseEvidenceAndTheCorrelatedLogLines() async throws {
-        let (harness, configuration) = try failingHarness(logs: #"    - { type: file, path: "logs/{service}/*.log" }"#)
+        let (harness, configuration) = try await failingHarness(logs: #"    - { type: file, path: "logs/{service}/*.log" }"#)
         let services = try await harness.services(configuration)
         let run = try await services.runner.run(VerificationRequest(trigger: .manual))
         let report = await services.reporter.report(for: run)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func aReportIsStillMadeWhenEveryLogSourceIsDown() async throws {
-        let (harness, configuration) = try failingHarness(
+        let (harness, configuration) = try await failingHarness(
             logs: """
                     - { type: journald, directory: /nonexistent/journal }
                     - { type: file, path: /proc/1/mem }
@@ -97,7 +97,7 @@ import Testing
                 .init(labels: ["service": "orders-api", "job": "postgres"], nanoseconds: nanoseconds, line: String(line)), tenant: "ops")
         }
         let report = try await loki.run { url in
-            let (harness, configuration) = try failingHarness(logs: "    - { type: loki, url: \(url), tenant: ops }")
+            let (harness, configuration) = try await failingHarness(logs: "    - { type: loki, url: \(url), tenant: ops }")
             let services = try await harness.services(configuration)
             let run = try await services.runner.run(VerificationRequest(trigger: .manual))
             return await services.reporter.report(for: run)
@@ -162,7 +162,7 @@ import Testing
         try export.write(to: URL(fileURLWithPath: input))
         let journal = directory.file("remote/orders.journal")
         try FileManager.default.createDirectory(atPath: directory.file("remote"), withIntermediateDirectories: true)
-        try Shell.run(["/usr/lib/systemd/systemd-journal-remote", "--output=\(journal)", input])
+        try await Shell.run(["/usr/lib/systemd/systemd-journal-remote", "--output=\(journal)", input])
 
         // The default 10 s limit is for production; under the whole suite's load on two cores,
         // blocking fixture tools can starve this test's tasks for longer than that (seen in CI).

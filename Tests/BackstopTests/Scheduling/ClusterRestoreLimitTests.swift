@@ -25,7 +25,7 @@ import Testing
             var assets = ""
             for index in 0..<Self.assetsPerWorker {
                 let name = "db-\(worker)-\(index)"
-                try fixtures.setModified(try fixtures.archive("backups/\(name)-1.tar.gz"), to: Date())
+                try fixtures.setModified(try await fixtures.archive("backups/\(name)-1.tar.gz"), to: Date())
                 // The validation takes a second, so restore tests of different workers overlap
                 // unless the limit holds them back.
                 assets += """

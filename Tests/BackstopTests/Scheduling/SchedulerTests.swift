@@ -8,7 +8,7 @@ import Testing
     @Test func aWindowIsVerifiedWhenItClosesAndAMissedOneAtStart() async throws {
         // 01:00 UTC: yesterday's window closed unverified; today's opens at 02:00, closes 04:15.
         let harness = try Harness(now: Harness.noon.addingTimeInterval(-11 * 3_600))
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let configuration = try harness.configuration(
             assets: "  - { name: orders-db, schedule: nightly, backup: { path: backups/*.gz, checksum: sidecar } }")
         let services = try await harness.services(configuration)
@@ -56,10 +56,10 @@ import Testing
     /// next start verifies that window again.
     @Test func aWindowWhoseRunWasAbortedIsVerifiedAgainAtStart() async throws {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let fifo = harness.directory.file("started.fifo")
         let mark = harness.directory.file("restored-once")
-        try Shell.run(["mkfifo", fifo])
+        try await Shell.run(["mkfifo", fifo])
         // The first restore blocks until cancelled; the second one passes at once.
         let restore = """
             { command: ["sh", "-c", "[ -e \(mark) ] && exit 0; touch \(mark); echo started > \(fifo); sleep 300"], timeout: 10m }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct AppendOnlyRecordTests {
     func recordWithTwoRuns() async throws -> (Harness, BackstopServices) {
         let harness = try Harness()
-        let artifact = try harness.fixtures.gzip("backups/orders.sql.gz")
+        let artifact = try await harness.fixtures.gzip("backups/orders.sql.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let configuration = try harness.configuration(
             assets: """

@@ -15,7 +15,7 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct NULCharacterTests {
     @Test func anEventsOutputWithNULIsStoredExactlyAndTheRecordStaysIntact() async throws {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let services = try await harness.services(try harness.configuration(assets: HTTPTests.assets))
         let output = "a\u{0}b: No space left on device"
         try await buildApplication(services: services, runScheduler: false).test(.live) { client in

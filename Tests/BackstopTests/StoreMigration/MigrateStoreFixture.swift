@@ -19,7 +19,7 @@ struct MigrateStoreFixture {
     static func make() async throws -> MigrateStoreFixture {
         let directory = try TemporaryDirectory("backstop-migrate")
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-1.tar.gz"), to: Date())
+        try fixtures.setModified(try await fixtures.archive("backups/orders-1.tar.gz"), to: Date())
         try directory.write("pg-password", PostgresStoreFixture.password + "\n")
         let target = try await SharedPostgres.freshDatabase()
         let sqlitePort = try FreePort.find()
@@ -49,15 +49,9 @@ struct MigrateStoreFixture {
             postgresPort: postgresPort)
     }
 
-    /// The built `backstop` with `arguments` (stdout and stderr together), waited for on a thread
-    /// of its own: waiting on Swift's cooperative pool would hold one of its few threads (two
-    /// on this machine) for the whole command and stall the other tests meanwhile.
+    /// The built `backstop` with `arguments` (stdout and stderr together).
     static func backstop(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try PostgresStoreCommandTests.backstop(arguments) })
-            }
-        }
+        try await PostgresStoreCommandTests.backstop(arguments)
     }
 
     /// `backstop migrate-store` from this installation's SQLite file into the fresh database.

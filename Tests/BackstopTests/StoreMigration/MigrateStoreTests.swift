@@ -21,7 +21,7 @@ import Testing
         let sqliteServe = try BackstopProcess(arguments: ["serve", "--config", fixture.sqliteConfig, "--log-level", "info"])
         for _ in 1...2 { #expect(await sqliteServe.waitForLine(containing: "incident open", within: .seconds(120)) != nil) }
         let before = try await MigrateStoreFixture.answers(port: fixture.sqlitePort)
-        sqliteServe.terminate()
+        await sqliteServe.terminateAndWait()
         let sqliteRecord = try await MigrateStoreFixture.backstop(["verify-record", "--config", fixture.sqliteConfig])
         let rows = try #require(sqliteRecord.output.firstMatch(of: /record intact: (\d+) rows/)?.1, "\(sqliteRecord.output)")
 
@@ -45,7 +45,7 @@ import Testing
 
         // serve on PostgreSQL finds the window verified and the runs triaged: the same answers.
         let postgresServe = try BackstopProcess(arguments: ["serve", "--config", fixture.postgresConfig, "--log-level", "info"])
-        defer { postgresServe.terminate() }
+        defer { postgresServe.requestTermination(keepingUntilExit: fixture.directory) }
         #expect(await postgresServe.waitForLine(containing: "Server started", within: .seconds(120)) != nil)
         let after = try await MigrateStoreFixture.answers(port: fixture.postgresPort)
         for (path, answer) in before {

@@ -8,10 +8,10 @@ import Testing
 enum WebFixtures {
     /// A self-signed P-256 certificate for 127.0.0.1 (`<name>.crt`, `<name>.key` in `directory`).
     @discardableResult
-    static func selfSigned(in directory: TemporaryDirectory, name: String = "server") throws -> (certificate: String, key: String) {
+    static func selfSigned(in directory: TemporaryDirectory, name: String = "server") async throws -> (certificate: String, key: String) {
         let certificate = directory.file("\(name).crt")
         let key = directory.file("\(name).key")
-        _ = try Shell.run([
+        _ = try await Shell.run([
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
         ])
@@ -25,7 +25,7 @@ enum WebFixtures {
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests (scripts/test does)")
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
+        try fixtures.setModified(try await fixtures.archive("backups/orders-db-1.tar.gz"), to: Date())
         let webFile = try directory.write("web.yml", web)
         let port = try FreePort.find()
         let config = try directory.write(
@@ -46,10 +46,10 @@ enum WebFixtures {
     }
 
     /// A certificate authority (`<name>.crt`, `<name>.key`) that signs client certificates.
-    static func certificateAuthority(in directory: TemporaryDirectory, name: String) throws -> (certificate: String, key: String) {
+    static func certificateAuthority(in directory: TemporaryDirectory, name: String) async throws -> (certificate: String, key: String) {
         let certificate = directory.file("\(name).crt")
         let key = directory.file("\(name).key")
-        _ = try Shell.run([
+        _ = try await Shell.run([
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=\(name)", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
             "-keyout", key, "-out", certificate,
@@ -60,16 +60,16 @@ enum WebFixtures {
     /// A client certificate for `name` signed by `authority` (`<name>.crt`, `<name>.key`).
     static func clientCertificate(
         in directory: TemporaryDirectory, name: String, authority: (certificate: String, key: String)
-    ) throws -> (certificate: String, key: String) {
+    ) async throws -> (certificate: String, key: String) {
         let certificate = directory.file("\(name).crt")
         let key = directory.file("\(name).key")
         let request = directory.file("\(name).csr")
         let extensions = try directory.write("\(name).ext", "extendedKeyUsage=clientAuth\n")
-        _ = try Shell.run([
+        _ = try await Shell.run([
             "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=\(name)",
             "-keyout", key, "-out", request,
         ])
-        _ = try Shell.run([
+        _ = try await Shell.run([
             "openssl", "x509", "-req", "-in", request, "-CA", authority.certificate, "-CAkey", authority.key, "-CAcreateserial",
             "-days", "2", "-extfile", extensions, "-out", certificate,
         ])
@@ -79,9 +79,9 @@ enum WebFixtures {
     /// A bcrypt hash of `password` as `htpasswd -nbB` writes it (`$2y$`). Neither htpasswd nor
     /// Python's bcrypt is on every test machine, so Hummingbird's bcrypt makes it when htpasswd
     /// is missing; `$2y$` and its `$2b$` are the same algorithm.
-    static func bcrypt(_ password: String, user: String = "prometheus") throws -> String {
+    static func bcrypt(_ password: String, user: String = "prometheus") async throws -> String {
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd") {
-            let line = try Shell.run(["/usr/bin/htpasswd", "-nbB", "-C", "4", user, password])
+            let line = try await Shell.run(["/usr/bin/htpasswd", "-nbB", "-C", "4", user, password])
             if let colon = line.firstIndex(of: ":") {
                 return line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
             }

@@ -10,7 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct LeftoverRestoreTests {
     @Test func aRestoreTimeoutKillsChildrenThatLeftTheSession() async throws {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let pidFile = harness.directory.file("child.pid")
         let restore = """
             { command: ["sh", "-c", "setsid sleep 300 & echo $! > \(pidFile); wait"], timeout: 500ms }
@@ -26,7 +26,7 @@ import Testing
 
     @Test func aDaemonStartedByAPassingRestoreIsKilledWithItsScratch() async throws {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let pidFile = harness.directory.file("daemon.pid")
         let restore = """
             { command: ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(pidFile)"] }
@@ -49,7 +49,7 @@ import Testing
         for path in [orphan, live, "\(root)/notes-12345678", "\(root)/backstop-data"] {
             try FileManager.default.createDirectory(atPath: "\(path)/restored", withIntermediateDirectories: true)
         }
-        try Shell.run(["chmod", "0500", "\(orphan)/restored"])
+        try await Shell.run(["chmod", "0500", "\(orphan)/restored"])
 
         let cleared = await LeftoverRestores.clear(scratchRoot: root, logger: Logger(label: "test"))
         #expect(cleared.directories == 1)
@@ -63,7 +63,7 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests")
-        let installation = try RealRestoreInstallation(
+        let installation = try await RealRestoreInstallation(
             script: """
                 [ -e {dir}/restored-once ] && exit 0; touch {dir}/restored-once; \
                 setsid sleep 300 & echo $! > {dir}/session.pid; \

@@ -13,10 +13,10 @@ struct RealRestoreInstallation {
     /// The window the scheduler verifies at start.
     let window: BackupWindow
 
-    init(script: String, timeout: String = "10m") throws {
+    init(script: String, timeout: String = "10m") async throws {
         directory = try TemporaryDirectory()
         fifo = directory.file("started.fifo")
-        try Shell.run(["mkfifo", fifo])
+        try await Shell.run(["mkfifo", fifo])
         let command = script.replacingOccurrences(of: "{fifo}", with: fifo).replacingOccurrences(of: "{dir}", with: directory.path)
         let quoted = command.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         config = try directory.write(
@@ -39,7 +39,7 @@ struct RealRestoreInstallation {
         }
         self.window = window
         let fixtures = BackupFixtures(directory: directory)
-        try fixtures.setModified(try fixtures.gzip("backups/orders.sql.gz"), to: window.start.addingTimeInterval(1_800))
+        try fixtures.setModified(try await fixtures.gzip("backups/orders.sql.gz"), to: window.start.addingTimeInterval(1_800))
     }
 
     var serve: [String] { ["serve", "--config", config, "--log-format", "text", "--log-level", "info"] }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct ScratchCleanupTests {
     @Test func symlinksOutOfScratchAreRemovedWithoutTouchingTheirTargets() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let outsideFile = try harness.directory.write("outside/secret.conf", "keep me\n")
         let outsideDirectory = harness.directory.file("outside/dir")

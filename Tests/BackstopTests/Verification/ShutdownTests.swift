@@ -9,10 +9,10 @@ import Testing
     /// removes its scratch directory and still records the run, as aborted.
     @Test func aRunCancelledMidRestoreIsRecordedAsAborted() async throws {
         let harness = try Harness()
-        try harness.fixtures.setModified(try harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
+        try harness.fixtures.setModified(try await harness.fixtures.gzip("backups/orders.sql.gz"), to: Harness.backupTime)
         let fifo = harness.directory.file("started.fifo")
         let pidFile = harness.directory.file("child.pid")
-        try Shell.run(["mkfifo", fifo])
+        try await Shell.run(["mkfifo", fifo])
         let restore = """
             { command: ["sh", "-c", "sleep 300 & echo $! > \(pidFile); echo started > \(fifo); wait"], timeout: 10m }
             """
@@ -46,11 +46,11 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: BackstopProcess.executable),
             "build the executable first: swift build --build-tests")
-        let installation = try RealRestoreInstallation(
+        let installation = try await RealRestoreInstallation(
             script: "[ -e {dir}/restored-once ] && exit 0; touch {dir}/restored-once; echo started > {fifo}; sleep 300")
         let first = try BackstopProcess(arguments: installation.serve)
         _ = await FIFO.read(installation.fifo)
-        first.terminate()
+        await first.terminateAndWait()
         let store = try installation.store()
         let aborted = try await store.recentRuns(limit: 10)
         #expect(aborted.map(\.status) == [.aborted], "\(first.recentLines.joined(separator: "\n"))")
@@ -58,7 +58,7 @@ import Testing
         let second = try BackstopProcess(arguments: installation.serve)
         let finished = await second.waitForLine(containing: "verification finished", within: .seconds(60))
         #expect(finished != nil, "the window was not verified again")
-        second.terminate()
+        await second.terminateAndWait()
         let runs = try await store.recentRuns(limit: 10)
         #expect(runs.count == 2, "\(second.recentLines.joined(separator: "\n"))")
         let latestID = try #require(runs.first).id

@@ -60,7 +60,7 @@ import Testing
         let fixtures = BackupFixtures(directory: directory)
         for asset in assets {
             // Large enough that extracting takes a while: the restore is where most kills land.
-            let archive = try fixtures.archive("backups/\(asset)-1.tar.gz", rows: 150_000)
+            let archive = try await fixtures.archive("backups/\(asset)-1.tar.gz", rows: 150_000)
             try fixtures.setModified(archive, to: window.start.addingTimeInterval(1_800))
         }
         let verify = try BackstopProcess(arguments: ["verify", "--config", config, "--log-level", "warning"])
@@ -77,7 +77,7 @@ import Testing
         let point = KillPoint.random(using: &random, verifySeconds: template.verifySeconds)
         let context = "trial seed \(seed) (replay: BACKSTOP_TRIAL_SEED=\(seed)), SIGTERM \(point)"
         let directory = try TemporaryDirectory()
-        _ = try Shell.run(["cp", "-a", template.directory.path + "/.", directory.path])
+        _ = try await Shell.run(["cp", "-a", template.directory.path + "/.", directory.path])
         let config = try writeConfiguration(in: directory, port: try FreePort.find())
         // The backups belong to the window serve will verify: a run that crosses a window's
         // close (01:01 UTC) would otherwise find them in the previous window and call them missing.

@@ -25,7 +25,7 @@ import Testing
 
     @Test func aHealthyBackupPassesEveryCheckAndRestores() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(extra: "max_age: 26h")))
         let outcome = try #require(run.outcome("orders-db"))
@@ -42,9 +42,9 @@ import Testing
 
     @Test func theNewestMatchWins() async throws {
         let harness = try Harness()
-        let old = try harness.fixtures.archive("backups/orders-2026-11-21.tar.gz")
+        let old = try await harness.fixtures.archive("backups/orders-2026-11-21.tar.gz")
         try harness.fixtures.setModified(old, to: Harness.backupTime.addingTimeInterval(-86_400))
-        let new = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let new = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(new, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset()))
         #expect(run.outcome("orders-db")?.artifact?.path == new)
@@ -64,9 +64,9 @@ import Testing
 
     @Test func aTruncatedArchiveFailsItsChecksumAndItsRestore() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 5_000)
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 5_000)
         let size = try FileManager.default.attributesOfItem(atPath: artifact)[.size] as! Int
-        try harness.fixtures.truncate(artifact, to: size / 2)
+        try await harness.fixtures.truncate(artifact, to: size / 2)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset()))
         let outcome = try #require(run.outcome("orders-db"))
@@ -79,9 +79,9 @@ import Testing
 
     @Test func aTruncatedArchiveWithoutChecksumIsCaughtByTheRestore() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 5_000, sidecar: false)
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 5_000, sidecar: false)
         let size = try FileManager.default.attributesOfItem(atPath: artifact)[.size] as! Int
-        try harness.fixtures.truncate(artifact, to: size / 2)
+        try await harness.fixtures.truncate(artifact, to: size / 2)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(checksum: "none")))
         let outcome = try #require(run.outcome("orders-db"))
@@ -92,7 +92,7 @@ import Testing
 
     @Test func aChecksumMismatchNamesExpectedAndActual() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         let expected = try String(contentsOfFile: artifact + ".sha256", encoding: .utf8).prefix(64)
         try harness.fixtures.corrupt(artifact)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
@@ -100,13 +100,13 @@ import Testing
         let check = try #require(run.outcome("orders-db")?.check(.checksum))
         #expect(check.status == .failed)
         #expect(check.evidence.expected == String(expected))
-        let actual = try Shell.run(["sha256sum", artifact]).prefix(64)
+        let actual = try await Shell.run(["sha256sum", artifact]).prefix(64)
         #expect(check.evidence.actual == String(actual))
     }
 
     @Test func aMissingSidecarFailsTheChecksumCheck() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", sidecar: false)
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", sidecar: false)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset()))
         let check = try #require(run.outcome("orders-db")?.check(.checksum))
@@ -116,9 +116,9 @@ import Testing
 
     @Test func aManifestListsTheExpectedChecksum() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", sidecar: false)
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", sidecar: false)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
-        let line = try Shell.run(["sha256sum", "orders-2026-11-22.tar.gz"], in: harness.directory.file("backups"))
+        let line = try await Shell.run(["sha256sum", "orders-2026-11-22.tar.gz"], in: harness.directory.file("backups"))
         try harness.directory.write(
             "backups/SHA256SUMS", "0000000000000000000000000000000000000000000000000000000000000000  other.tar.gz\n" + line)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(checksum: "{ manifest: backups/SHA256SUMS }")))
@@ -127,7 +127,7 @@ import Testing
 
     @Test func anArtifactBelowTheMinimumSizeFails() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 10)
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz", rows: 10)
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(extra: "size: { min: 1MiB }")))
         let check = try #require(run.outcome("orders-db")?.check(.size))
@@ -139,13 +139,13 @@ import Testing
         let harness = try Harness()
         let configuration = try harness.configuration(assets: Self.asset(extra: "size: { max_change: 50% }"))
         let services = try await harness.services(configuration)
-        let big = try harness.fixtures.archive("backups/orders-1.tar.gz", rows: 20_000)
+        let big = try await harness.fixtures.archive("backups/orders-1.tar.gz", rows: 20_000)
         try harness.fixtures.setModified(big, to: Harness.backupTime)
         for _ in 0..<3 {
             let run = try await services.runner.run(VerificationRequest(trigger: .manual))
             #expect(run.outcome("orders-db")?.state == .healthy)
         }
-        let small = try harness.fixtures.archive("backups/orders-2.tar.gz", rows: 100)
+        let small = try await harness.fixtures.archive("backups/orders-2.tar.gz", rows: 100)
         try harness.fixtures.setModified(small, to: Harness.backupTime.addingTimeInterval(60))
         let run = try await services.runner.run(VerificationRequest(trigger: .manual))
         let check = try #require(run.outcome("orders-db")?.check(.size))
@@ -156,7 +156,7 @@ import Testing
 
     @Test func anArtifactFromBeforeTheWindowMeansTheBackupIsMissing() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-20.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-20.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime.addingTimeInterval(-2 * 86_400))
         let run = try await harness.verify(try harness.configuration(assets: Self.asset()))
         let outcome = try #require(run.outcome("orders-db"))
@@ -167,7 +167,7 @@ import Testing
 
     @Test func anArtifactOlderThanMaxAgeIsStale() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(extra: "max_age: 6h")))
         let outcome = try #require(run.outcome("orders-db"))
@@ -179,7 +179,7 @@ import Testing
 
     @Test func aFailureReportedByTheBackupToolFails() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         try harness.directory.write(
             "backups/status.json",
@@ -202,7 +202,7 @@ import Testing
     ])
     func aBrokenStatusFileIsAFailedCheckNamingTheProblem(body: String, problem: String) async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         try harness.directory.write("backups/status.json", body)
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(extra: "status_file: backups/status.json")))
@@ -213,7 +213,7 @@ import Testing
 
     @Test func aRestoreWhoseValidationFailsFailsTheBackup() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let restore = #"{ command: ["tar", "-xzf", "{artifact}", "-C", "{scratch}"], validate: ["test", "-s", "{scratch}/orders.sql"] }"#
         let run = try await harness.verify(try harness.configuration(assets: Self.asset(restore: restore)))
@@ -225,7 +225,7 @@ import Testing
 
     @Test func aRestoreCommandThatDoesNotExistFailsWithEvidence() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let run = try await harness.verify(
             try harness.configuration(assets: Self.asset(restore: #"{ command: ["backstop-no-such-restore-tool", "{artifact}"] }"#)))
@@ -236,7 +236,7 @@ import Testing
 
     @Test func aRestoreThatTimesOutHasItsWholeProcessGroupKilled() async throws {
         let harness = try Harness()
-        let artifact = try harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
+        let artifact = try await harness.fixtures.archive("backups/orders-2026-11-22.tar.gz")
         try harness.fixtures.setModified(artifact, to: Harness.backupTime)
         let pidFile = harness.directory.file("child.pid")
         // The shell starts a grandchild and waits; only a group kill stops both.
@@ -257,7 +257,7 @@ import Testing
         let harness = try Harness()
         var assets: [String] = []
         for index in 1...4 {
-            let artifact = try harness.fixtures.archive("backups/a\(index)/db.tar.gz")
+            let artifact = try await harness.fixtures.archive("backups/a\(index)/db.tar.gz")
             try harness.fixtures.setModified(artifact, to: Harness.backupTime)
             assets.append(Self.asset("db-\(index)", path: "backups/a\(index)/*.tar.gz"))
         }
