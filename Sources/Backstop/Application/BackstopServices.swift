@@ -115,7 +115,7 @@ package struct BackstopServices: Sendable {
             queue: recordedRuns, logger: logger)
         let alerts = DurableQueueWorker(
             name: "Alertmanager notifications",
-            handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger),
+            handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger, priority: IntakePriority()),
             logger: logger)
         let sharedWindows = shared.flatMap { shared in
             leases.map { leases in

@@ -37,7 +37,9 @@ package func buildApplication(
         events: services.events
     ).addRoutes(to: router)
     AlertsController(
-        webhook: services.configuration.webhook, intakeRecord: GroupCommittedIntake(store: services.store), metrics: services.metrics,
+        webhook: services.configuration.webhook,
+        intakeRecord: GroupCommittedIntake(store: services.store, priority: services.alerts.handler.priority),
+        metrics: services.metrics,
         clock: services.clock,
         logger: services.logger, intake: services.alerts
     ).addRoutes(to: router)

@@ -26,9 +26,16 @@ package protocol DurableQueueHandler: Sendable {
     /// Whether a shutdown lets the item in flight finish (a verification, whose run is recorded
     /// either way) rather than cancelling it (a triage, repeated from the record at next start).
     var finishesInFlight: Bool { get }
+
+    /// Waits, before the worker takes its next batch, while more urgent work should go first
+    /// (the webhook's intake before the triage of notifications; ``IntakePriority``). Returns at
+    /// once unless the handler has such work to yield to.
+    func waitForTurn() async
 }
 
 extension DurableQueueHandler {
+    package func waitForTurn() async {}
+
     package func handle(batch: [Item]) async -> [(item: Item, error: StoreError)] {
         var failures: [(item: Item, error: StoreError)] = []
         for item in batch {
@@ -116,12 +123,16 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
         for start in stride(from: 0, to: backlog.count, by: batchLimit) {
             // A stop does not wait for a long backlog: what is left is in the record for the next start.
             if Self.stopping { return }
+            await handler.waitForTurn()
             await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
         }
         if !backlog.isEmpty { FreedMemory.returnToSystem() }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             while true {
                 // Left unhandled on shutdown: the next start handles it from the record.
+                if Self.stopping { return }
+                // Waiting here, not after taking, lets the batch grow while the intake goes first.
+                await handler.waitForTurn()
                 if Self.stopping { return }
                 let taken = queue.take(upTo: batchLimit)
                 if taken.isEmpty { break }

@@ -62,17 +62,24 @@ package struct NotificationHandler: DurableQueueHandler {
     package let triage: FileAlertTriage
     package let desk: IncidentDesk
     package let logger: Logger
+    /// Shared with the webhook's group commit: a triage batch waits while requests do.
+    package let priority: IntakePriority?
 
     /// Package-level so the in-process benchmarks (Benchmarks/TriageBenchmarks) drive the same
     /// handler `serve` runs.
-    package init(intake: any AlertIntakeStore, triage: FileAlertTriage, desk: IncidentDesk, logger: Logger) {
+    package init(
+        intake: any AlertIntakeStore, triage: FileAlertTriage, desk: IncidentDesk, logger: Logger, priority: IntakePriority? = nil
+    ) {
         self.intake = intake
         self.triage = triage
         self.desk = desk
         self.logger = logger
+        self.priority = priority
     }
 
     package var finishesInFlight: Bool { false }
+
+    package func waitForTurn() async { await priority?.waitForTurn() }
 
     package func id(of notification: AlertNotification) -> String { notification.id }
 

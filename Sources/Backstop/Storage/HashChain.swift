@@ -31,7 +31,8 @@ enum HashChain {
                 throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
             }
             let databaseValues = values.map { ExactText.storable($0.databaseValue) }
-            let hash = digest(previous: previous, values: databaseValues)
+            // Already in stored form: hashed without searching the text for NUL again.
+            let hash = RecordValue.digest(previous: previous, values: databaseValues.map(RecordValue.init(stored:)))
             try insert.execute(arguments: StatementArguments(databaseValues + [previous.databaseValue, hash.databaseValue]))
             previous = hash
         }
@@ -66,7 +67,7 @@ enum HashChain {
     /// SQLite's row hashes through the same function as PostgreSQL's (``RecordValue``), so a
     /// record copied between them verifies on both.
     private static func digest(previous: String, values: [DatabaseValue]) -> String {
-        RecordValue.digest(previous: previous, values: values.map(RecordValue.init))
+        RecordValue.digest(previous: previous, values: values.map { RecordValue($0) })
     }
 }
 

@@ -21,10 +21,13 @@ package actor GroupCommit<Item: Sendable, Output: Sendable> {
     private let maxBatch: Int
     private var waiting: [Waiter] = []
     private var committing = false
+    /// Told of every request and every commit, so triage can let the intake go first.
+    private let priority: IntakePriority?
 
     /// `maxBatch` bounds one transaction, so a storm's first requests are not held by its last.
-    package init(maxBatch: Int = 512, commit: @escaping Commit) {
+    package init(maxBatch: Int = 512, priority: IntakePriority? = nil, commit: @escaping Commit) {
         self.maxBatch = max(1, maxBatch)
+        self.priority = priority
         self.commit = commit
     }
 
@@ -35,6 +38,7 @@ package actor GroupCommit<Item: Sendable, Output: Sendable> {
     package func submit(_ item: Item) async throws(StoreError) -> Output {
         do {
             return try await withCheckedThrowingContinuation { continuation in
+                priority?.arrived()
                 waiting.append(Waiter(item: item, continuation: continuation))
                 if !committing {
                     committing = true
@@ -57,6 +61,7 @@ package actor GroupCommit<Item: Sendable, Output: Sendable> {
             for (waiter, result) in zip(batch, results) {
                 waiter.continuation.resume(with: result)
             }
+            priority?.committed(batch.count)
         }
         committing = false
     }

@@ -6,9 +6,12 @@ package struct GroupCommittedIntake: AlertIntakeStore {
     package let store: any AlertIntakeStore
     private let group: GroupCommit<AlertNotification, NotificationWrite>
 
-    package init(store: any AlertIntakeStore, maxBatch: Int = 512) {
+    /// `priority`, when given, is told of each request and commit, so triage lets the intake go first.
+    package init(store: any AlertIntakeStore, maxBatch: Int = 512, priority: IntakePriority? = nil) {
         self.store = store
-        group = GroupCommit(maxBatch: maxBatch) { batch async throws(StoreError) in try await store.appendNotifications(batch) }
+        group = GroupCommit(maxBatch: maxBatch, priority: priority) { batch async throws(StoreError) in
+            try await store.appendNotifications(batch)
+        }
     }
 
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {

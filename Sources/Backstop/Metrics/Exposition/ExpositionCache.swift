@@ -42,8 +42,10 @@ struct ExpositionCache {
             if bytes.isEmpty {
                 guard families.removeValue(forKey: name) != nil else { continue }
             } else {
-                if let kept = families[name], kept.plain.readableBytesView.elementsEqual(bytes) { continue }
-                families[name] = Family(plain: ByteBuffer(bytes: bytes))
+                let fresh = ByteBuffer(bytes: bytes)
+                // ByteBuffer's == compares the bytes at once (memcmp), not one element at a time.
+                if let kept = families[name], kept.plain == fresh { continue }
+                families[name] = Family(plain: fresh)
             }
             ordered = nil
             gzip = nil

@@ -1,0 +1,54 @@
+import Backstop
+import BackstopCore
+import Logging
+import Synchronization
+import Testing
+
+/// The notification worker takes its next batch only when the intake lets it
+/// (``DurableQueueHandler/waitForTurn()``): while a webhook request waits for its commit, the
+/// queued notifications wait, and they are all handled once the commit ended.
+@Suite struct TriageYieldsToIntakeTests {
+    /// A handler that notes what it handled and yields to the given intake.
+    struct NotingHandler: DurableQueueHandler {
+        final class Noted: Sendable {
+            let items = Mutex<[String]>([])
+        }
+
+        let priority: IntakePriority
+        let noted = Noted()
+        var handled: [String] { noted.items.withLock { $0 } }
+        var finishesInFlight: Bool { false }
+        func id(of item: String) -> String { item }
+        func backlog() async throws(StoreError) -> [String] { [] }
+        func handle(_ item: String) async throws(StoreError) { noted.items.withLock { $0.append(item) } }
+        func waitForTurn() async { await priority.waitForTurn() }
+    }
+
+    /// Yields until `condition` holds, at most a bounded number of times (no sleeping).
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<200_000 {
+            if condition() { return true }
+            await Task.yield()
+        }
+        return condition()
+    }
+
+    @Test func queuedNotificationsWaitForTheIntakesCommitThenAreHandledTogether() async throws {
+        let priority = IntakePriority()
+        let handler = NotingHandler(priority: priority)
+        let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"))
+        // A request is in flight: its commit has not ended.
+        priority.arrived()
+        let running = Task { try await worker.run() }
+        worker.enqueue("ntf-1")
+        #expect(await Self.eventually { priority.waitingTriage == 1 }, "the worker did not wait for the intake")
+        worker.enqueue("ntf-2")
+        #expect(handler.handled.isEmpty, "a notification was triaged while a request waited for its commit")
+        priority.committed(1)
+        #expect(await Self.eventually { handler.handled.count == 2 })
+        #expect(handler.handled == ["ntf-1", "ntf-2"])
+        #expect(priority.deferredBatches == 1)
+        running.cancel()
+        _ = try? await running.value
+    }
+}
