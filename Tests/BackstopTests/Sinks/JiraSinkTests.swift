@@ -12,7 +12,7 @@ import Testing
         try FakeJira(authentication: .basic(email: email, apiToken: token), searchLag: searchLag)
     }
 
-    static func sink(_ url: String, token: String = token, api: Int = 3, email: String? = email, timeout: Duration = .seconds(10))
+    static func sink(_ url: String, token: String = token, api: Int = 3, email: String? = email, timeout: Duration = .seconds(60))
         -> JiraSink
     {
         var configuration = JiraConfiguration(url: url, project: "OPS", token: Secret(token))

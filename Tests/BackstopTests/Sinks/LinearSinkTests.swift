@@ -9,7 +9,7 @@ import Testing
     static let team = LinearTeam.standard()
     static let incident = SinkFixtures.incident()
 
-    static func sink(_ url: String, key: String = key, timeout: Duration = .seconds(10)) -> LinearSink {
+    static func sink(_ url: String, key: String = key, timeout: Duration = .seconds(60)) -> LinearSink {
         var configuration = LinearConfiguration(teamID: team.id, apiKey: Secret(key))
         configuration.url = "\(url)/graphql"
         return LinearSink(configuration: configuration, http: SinkHTTPClient(timeout: timeout))

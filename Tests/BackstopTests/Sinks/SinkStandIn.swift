@@ -28,7 +28,7 @@ struct SinkStandIn: Sendable {
     }
 
     /// Each sink's stand-in is in its own folder beside this file (`PagerDuty/`, `Jira/`, `Linear/`).
-    static func make(_ kind: Kind, timeout: Duration = .seconds(10), wrongCredentials: Bool = false) async throws -> SinkStandIn {
+    static func make(_ kind: Kind, timeout: Duration = .seconds(60), wrongCredentials: Bool = false) async throws -> SinkStandIn {
         switch kind {
         case .pagerduty: try await pagerDuty(timeout: timeout, wrongCredentials: wrongCredentials)
         case .jira: try await jira(cloud: true, timeout: timeout, wrongCredentials: wrongCredentials)
