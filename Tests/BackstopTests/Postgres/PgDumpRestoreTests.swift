@@ -2,20 +2,39 @@ import Backstop
 import BackstopCore
 import BackstopTesting
 import Foundation
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// pg_dump archives (a `files` backup) restored into a throwaway cluster in each of pg_dump's
 /// formats and checked with SQL, with the real PostgreSQL.
 @Suite(.serialized) struct PgDumpRestoreTests {
-    /// A live database to dump, shared by the suite's tests.
+    /// A live database to dump, shared by the suite's tests; stopped when the test process
+    /// exits (a static is never deinitialised: it was left running after every suite run).
     static let source: Task<PostgresServer, any Error> = Task {
         let server = try await PostgresServer.start()
+        started.withLock { $0 = server }
+        atexit { PgDumpRestoreTests.stopSource() }
         try await server.sql("CREATE DATABASE billing")
         try await Shell.run([
             "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(server.port)", "-U", "postgres", "-d", "billing", "-c",
             "CREATE TABLE invoices (id int PRIMARY KEY, amount numeric); INSERT INTO invoices SELECT g, g * 2 FROM generate_series(1, 5000) g",
         ])
         return server
+    }
+
+    private static let started = Mutex<PostgresServer?>(nil)
+
+    /// At exit: the server and its data directory.
+    private static func stopSource() {
+        started.withLock { server in
+            guard let server else { return }
+            server.stop()
+            try? FileManager.default.removeItem(atPath: server.directory.path)
+        }
     }
 
     func dump(format: String, to path: String) async throws {
