@@ -26,6 +26,8 @@ package enum RecordValue: Sendable, Equatable {
     }
 
     private static let separator: [UInt8] = [0x1F]
+    /// The tag ``canonical`` puts before text ("S"): the two must stay the same, or every
+    /// chain breaks (the golden-file and hash-agreement tests say so).
     private static let textTag: [UInt8] = Array("S".utf8)
 
     /// Feeds ``canonical`` to the hasher. Text, the bulk of a row (a notification's JSON), goes
