@@ -53,8 +53,8 @@ import Testing
     }
 
     @Test func theToolGetsItsEnvironmentAndNotArgv() async throws {
-        // A generous timeout: under the whole suite on 2 cores, other tests' blocking helpers can
-        // hold the cooperative threads that read the child's output for many seconds.
+        // A generous timeout: under the whole suite on 2 cores, CPU-bound tests can starve the
+        // cooperative threads that read the child's output for many seconds.
         let invocation = ToolInvocation(runner: ProcessRunner(), tool: "sh", timeout: .seconds(300))
         let output = try await invocation.output(
             ["-c", "printf %s \"$RESTIC_PASSWORD_FILE\""], environment: ["RESTIC_PASSWORD_FILE": "/etc/p"])

@@ -128,7 +128,7 @@ enum Memory {
                 bucket: "backups", object: .key("k"), endpoint: "http://127.0.0.1:\(silent.port)", region: "us-east-1",
                 credentials: .files(accessKeyID: id, secretAccessKey: secret), pathStyle: true))
         // The 1 s deadline ends the call (about 1 s when run alone; the wall time is not
-        // asserted, other tests' blocking helpers can hold the cooperative threads longer).
+        // asserted: on a loaded 2-core run the deadline's task can be scheduled late).
         let error = try await #require(throws: InspectionError.self) {
             try await S3Adapter(timeout: .seconds(1)).locate(backup, window: nil, now: Date())
         }

@@ -165,7 +165,7 @@ import Testing
         try await Shell.run(["/usr/lib/systemd/systemd-journal-remote", "--output=\(journal)", input])
 
         // The default 10 s limit is for production; under the whole suite's load on two cores,
-        // blocking fixture tools can starve this test's tasks for longer than that (seen in CI).
+        // CPU-bound tests can starve this test's tasks for longer than that (seen in CI).
         let source = JournaldLogSource(
             runner: ProcessRunner(), unitTemplate: "{service}.service", directory: directory.file("remote"), timeout: .seconds(120))
         let lines = try await source.lines(

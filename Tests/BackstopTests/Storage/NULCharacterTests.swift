@@ -7,7 +7,7 @@ import HummingbirdTesting
 import Testing
 
 // The time limit is five minutes: alone the suite takes under a second, but a loaded machine
-// running the whole suite (whose fixture helpers block threads of the cooperative pool) once
+// running the whole suite (CPU-bound tests starving the two cooperative threads) once
 // took 165 s to verify the event.
 /// A NUL character accepted from outside is stored exactly as accepted and hashed, so the
 /// record's chains stay intact (SQLite used to cut the text at the NUL, and verify-record then

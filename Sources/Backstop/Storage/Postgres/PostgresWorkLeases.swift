@@ -27,17 +27,14 @@ final class PostgresWorkLeases: WorkLeases {
         // Granted so far, kept across a failure half-way (each claim commits by itself).
         let claimed = Mutex<[String]>([])
         do {
-            try await store.withConnection { connection in
-                try await PostgresConnectionWatch.run(on: connection) { connection in
-                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                    for key in candidates where claimed.withLock({ $0.count }) < limit {
-                        // Reserved here first, so a second task of this process skips it meanwhile.
-                        guard self.working.withLock({ $0.insert(key).inserted }) else { continue }
-                        if try await claims.claim(key, lease: self.lease) {
-                            claimed.withLock { $0.append(key) }
-                        } else {
-                            self.working.withLock { _ = $0.remove(key) }
-                        }
+            try await withClaims { claims in
+                for key in candidates where claimed.withLock({ $0.count }) < limit {
+                    // Reserved here first, so a second task of this process skips it meanwhile.
+                    guard self.working.withLock({ $0.insert(key).inserted }) else { continue }
+                    if try await claims.claim(key, lease: self.lease) {
+                        claimed.withLock { $0.append(key) }
+                    } else {
+                        self.working.withLock { _ = $0.remove(key) }
                     }
                 }
             }
@@ -55,13 +52,10 @@ final class PostgresWorkLeases: WorkLeases {
     func renew(_ keys: [String]) async -> Set<String> {
         var held: Set<String> = []
         do {
-            held = try await store.withConnection { connection in
-                try await PostgresConnectionWatch.run(on: connection) { connection in
-                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                    var held: Set<String> = []
-                    for key in keys where try await claims.renew(key, lease: self.lease) { held.insert(key) }
-                    return held
-                }
+            held = try await withClaims { claims in
+                var held: Set<String> = []
+                for key in keys where try await claims.renew(key, lease: self.lease) { held.insert(key) }
+                return held
             }
         } catch {
             logger.error("could not renew work leases in the shared store", metadata: ["error": "\(error)"])
@@ -77,17 +71,23 @@ final class PostgresWorkLeases: WorkLeases {
 
     func release(_ keys: [String]) async {
         do {
-            try await store.withConnection { connection in
-                try await PostgresConnectionWatch.run(on: connection) { connection in
-                    let claims = WorkClaims(connection: connection, holder: self.holder, logger: self.logger)
-                    for key in keys { try await claims.release(key) }
-                }
+            try await withClaims { claims in
+                for key in keys { try await claims.release(key) }
             }
         } catch {
             // Not lost: the lease expires on its own, and the work is in the record.
             logger.warning("could not release work leases; they expire on their own", metadata: ["error": "\(error)"])
         }
         working.withLock { working in for key in keys { working.remove(key) } }
+    }
+
+    /// Runs `body` with the claims of one pooled connection, under the connection watch.
+    private func withClaims<Result: Sendable>(_ body: @escaping @Sendable (WorkClaims) async throws -> Result) async throws -> Result {
+        try await store.withConnection { connection in
+            try await PostgresConnectionWatch.run(on: connection) { connection in
+                try await body(WorkClaims(connection: connection, holder: self.holder, logger: self.logger))
+            }
+        }
     }
 }
 
