@@ -40,7 +40,7 @@ struct StormFixture {
                 id: "ntf_\(index)", receivedAt: now, receiver: "backstop", status: .firing, groupKey: "g-\(index)",
                 dedupKey: "d-\(index)", externalURL: nil, alerts: [alert])
         }
-        _ = try await store.appendNotifications(notifications)
+        _ = try await store.appendNotifications(notifications.map(EncodedNotification.init))
         var policy = IncidentPolicy()
         policy.sink = SinkKind(rawValue: "tracker")
         let correlation = LogCorrelation(sources: [])

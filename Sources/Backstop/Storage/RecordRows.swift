@@ -78,15 +78,15 @@ enum RecordRows {
     }
 
     /// Times as numbers, not RFC 3339 seconds: the alert keys need their milliseconds back.
-    static func values(_ notification: AlertNotification) -> Values {
-        let json = String(decoding: (try? JSONEncoder().encode(notification)) ?? Data("{}".utf8), as: UTF8.self)
+    static func values(_ encoded: EncodedNotification) -> Values {
+        let notification = encoded.notification
         return [
             notification.id, notification.receivedAt.timeIntervalSince1970, notification.receiver, notification.status.rawValue,
-            notification.groupKey, notification.dedupKey, json,
+            notification.groupKey, notification.dedupKey, encoded.json,
         ]
     }
 
-    /// Decodes a notification as ``values(_:)-(AlertNotification)`` wrote it.
+    /// Decodes a notification as ``EncodedNotification`` encoded it.
     static func notification(json: String) -> AlertNotification? {
         try? JSONDecoder().decode(AlertNotification.self, from: Data(json.utf8))
     }

@@ -8,15 +8,15 @@ extension SQLiteRunStore: AlertIntakeStore {
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        try await appendNotifications([notification])[0]
+        try await appendNotifications([EncodedNotification(notification)])[0]
     }
 
     /// Appends notifications that arrived together in one transaction (one fsync). Only what
-    /// needs the write lock is done under it: the JSON is encoded before, and the dedup lookup
-    /// and insert are prepared statements.
-    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+    /// needs the write lock is done under it: the JSON was encoded by each request, and the
+    /// dedup lookup and insert are prepared statements.
+    package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard !batch.isEmpty else { return [] }
-        let rows = batch.map { notification in (notification, RecordRows.values(notification)) }
+        let rows = batch.map { encoded in (encoded.notification, RecordRows.values(encoded)) }
         return try await write { db in
             let existing = try db.cachedStatement(sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?")
             var inBatch = Set<String>()

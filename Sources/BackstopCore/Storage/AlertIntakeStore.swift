@@ -10,7 +10,7 @@ package protocol AlertIntakeStore: Sendable {
     /// Appends notifications that arrived together in one transaction (one fsync for the batch:
     /// ``GroupCommit``), each unless its dedup key is already there or earlier in the batch.
     /// All or nothing: throws, having written none, when any of them cannot be written.
-    func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite]
+    func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite]
 
     /// Notifications accepted but not yet triaged, oldest first, and the ids of any that could
     /// not be read back (reported, never dropped silently).

@@ -4,7 +4,7 @@
 /// commit, so "answered 2xx" still means "durable". Reads go straight to the store.
 package struct GroupCommittedIntake: AlertIntakeStore {
     package let store: any AlertIntakeStore
-    private let group: GroupCommit<AlertNotification, NotificationWrite>
+    private let group: GroupCommit<EncodedNotification, NotificationWrite>
 
     /// `priority`, when given, is told of each request and commit, so triage lets the intake go first.
     package init(store: any AlertIntakeStore, maxBatch: Int = 512, priority: IntakePriority? = nil) {
@@ -14,11 +14,12 @@ package struct GroupCommittedIntake: AlertIntakeStore {
         }
     }
 
+    /// Encodes the notification here, in the caller's task, so the serial commit only writes.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        try await group.submit(notification)
+        try await group.submit(EncodedNotification(notification))
     }
 
-    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+    package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         try await store.appendNotifications(batch)
     }
 

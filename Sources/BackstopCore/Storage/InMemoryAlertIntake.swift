@@ -11,13 +11,13 @@ package actor InMemoryAlertIntake: AlertIntakeStore {
     }
 
     package func appendNotification(_ notification: AlertNotification) throws(StoreError) -> NotificationWrite {
-        try appendNotifications([notification])[0]
+        try appendNotifications([EncodedNotification(notification)])[0]
     }
 
-    package func appendNotifications(_ batch: [AlertNotification]) throws(StoreError) -> [NotificationWrite] {
+    package func appendNotifications(_ batch: [EncodedNotification]) throws(StoreError) -> [NotificationWrite] {
         var added: [AlertNotification] = []
         var writes: [NotificationWrite] = []
-        for notification in batch {
+        for notification in batch.map(\.notification) {
             if (notifications + added).contains(where: { $0.dedupKey == notification.dedupKey }) {
                 writes.append(.duplicate)
                 continue

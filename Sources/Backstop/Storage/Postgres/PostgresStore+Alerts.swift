@@ -9,16 +9,16 @@ extension PostgresStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate; a taken id fails the write
     /// (the webhook answers 503 and Alertmanager's retry gets a new id), as on SQLite.
     package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        let writes = try await appendNotifications([notification])
+        let writes = try await appendNotifications([EncodedNotification(notification)])
         guard let write = writes.first else { throw StoreError("internal: no answer for notification \(notification.id)") }
         return write
     }
 
     /// Appends notifications that arrived together in one transaction: a repeat of a dedup key
     /// (already stored, or earlier in the batch) is a duplicate; a taken id fails the whole batch.
-    func appendStoredNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
-        guard let first = batch.first else { return [] }
-        let rows = batch.map { notification in (notification.dedupKey, RecordRows.values(notification)) }
+    func appendStoredNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
+        guard let first = batch.first?.notification else { return [] }
+        let rows = batch.map { encoded in (encoded.notification.dedupKey, RecordRows.values(encoded)) }
         let keys = rows.map(\.0)
         return try await write("appending \(batch.count) notification(s) from \(first.id)") { connection in
             // The chain's table lock serialises appends, so checking then inserting is race-free.

@@ -25,10 +25,10 @@ extension PostgresStore {
 
     /// A notification already waiting in the buffer (same dedup key) is a duplicate; one that
     /// PostgreSQL already holds is found to be one when the buffer drains.
-    package func appendNotifications(_ batch: [AlertNotification]) async throws(StoreError) -> [NotificationWrite] {
+    package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard let buffer, !batch.isEmpty else { return try await appendStoredNotifications(batch) }
         return try await buffer.write(
-            batch.map(BufferedItem.notification),
+            batch.map { .notification($0.notification) },
             direct: { () throws(StoreError) in try await self.appendStoredNotifications(batch) },
             buffered: { added in added.map { $0 ? .appended : .duplicate } })
     }
@@ -120,7 +120,7 @@ extension PostgresStore {
         var dropped: [DroppedWindowParts] = []
         for item in items where held.insert(item.key).inserted {
             switch item {
-            case .notification(let notification): rows.append(RecordRows.values(notification))
+            case .notification(let notification): rows.append(RecordRows.values(EncodedNotification(notification)))
             case .event(let event): rows.append(RecordRows.values(event))
             case .run(let run): if let parts = try await appendDrained(run, connection) { dropped.append(parts) }
             }
