@@ -28,13 +28,14 @@ package protocol DurableQueueHandler: Sendable {
     var finishesInFlight: Bool { get }
 
     /// Waits, before the worker takes its next batch, while more urgent work should go first
-    /// (the webhook's intake before the triage of notifications; ``IntakePriority``). Returns at
+    /// (the webhook's intake before the triage of notifications; ``IntakePriority``), and
+    /// returns how many items the batch takes, at most `batchLimit`. Returns `batchLimit` at
     /// once unless the handler has such work to yield to.
-    func waitForTurn() async
+    func waitForTurn(batchLimit: Int) async -> Int
 }
 
 extension DurableQueueHandler {
-    package func waitForTurn() async {}
+    package func waitForTurn(batchLimit: Int) async -> Int { batchLimit }
 
     package func handle(batch: [Item]) async -> [(item: Item, error: StoreError)] {
         var failures: [(item: Item, error: StoreError)] = []
@@ -120,11 +121,13 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     private func drain() async {
         var done = RecentIDs(capacity: max(10_000, batchLimit * 100))
         let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)) }
-        for start in stride(from: 0, to: backlog.count, by: batchLimit) {
+        var start = 0
+        while start < backlog.count {
             // A stop does not wait for a long backlog: what is left is in the record for the next start.
             if Self.stopping { return }
-            await handler.waitForTurn()
-            await handle(batch: Array(backlog[start..<min(start + batchLimit, backlog.count)]))
+            let end = min(start + (await handler.waitForTurn(batchLimit: batchLimit)), backlog.count)
+            await handle(batch: Array(backlog[start..<end]))
+            start = end
         }
         if !backlog.isEmpty { FreedMemory.returnToSystem() }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
@@ -132,9 +135,9 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
                 // Left unhandled on shutdown: the next start handles it from the record.
                 if Self.stopping { return }
                 // Waiting here, not after taking, lets the batch grow while the intake goes first.
-                await handler.waitForTurn()
+                let limit = await handler.waitForTurn(batchLimit: batchLimit)
                 if Self.stopping { return }
-                let taken = queue.take(upTo: batchLimit)
+                let taken = queue.take(upTo: limit)
                 if taken.isEmpty { break }
                 await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
             }

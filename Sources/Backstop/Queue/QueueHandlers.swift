@@ -79,7 +79,11 @@ package struct NotificationHandler: DurableQueueHandler {
 
     package var finishesInFlight: Bool { false }
 
-    package func waitForTurn() async { await priority?.waitForTurn() }
+    package func waitForTurn(batchLimit: Int) async -> Int {
+        guard let priority else { return batchLimit }
+        await priority.waitForTurn()
+        return priority.batchLimit(batchLimit)
+    }
 
     package func id(of notification: AlertNotification) -> String { notification.id }
 

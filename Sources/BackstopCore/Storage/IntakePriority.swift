@@ -26,10 +26,21 @@ package final class IntakePriority: Sendable {
 
     /// How many commits a triage batch waits for at most while requests keep arriving.
     package let maxDeferredCommits: Int
+    /// The most a triage batch takes while requests are still in flight: its transaction holds
+    /// the store's one writer, so a smaller batch holds the waiting requests for less time.
+    package let busyBatchLimit: Int
     private let state = Mutex(State())
 
-    package init(maxDeferredCommits: Int = 8) {
+    package init(maxDeferredCommits: Int = 8, busyBatchLimit: Int = 16) {
         self.maxDeferredCommits = max(1, maxDeferredCommits)
+        self.busyBatchLimit = max(1, busyBatchLimit)
+    }
+
+    /// How many items the next triage batch takes: `limit` while the intake is idle (a storm's
+    /// backlog drains in large batches once the senders are answered), at most
+    /// ``busyBatchLimit`` while requests wait for their commit.
+    package func batchLimit(_ limit: Int) -> Int {
+        state.withLock { $0.inFlight > 0 } ? min(limit, busyBatchLimit) : limit
     }
 
     /// Requests in flight at the intake.

@@ -106,4 +106,14 @@ import Testing
         store.release()
         _ = try await request.value
     }
+
+    @Test func aBatchIsSmallWhileRequestsAreInFlightAndWholeOnceTheIntakeIsIdle() {
+        let priority = IntakePriority(busyBatchLimit: 16)
+        #expect(priority.batchLimit(64) == 64)
+        priority.arrived()
+        #expect(priority.batchLimit(64) == 16)
+        #expect(priority.batchLimit(4) == 4, "the busy limit only ever lowers a batch")
+        priority.committed(1)
+        #expect(priority.batchLimit(64) == 64)
+    }
 }
