@@ -44,7 +44,7 @@ package enum RecordValue: Sendable, Equatable {
 
     /// Text holding NUL as the bytes both stores keep and hash (SQLite's blob).
     var exact: RecordValue {
-        if case .text(let text) = self, text.utf8.contains(0) { return .blob(Data(text.utf8)) }
+        if case .text(let text) = self, text.containsNUL { return .blob(Data(text.utf8)) }
         return self
     }
 

@@ -16,7 +16,7 @@ package enum PostgresExactText {
 
     /// The form stored in a TEXT column.
     package static func stored(_ text: String) -> String {
-        if text.utf8.contains(0) { return "\(marker)B" + Data(text.utf8).base64EncodedString() }
+        if text.containsNUL { return "\(marker)B" + Data(text.utf8).base64EncodedString() }
         if text.first == marker { return "\(marker)T" + text }
         return text
     }
