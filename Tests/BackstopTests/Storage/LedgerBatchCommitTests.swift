@@ -4,7 +4,7 @@ import BackstopTesting
 import Foundation
 import Testing
 
-/// A triage batch's decisions commit in one SQLite transaction: all of them or none, and a
+/// A triage batch's decisions commit in one transaction, on SQLite and PostgreSQL: all of them or none, and a
 /// decision written from a read taken before a delivery keeps the tracker's reference.
 @Suite struct LedgerBatchCommitTests {
     static let now = StoreSamples.now
@@ -18,7 +18,19 @@ import Testing
 
     @Test func aBatchThatFailsCommitsNoneOfItsDecisions() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteRunStore(path: directory.file("record.db"))
+        try await Self.commitsNoneOfAFailingBatch(try SQLiteRunStore(path: directory.file("record.db")))
+    }
+
+    @Test func onPostgresABatchThatFailsCommitsNoneOfItsDecisions() async throws {
+        let fixture = try await PostgresStoreFixture.start()
+        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
+        defer { store.close() }
+        try await Self.commitsNoneOfAFailingBatch(store)
+        // The batch's rows joined the record's chains in order: the record verifies.
+        #expect(try await store.verifyChains().breaks.isEmpty)
+    }
+
+    static func commitsNoneOfAFailingBatch(_ store: some IncidentStore) async throws {
         // The second opens another incident for the same key while the first is open: the
         // store refuses it, and with it the whole batch.
         let batch = [MarkedChange(Self.opening("inc_1"), mark: "ntf_1"), MarkedChange(Self.opening("inc_2"), mark: "ntf_2")]
@@ -58,5 +70,22 @@ import Testing
         let stored = try #require(try await store.incident(id: "inc_1"))
         #expect(stored.occurrences == read.occurrences)
         #expect(stored.references[.jira]?.key == "OPS-1")
+    }
+}
+
+/// PostgreSQL appends a batch's rows with one INSERT per table and chunk: the rows keep their
+/// order in the chain, across the chunk boundary too.
+@Suite struct PostgresMultiRowAppendTests {
+    @Test func aBatchLargerThanOneStatementKeepsItsOrderAndItsChain() async throws {
+        let fixture = try await PostgresStoreFixture.start()
+        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
+        defer { store.close() }
+        // alert_notifications has 9 columns with the hashes, so 3,333 rows fit one statement.
+        let batch = (0..<3_500).map { index in
+            StoreSamples.notification(String(format: "ntf_%05d", index), dedupKey: "group-\(index)")
+        }
+        #expect(try await store.appendNotifications(batch).allSatisfy { $0 == .appended })
+        #expect(try await store.untriagedNotifications().notifications.map(\.id) == batch.map(\.id))
+        #expect(try await store.verifyChains().breaks.isEmpty)
     }
 }

@@ -24,29 +24,63 @@ package enum PostgresHashChain {
     package static func append(
         _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger
     ) async throws(PostgresStoreError) {
+        var ends: [String: String] = [:]
+        try await append(connection, table: table, rows: rows, logger: logger, ends: &ends)
+    }
+
+    /// As above, for several appends in one transaction: `ends` keeps each table's chain end
+    /// once its lock is taken, so a triage batch locks and reads each table once, not once per
+    /// row (each is a round trip to PostgreSQL).
+    package static func append(
+        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger, ends: inout [String: String]
+    ) async throws(PostgresStoreError) {
         guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
         for values in rows { try check(values, table: table, columns: columns) }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
-            var previous = genesis
-            let last = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
-            for try await hash in last.decode(String.self) { previous = hash }
-            let placeholders = (1...(columns.count + 2)).map { "$\($0)" }.joined(separator: ", ")
-            let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))"
-            for row in rows {
-                let values = row.map(\.exact)
-                let hash = RecordValue.digest(previous: previous, values: values)
-                var binds = PostgresBindings(capacity: values.count + 2)
-                for value in values { bind(value, into: &binds) }
-                binds.append(previous)
-                binds.append(hash)
+            if ends[table] == nil { try await lock([table], connection, logger: logger, ends: &ends) }
+            var previous = ends[table] ?? genesis
+            let width = columns.count + 2
+            // One statement for many rows (one round trip), within PostgreSQL's 65,535 parameters;
+            // the rows of a VALUES list are inserted, and take their `seq`, in the order listed.
+            let rowsPerStatement = max(1, 30_000 / width)
+            for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+                let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+                var binds = PostgresBindings(capacity: chunk.count * width)
+                for row in chunk {
+                    let values = row.map(\.exact)
+                    let hash = RecordValue.digest(previous: previous, values: values)
+                    for value in values { bind(value, into: &binds) }
+                    binds.append(previous)
+                    binds.append(hash)
+                    previous = hash
+                }
+                let tuples = (0..<chunk.count).map { row in
+                    "(" + (1...width).map { "$\(row * width + $0)" }.joined(separator: ", ") + ")"
+                }
+                let insert =
+                    "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES \(tuples.joined(separator: ", "))"
                 try await connection.query(PostgresQuery(unsafeSQL: insert, binds: binds), logger: logger)
-                previous = hash
+                ends[table] = previous
             }
         } catch {
             throw PostgresStoreError("appending to \(table)", underlying: error)
+        }
+    }
+
+    /// Takes the tables' locks in the order given and reads each chain's end into `ends`. A
+    /// transaction that appends to several tables locks them all first, always in the same
+    /// order, so two replicas' transactions cannot each hold a table the other waits for.
+    package static func lock(
+        _ tables: [String], _ connection: PostgresConnection, logger: Logger, ends: inout [String: String]
+    ) async throws {
+        for table in tables where ends[table] == nil {
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+            var end = genesis
+            let last = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
+            for try await hash in last.decode(String.self) { end = hash }
+            ends[table] = end
         }
     }
 

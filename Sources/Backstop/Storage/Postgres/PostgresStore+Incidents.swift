@@ -79,21 +79,36 @@ extension PostgresStore: IncidentStore {
     }
 
     package func commit(_ change: LedgerChange, triagedRunID: String?) async throws(StoreError) {
+        try await commit(batch: [MarkedChange(change, mark: triagedRunID)])
+    }
+
+    /// A triage batch's decisions in one transaction, as on SQLite: all of them or none. Each
+    /// record table is locked and its chain's end read once for the batch.
+    package func commit(batch: [MarkedChange]) async throws(StoreError) {
+        guard !batch.isEmpty else { return }
         let now = Date()
-        try await write("committing a ledger change") { connection in
-            for incident in change.incidents { try await self.upsert(incident, connection) }
-            for event in change.events {
-                try await self.append(connection, table: "incident_events", values: RecordRows.values(event))
-            }
-            for report in change.reports {
-                try await self.append(connection, table: "incident_reports", values: RecordRows.values(report))
-            }
-            for message in change.messages { try await self.insert(message, connection) }
-            for transition in change.alertTransitions {
-                try await self.append(connection, table: "alert_transitions", values: RecordRows.values(transition, at: now))
-            }
-            if let triagedRunID {
-                try await self.append(connection, table: "triaged_runs", values: [triagedRunID, now.timeIntervalSince1970])
+        // The tables this batch appends to, in the one order every ledger commit locks them.
+        let tables = [
+            ("incident_events", batch.contains { !$0.change.events.isEmpty }),
+            ("incident_reports", batch.contains { !$0.change.reports.isEmpty }),
+            ("alert_transitions", batch.contains { !$0.change.alertTransitions.isEmpty }),
+            ("triaged_runs", batch.contains { $0.mark != nil }),
+        ].filter(\.1).map(\.0)
+        try await write("committing \(batch.count) ledger change(s)") { connection in
+            var ends: [String: String] = [:]
+            try await PostgresHashChain.lock(tables, connection, logger: self.logger, ends: &ends)
+            for marked in batch {
+                let change = marked.change
+                for incident in change.incidents { try await self.upsert(incident, connection) }
+                try await self.append(connection, table: "incident_events", rows: change.events.map(RecordRows.values), ends: &ends)
+                try await self.append(connection, table: "incident_reports", rows: change.reports.map(RecordRows.values), ends: &ends)
+                for message in change.messages { try await self.insert(message, connection) }
+                try await self.append(
+                    connection, table: "alert_transitions", rows: change.alertTransitions.map { RecordRows.values($0, at: now) },
+                    ends: &ends)
+                if let mark = marked.mark {
+                    try await self.append(connection, table: "triaged_runs", rows: [[mark, now.timeIntervalSince1970]], ends: &ends)
+                }
             }
         }
     }
