@@ -4,10 +4,13 @@ import BackstopTesting
 import Foundation
 import Testing
 
-/// A triage batch's decisions commit in one transaction, on SQLite and PostgreSQL: all of them or none, and a
-/// decision written from a read taken before a delivery keeps the tracker's reference.
+/// A triage batch's decisions commit in one transaction, on SQLite and PostgreSQL: all of them
+/// or none, each record table's rows in the order one change at a time would leave them, and a
+/// decision written from a read taken before a delivery keeps the tracker's reference. (The
+/// in-memory store has no transactions: it commits change by change.)
 @Suite struct LedgerBatchCommitTests {
     static let now = StoreSamples.now
+    static let transactional: [StoreBackend] = [.sqlite, .postgres]
 
     static func opening(_ id: String) -> LedgerChange {
         var change = LedgerChange()
@@ -16,21 +19,16 @@ import Testing
         return change
     }
 
-    @Test func aBatchThatFailsCommitsNoneOfItsDecisions() async throws {
-        let directory = try TemporaryDirectory()
-        try await Self.commitsNoneOfAFailingBatch(try SQLiteRunStore(path: directory.file("record.db")))
+    /// The store's hash chains, for the backends that keep them.
+    static func chainBreaks(_ stores: StoreBackend.Stores) async throws -> [ChainBreak] {
+        try await #require(stores.record as? any RecordStore).verifyChains().breaks
     }
 
-    @Test func onPostgresABatchThatFailsCommitsNoneOfItsDecisions() async throws {
-        let fixture = try await PostgresStoreFixture.start()
-        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
-        defer { store.close() }
-        try await Self.commitsNoneOfAFailingBatch(store)
-        // The batch's rows joined the record's chains in order: the record verifies.
-        #expect(try await store.verifyChains().breaks.isEmpty)
-    }
-
-    static func commitsNoneOfAFailingBatch(_ store: some IncidentStore) async throws {
+    @Test(arguments: transactional)
+    func aBatchThatFailsCommitsNoneOfItsDecisions(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        let store = stores.ledger
         // The second opens another incident for the same key while the first is open: the
         // store refuses it, and with it the whole batch.
         let batch = [MarkedChange(Self.opening("inc_1"), mark: "ntf_1"), MarkedChange(Self.opening("inc_2"), mark: "ntf_2")]
@@ -42,21 +40,34 @@ import Testing
         try await store.commit(batch: [batch[0], MarkedChange(LedgerChange(), mark: "ntf_2")])
         #expect(try await store.incident(id: "inc_1") != nil)
         #expect(try await store.triagedIDs(among: ["ntf_1", "ntf_2"]) == ["ntf_1", "ntf_2"])
+        #expect(try await Self.chainBreaks(stores).isEmpty)
     }
 
-    @Test func aDecisionFromAnEarlierReadKeepsTheReferenceADeliveryRecorded() async throws {
-        let directory = try TemporaryDirectory()
-        try await Self.keepsTheReferenceADeliveryRecorded(try SQLiteRunStore(path: directory.file("record.db")))
+    @Test(arguments: transactional)
+    func aBatchsRowsKeepTheOrderOfItsChanges(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        var opening = Self.opening("inc_1")
+        opening.events = [IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .opened, text: "1")]
+        let later = (2...4).map { index in
+            var change = LedgerChange()
+            change.events = [
+                IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .updated, text: "\(index)a"),
+                IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .updated, text: "\(index)b"),
+            ]
+            return MarkedChange(change, mark: "ntf_\(index)")
+        }
+        try await stores.ledger.commit(batch: [MarkedChange(opening, mark: "ntf_1")] + later)
+        #expect(try await stores.ledger.events(incidentID: "inc_1").map(\.text) == ["1", "2a", "2b", "3a", "3b", "4a", "4b"])
+        #expect(try await stores.ledger.triagedIDs(among: (1...4).map { "ntf_\($0)" }).count == 4)
+        #expect(try await Self.chainBreaks(stores).isEmpty)
     }
 
-    @Test func onPostgresADecisionFromAnEarlierReadKeepsTheReferenceADeliveryRecorded() async throws {
-        let fixture = try await PostgresStoreFixture.start()
-        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
-        defer { store.close() }
-        try await Self.keepsTheReferenceADeliveryRecorded(store)
-    }
-
-    static func keepsTheReferenceADeliveryRecorded(_ store: some IncidentStore) async throws {
+    @Test(arguments: transactional)
+    func aDecisionFromAnEarlierReadKeepsTheReferenceADeliveryRecorded(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        let store = stores.ledger
         try await store.commit(Self.opening("inc_1"), triagedRunID: "ntf_1")
         // The desk read the incident before the delivery recorded where the tracker filed it.
         var read = try #require(try await store.incident(id: "inc_1"))
@@ -77,15 +88,13 @@ import Testing
 /// order in the chain, across the chunk boundary too.
 @Suite struct PostgresMultiRowAppendTests {
     @Test func aBatchLargerThanOneStatementKeepsItsOrderAndItsChain() async throws {
-        let fixture = try await PostgresStoreFixture.start()
-        let store = try await PostgresStore.open(fixture.store, logger: PostgresStoreFixture.quietLogger)
-        defer { store.close() }
+        let stores = try await StoreBackend.postgres.make()
         // alert_notifications has 9 columns with the hashes, so 3,333 rows fit one statement.
         let batch = (0..<3_500).map { index in
             StoreSamples.notification(String(format: "ntf_%05d", index), dedupKey: "group-\(index)")
         }
-        #expect(try await store.appendNotifications(batch).allSatisfy { $0 == .appended })
-        #expect(try await store.untriagedNotifications().notifications.map(\.id) == batch.map(\.id))
-        #expect(try await store.verifyChains().breaks.isEmpty)
+        #expect(try await stores.intake.appendNotifications(batch).allSatisfy { $0 == .appended })
+        #expect(try await stores.intake.untriagedNotifications().notifications.map(\.id) == batch.map(\.id))
+        #expect(try await LedgerBatchCommitTests.chainBreaks(stores).isEmpty)
     }
 }

@@ -20,26 +20,20 @@ package enum PostgresHashChain {
     }
 
     /// Appends rows to `table` in order, taking the lock and reading the chain's end once (a
-    /// batch of the intake, ``GroupCommit``); inside a transaction, so all rows commit or none.
+    /// batch of the intake, ``GroupCommit``, or a triage batch's rows of one table); inside a
+    /// transaction, so all rows commit or none.
     package static func append(
         _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger
-    ) async throws(PostgresStoreError) {
-        var ends: [String: String] = [:]
-        try await append(connection, table: table, rows: rows, logger: logger, ends: &ends)
-    }
-
-    /// As above, for several appends in one transaction: `ends` keeps each table's chain end
-    /// once its lock is taken, so a triage batch locks and reads each table once, not once per
-    /// row (each is a round trip to PostgreSQL).
-    package static func append(
-        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger, ends: inout [String: String]
     ) async throws(PostgresStoreError) {
         guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
         for values in rows { try check(values, table: table, columns: columns) }
         do {
-            if ends[table] == nil { try await lock([table], connection, logger: logger, ends: &ends) }
-            var previous = ends[table] ?? genesis
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+            var previous = genesis
+            let last = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
+            for try await hash in last.decode(String.self) { previous = hash }
             let width = columns.count + 2
             // One statement for many rows (one round trip), within PostgreSQL's 65,535 parameters;
             // the rows of a VALUES list are inserted, and take their `seq`, in the order listed.
@@ -61,26 +55,9 @@ package enum PostgresHashChain {
                 let insert =
                     "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES \(tuples.joined(separator: ", "))"
                 try await connection.query(PostgresQuery(unsafeSQL: insert, binds: binds), logger: logger)
-                ends[table] = previous
             }
         } catch {
             throw PostgresStoreError("appending to \(table)", underlying: error)
-        }
-    }
-
-    /// Takes the tables' locks in the order given and reads each chain's end into `ends`. A
-    /// transaction that appends to several tables locks them all first, always in the same
-    /// order, so two replicas' transactions cannot each hold a table the other waits for.
-    package static func lock(
-        _ tables: [String], _ connection: PostgresConnection, logger: Logger, ends: inout [String: String]
-    ) async throws {
-        for table in tables where ends[table] == nil {
-            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
-            var end = genesis
-            let last = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
-            for try await hash in last.decode(String.self) { end = hash }
-            ends[table] = end
         }
     }
 

@@ -82,34 +82,26 @@ extension PostgresStore: IncidentStore {
         try await commit(batch: [MarkedChange(change, mark: triagedRunID)])
     }
 
-    /// A triage batch's decisions in one transaction, as on SQLite: all of them or none. Each
-    /// record table is locked and its chain's end read once for the batch.
+    /// A triage batch's decisions in one transaction, as on SQLite: all of them or none. The
+    /// incidents and outbox messages go in the batch's order; then each record table gets the
+    /// whole batch's rows in one append (one lock, one read of the chain's end, one multi-row
+    /// INSERT), in the batch's order, so each chain is as one change at a time would leave it,
+    /// and every ledger commit locks the tables in this same order.
     package func commit(batch: [MarkedChange]) async throws(StoreError) {
         guard !batch.isEmpty else { return }
         let now = Date()
-        // The tables this batch appends to, in the one order every ledger commit locks them.
-        let tables = [
-            ("incident_events", batch.contains { !$0.change.events.isEmpty }),
-            ("incident_reports", batch.contains { !$0.change.reports.isEmpty }),
-            ("alert_transitions", batch.contains { !$0.change.alertTransitions.isEmpty }),
-            ("triaged_runs", batch.contains { $0.mark != nil }),
-        ].filter(\.1).map(\.0)
+        let changes = batch.map(\.change)
         try await write("committing \(batch.count) ledger change(s)") { connection in
-            var ends: [String: String] = [:]
-            try await PostgresHashChain.lock(tables, connection, logger: self.logger, ends: &ends)
-            for marked in batch {
-                let change = marked.change
+            for change in changes {
                 for incident in change.incidents { try await self.upsert(incident, connection) }
-                try await self.append(connection, table: "incident_events", rows: change.events.map(RecordRows.values), ends: &ends)
-                try await self.append(connection, table: "incident_reports", rows: change.reports.map(RecordRows.values), ends: &ends)
                 for message in change.messages { try await self.insert(message, connection) }
-                try await self.append(
-                    connection, table: "alert_transitions", rows: change.alertTransitions.map { RecordRows.values($0, at: now) },
-                    ends: &ends)
-                if let mark = marked.mark {
-                    try await self.append(connection, table: "triaged_runs", rows: [[mark, now.timeIntervalSince1970]], ends: &ends)
-                }
             }
+            try await self.append(connection, table: "incident_events", rows: changes.flatMap(\.events).map(RecordRows.values))
+            try await self.append(connection, table: "incident_reports", rows: changes.flatMap(\.reports).map(RecordRows.values))
+            try await self.append(
+                connection, table: "alert_transitions", rows: changes.flatMap(\.alertTransitions).map { RecordRows.values($0, at: now) })
+            try await self.append(
+                connection, table: "triaged_runs", rows: batch.compactMap(\.mark).map { [$0, now.timeIntervalSince1970] })
         }
     }
 

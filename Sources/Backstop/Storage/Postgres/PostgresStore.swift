@@ -154,12 +154,6 @@ package final class PostgresStore: Sendable {
             connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, logger: logger)
     }
 
-    /// Appends rows inside a transaction that appends to several tables (``PostgresHashChain``'s `ends`).
-    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values], ends: inout [String: String]) async throws {
-        try await PostgresHashChain.append(
-            connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, logger: logger, ends: &ends)
-    }
-
     /// Checks every record table's hash chain; the rows read and each table's first break.
     package func verifyChains() async throws(StoreError) -> (rows: Int, breaks: [ChainBreak]) {
         try await read("verifying the record") { connection in
