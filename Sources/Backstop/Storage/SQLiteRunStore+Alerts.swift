@@ -68,14 +68,15 @@ extension SQLiteRunStore: AlertIntakeStore {
         guard !keys.isEmpty else { return [:] }
         return try await read { db in
             var found: [AlertTransition.Key: AlertTransition] = [:]
+            // One prepared statement for every key (a triage batch asks for all its alerts).
+            let lookup = try db.cachedStatement(
+                sql: """
+                    SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
+                    WHERE fingerprint = ? AND starts_at = ? AND status = ?
+                    """)
             for key in Set(keys) {
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
-                        WHERE fingerprint = ? AND starts_at = ? AND status = ?
-                        """,
-                    arguments: ExactText.arguments([key.fingerprint, key.startsAtMilliseconds, key.status.rawValue]))
+                    lookup, arguments: ExactText.arguments([key.fingerprint, key.startsAtMilliseconds, key.status.rawValue]))
                 guard let row else { continue }
                 found[key] = AlertTransition(
                     key: key, action: AlertTransition.Action(rawValue: row["action"]) ?? .none, notificationID: row["notification_id"],

@@ -89,12 +89,13 @@ extension SQLiteRunStore: IncidentStore {
     package func commit(batch: [MarkedChange]) async throws(StoreError) {
         guard !batch.isEmpty else { return }
         try await write { db in
+            for incident in batch.finalIncidents { try IncidentRow.upsert(incident, db) }
             for marked in batch { try Self.apply(marked.change, mark: marked.mark, db) }
         }
     }
 
+    /// The record rows and messages of a change; its incidents are written for the whole batch.
     private static func apply(_ change: LedgerChange, mark: String?, _ db: Database) throws {
-        for incident in change.incidents { try IncidentRow.upsert(incident, db) }
         for event in change.events { try append(event, db) }
         for report in change.reports {
             try HashChain.append(db, table: "incident_reports", values: RecordRows.values(report))

@@ -73,6 +73,22 @@ package struct MarkedChange: Sendable {
     }
 }
 
+extension [MarkedChange] {
+    /// Each incident the batch changes, as the last change of the batch left it, in the order the
+    /// batch first changed it. A storm's batch updates one incident once per notification, and
+    /// each version only overwrites the one before; the last carries every earlier version's
+    /// references too (each decision starts from the one before it, ``PendingLedger``), so
+    /// writing it alone leaves the same row.
+    package var finalIncidents: [Incident] {
+        var latest: [String: Incident] = [:]
+        var order: [String] = []
+        for incident in lazy.flatMap(\.change.incidents) {
+            if latest.updateValue(incident, forKey: incident.id) == nil { order.append(incident.id) }
+        }
+        return order.compactMap { latest[$0] }
+    }
+}
+
 extension IncidentStore {
     /// One transaction per change, in order, for a store without a batch transaction: each
     /// committed change stays committed if a later one fails.

@@ -82,6 +82,39 @@ import Testing
         #expect(stored.occurrences == read.occurrences)
         #expect(stored.references[.jira]?.key == "OPS-1")
     }
+
+    /// A storm's batch changes one incident once per notification: the store keeps the last
+    /// version, with each version's messages in order, whichever other incident the batch opens
+    /// in between.
+    @Test(arguments: transactional)
+    func anIncidentChangedByEveryDecisionIsStoredAsTheLastLeftIt(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        var incident = StoreSamples.incident("inc_1")
+        var batch = [MarkedChange(Self.opening("inc_1"), mark: "ntf_1")]
+        for occurrence in 2...4 {
+            incident.occurrences = occurrence
+            incident.updatedAt = Self.now.addingTimeInterval(Double(occurrence))
+            incident.summary = "occurrence \(occurrence)"
+            incident.lastRunID = "ntf_\(occurrence)"
+            var change = LedgerChange()
+            change.incidents = [incident]
+            change.messages = [StoreSamples.message("inc_1", target: .jira, action: .update)]
+            if occurrence == 3 {
+                change.incidents.append(StoreSamples.incident("inc_2", asset: "billing-db"))
+                change.messages.append(StoreSamples.message("inc_2", target: .jira))
+            }
+            batch.append(MarkedChange(change, mark: "ntf_\(occurrence)"))
+        }
+        try await stores.ledger.commit(batch: batch)
+
+        #expect(try await stores.ledger.incident(id: "inc_1") == incident)
+        #expect(try await stores.ledger.incident(id: "inc_2") != nil)
+        let messages = try await stores.ledger.outboxMessages(incidentID: nil)
+        #expect(messages.map(\.incidentID) == ["inc_1", "inc_1", "inc_1", "inc_2", "inc_1"])
+        #expect(messages.map(\.action) == [.open, .update, .update, .open, .update])
+        #expect(try await Self.chainBreaks(stores).isEmpty)
+    }
 }
 
 /// PostgreSQL appends a batch's rows with one INSERT per table and chunk: the rows keep their

@@ -64,20 +64,30 @@ extension PostgresStore: AlertIntakeStore {
         }
     }
 
+    /// One query for all the keys (a triage batch asks for every alert of its notifications):
+    /// the keys go as three arrays, matched row by row against the unique index.
     package func handledAlertTransitions(
         _ keys: [AlertTransition.Key]
     ) async throws(StoreError) -> [AlertTransition.Key: AlertTransition] {
+        let keys = Array(Set(keys))
         guard !keys.isEmpty else { return [:] }
+        let fingerprints = keys.map(\.fingerprint)
+        let startsAt = keys.map(\.startsAtMilliseconds)
+        let statuses = keys.map(\.status.rawValue)
         return try await read("reading handled alert transitions") { connection in
             var found: [AlertTransition.Key: AlertTransition] = [:]
-            for key in Set(keys) {
-                let row = try await self.fetchOne(
-                    connection,
-                    """
-                    SELECT action, notification_id, alert_name, asset, incident_id FROM alert_transitions
-                    WHERE fingerprint = \(key.fingerprint) AND starts_at = \(key.startsAtMilliseconds) AND status = \(key.status.rawValue)
-                    """)
-                guard let row else { continue }
+            let rows = try await self.fetchAll(
+                connection,
+                """
+                SELECT k.position, t.action, t.notification_id, t.alert_name, t.asset, t.incident_id
+                FROM unnest(\(fingerprints)::text[], \(startsAt)::bigint[], \(statuses)::text[])
+                  WITH ORDINALITY AS k(fingerprint, starts_at, status, position)
+                JOIN alert_transitions t ON t.fingerprint = k.fingerprint AND t.starts_at = k.starts_at AND t.status = k.status
+                """)
+            for row in rows {
+                let position: Int64 = row["position"]
+                guard position >= 1, position <= keys.count else { continue }
+                let key = keys[Int(position) - 1]
                 found[key] = AlertTransition(
                     key: key, action: AlertTransition.Action(rawValue: row["action"]) ?? .none, notificationID: row["notification_id"],
                     alertName: row["alert_name"], asset: row["asset"], incidentID: row["incident_id"])

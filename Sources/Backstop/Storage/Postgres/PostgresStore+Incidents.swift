@@ -92,10 +92,8 @@ extension PostgresStore: IncidentStore {
         let now = Date()
         let changes = batch.map(\.change)
         try await write("committing \(batch.count) ledger change(s)") { connection in
-            for change in changes {
-                for incident in change.incidents { try await self.upsert(incident, connection) }
-                for message in change.messages { try await self.insert(message, connection) }
-            }
+            for incident in batch.finalIncidents { try await self.upsert(incident, connection) }
+            for message in changes.flatMap(\.messages) { try await self.insert(message, connection) }
             try await self.append(connection, table: "incident_events", rows: changes.flatMap(\.events).map(RecordRows.values))
             try await self.append(connection, table: "incident_reports", rows: changes.flatMap(\.reports).map(RecordRows.values))
             try await self.append(

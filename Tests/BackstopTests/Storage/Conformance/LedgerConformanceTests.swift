@@ -130,4 +130,31 @@ import Testing
         #expect(try await ledger.firingAlerts(incidentID: "inc_1").isEmpty)
         #expect(try await ledger.handledAlertTransitions([resolution])[resolution]?.notificationID == "ntf_2")
     }
+
+    /// A triage batch asks for all its alerts at once: each key gets its own transition, and
+    /// keys never acted on, or asked twice, change nothing.
+    @Test(arguments: StoreBackend.allCases)
+    func manyKeysAreLookedUpTogether(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        let keys = (0..<40).map { index in
+            AlertTransition.Key(
+                fingerprint: "fp-\(index % 20)", startsAtMilliseconds: 1_795_348_800_000 + Int64(index % 3),
+                status: index < 20 ? .firing : .resolved)
+        }
+        var change = LedgerChange()
+        change.alertTransitions = keys.enumerated().filter { $0.offset % 2 == 0 }.map { index, key in
+            AlertTransition(
+                key: key, action: .joined, notificationID: "ntf_\(index)", alertName: "A\(index)", asset: "asset-\(index)",
+                incidentID: "inc_\(index)")
+        }
+        try await stores.ledger.commit(change, triagedRunID: nil)
+
+        let handled = try await stores.ledger.handledAlertTransitions(keys + keys.prefix(5))
+        #expect(handled.count == 20)
+        for (index, key) in keys.enumerated() {
+            #expect(handled[key]?.notificationID == (index % 2 == 0 ? "ntf_\(index)" : nil))
+            #expect(handled[key]?.asset == (index % 2 == 0 ? "asset-\(index)" : nil))
+        }
+    }
 }
