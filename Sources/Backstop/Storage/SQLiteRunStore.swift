@@ -5,15 +5,21 @@ import GRDB
 /// The record in an SQLite file (WAL mode), through GRDB.
 package final class SQLiteRunStore: RunStore {
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
     package let path: String
     package var location: String { path }
 
-    /// Opens (creating if needed) the database and applies migrations.
-    package init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) the database and applies migrations. `walCheckpointed` is told
+    /// of each background checkpoint (``WALCheckpointer``): WAL frames, frames copied.
+    package init(path: String, walCheckpointed: (@Sendable (Int, Int) -> Void)? = nil) throws(StoreError) {
         self.path = path
         do {
-            pool = try DatabasePool(path: path, configuration: try DurableSQLite.configuration(creatingDirectoryOf: path))
+            let durable = try DurableSQLite.configuration(creatingDirectoryOf: path)
+            var writer = durable
+            writer.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerFallbackPages)") }
+            pool = try DatabasePool(path: path, configuration: writer)
             try RecordSchema.migrator.migrate(pool)
+            checkpointer = try WALCheckpointer(path: path, configuration: durable, checkpointed: walCheckpointed)
         } catch {
             throw StoreError(
                 "cannot open the SQLite store at \(path): \(error.localizedDescription); check the path in storage.sqlite and that the directory is writable"
@@ -172,7 +178,9 @@ package final class SQLiteRunStore: RunStore {
 
     func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
         do {
-            return try await pool.write(body)
+            let value = try await pool.write(body)
+            checkpointer.writeCommitted()
+            return value
         } catch {
             throw StoreError("could not write to the SQLite store \(path): \(error)")
         }
