@@ -5,19 +5,29 @@ import HTTPTypes
 /// Checks the `Authorization` header Alertmanager's `http_config` sends (bearer token or basic
 /// auth) against the configured credentials, in constant time.
 struct WebhookAuthenticator: Sendable {
+    /// Nil lets every request in.
     let expected: HTTPCredentials?
+    /// The expected scheme, lowercased, and the digest of the expected credentials, worked out
+    /// once rather than per request.
+    private let check: (scheme: String, digest: SHA256.Digest)?
+
+    init(expected credentials: HTTPCredentials?) {
+        expected = credentials
+        check = credentials.map { credentials in
+            // "Bearer <token>" or "Basic <base64>": the scheme, a space, the credentials.
+            let header = credentials.authorizationHeader
+            let scheme = header.prefix { $0 != " " }
+            return (scheme.lowercased(), SHA256.hash(data: Data(header.dropFirst(scheme.count + 1).utf8)))
+        }
+    }
 
     func allows(_ header: String?) -> Bool {
-        guard let expected else { return true }
+        guard let check else { return true }
         guard let header else { return false }
-        let expectedHeader = expected.authorizationHeader
         // The scheme is case-insensitive (RFC 9110); the credentials are not.
-        guard let space = header.firstIndex(of: " "), let expectedSpace = expectedHeader.firstIndex(of: " "),
-            header[..<space].lowercased() == expectedHeader[..<expectedSpace].lowercased()
-        else { return false }
+        guard let space = header.firstIndex(of: " "), header[..<space].lowercased() == check.scheme else { return false }
         let presented = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
-        let wanted = expectedHeader[expectedHeader.index(after: expectedSpace)...]
         // swift-crypto compares digests in constant time; hashing first also hides the length.
-        return SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(wanted.utf8))
+        return SHA256.hash(data: Data(presented.utf8)) == check.digest
     }
 }

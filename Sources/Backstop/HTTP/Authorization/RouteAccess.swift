@@ -49,15 +49,16 @@ package enum RouteAccess: Sendable, Equatable {
         entry(method: method, path: path)?.access ?? .role(.read)
     }
 
+    /// The table's entries with their paths split once, not on every request.
+    private static let patterns = table.map { ($0, $0.path.split(separator: "/", omittingEmptySubsequences: false)) }
+
     /// The table's entry for a request, if any.
     package static func entry(method: HTTPRequest.Method, path: String) -> Entry? {
         let method = method == .head ? .get : method
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return table.first { entry in
-            guard entry.method == method else { return false }
-            let pattern = entry.path.split(separator: "/", omittingEmptySubsequences: false)
-            guard pattern.count == segments.count else { return false }
+        return patterns.first { entry, pattern in
+            guard entry.method == method, pattern.count == segments.count else { return false }
             return zip(pattern, segments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
-        }
+        }?.0
     }
 }
