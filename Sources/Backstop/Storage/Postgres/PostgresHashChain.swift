@@ -21,15 +21,16 @@ package enum PostgresHashChain {
 
     /// Appends rows to `table` in order, taking the lock and reading the chain's end once (a
     /// batch of the intake, ``GroupCommit``, or a triage batch's rows of one table); inside a
-    /// transaction, so all rows commit or none.
+    /// transaction, so all rows commit or none. `tableLocked` says the caller took the table's
+    /// lock already in this transaction (to check before it appends): one round trip less.
     package static func append(
-        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger
+        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], tableLocked: Bool = false, logger: Logger
     ) async throws(PostgresStoreError) {
         guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
         for values in rows { try check(values, table: table, columns: columns) }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+            if !tableLocked { try await lock(table, connection, logger: logger) }
             var previous = genesis
             let last = try await connection.query(
                 PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
@@ -59,6 +60,11 @@ package enum PostgresHashChain {
         } catch {
             throw PostgresStoreError("appending to \(table)", underlying: error)
         }
+    }
+
+    /// The lock every append to `table` takes, held to the end of the transaction.
+    package static func lock(_ table: String, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
     }
 
     private static func check(_ values: [RecordValue], table: String, columns: [String]) throws(PostgresStoreError) {

@@ -103,7 +103,9 @@ extension PostgresStore {
             case "event": ("events", "id")
             default: ("runs", "id")
             }
-        try await lock(table, connection)
+        // The chain's own lock, taken before the existence check so no other replica appends
+        // the same key in between.
+        try await PostgresHashChain.lock(table, connection, logger: logger)
         let keys = items.map(\.key)
         var held = Set(
             try await fetchAll(
@@ -125,14 +127,8 @@ extension PostgresStore {
             case .run(let run): if let parts = try await appendDrained(run, connection) { dropped.append(parts) }
             }
         }
-        try await append(connection, table: table, rows: rows)
+        try await append(connection, table: table, rows: rows, tableLocked: true)
         return dropped
-    }
-
-    /// The chain's own lock (``PostgresHashChain``), taken before the existence check so no
-    /// other replica appends the same key in between.
-    private func lock(_ table: String, _ connection: PostgresConnection) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
     }
 
     /// Whether PostgreSQL answers, on a connection of its own (the pool may still be backing

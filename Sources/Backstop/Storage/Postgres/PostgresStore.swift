@@ -149,9 +149,10 @@ package final class PostgresStore: Sendable {
     }
 
     /// Appends rows to one record table in order (a batch: one lock, one read of the chain's end).
-    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values]) async throws {
+    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values], tableLocked: Bool = false) async throws {
         try await PostgresHashChain.append(
-            connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, logger: logger)
+            connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, tableLocked: tableLocked,
+            logger: logger)
     }
 
     /// Checks every record table's hash chain; the rows read and each table's first break.
