@@ -15,9 +15,9 @@ package final class SQLiteRunStore: RunStore {
         self.path = path
         do {
             let durable = try DurableSQLite.configuration(creatingDirectoryOf: path)
-            var writer = durable
-            writer.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerFallbackPages)") }
-            pool = try DatabasePool(path: path, configuration: writer)
+            var pooled = durable
+            pooled.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerFallbackPages)") }
+            pool = try DatabasePool(path: path, configuration: pooled)
             try RecordSchema.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, configuration: durable, checkpointed: walCheckpointed)
         } catch {

@@ -21,16 +21,44 @@ package enum PostgresHashChain {
 
     /// Appends rows to `table` in order, taking the lock and reading the chain's end once (a
     /// batch of the intake, ``GroupCommit``, or a triage batch's rows of one table); inside a
-    /// transaction, so all rows commit or none. `tableLocked` says the caller took the table's
-    /// lock already in this transaction (to check before it appends): one round trip less.
+    /// transaction, so all rows commit or none.
     package static func append(
-        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], tableLocked: Bool = false, logger: Logger
+        _ connection: PostgresConnection, table: String, rows: [[RecordValue]], logger: Logger
     ) async throws(PostgresStoreError) {
         guard !rows.isEmpty else { return }
+        try await append(connection, rows: rows, holding: try await lock(table, connection, logger: logger), logger: logger)
+    }
+
+    /// A table's chain lock, held by the current transaction until its end (``lock(_:_:logger:)``).
+    /// A writer that must check the table before it appends (an intake's dedup look-up, an
+    /// approval's open request) takes it first and appends with it, so no other replica appends
+    /// in between and the append does not lock again.
+    package struct TableLock: Sendable {
+        package let table: String
+        fileprivate init(table: String) { self.table = table }
+    }
+
+    /// Takes the lock every append to `table` takes.
+    package static func lock(
+        _ table: String, _ connection: PostgresConnection, logger: Logger
+    ) async throws(PostgresStoreError) -> TableLock {
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
+        } catch {
+            throw PostgresStoreError("locking \(table)", underlying: error)
+        }
+        return TableLock(table: table)
+    }
+
+    /// Appends rows, in order, to the table whose lock the transaction holds.
+    package static func append(
+        _ connection: PostgresConnection, rows: [[RecordValue]], holding lock: TableLock, logger: Logger
+    ) async throws(PostgresStoreError) {
+        guard !rows.isEmpty else { return }
+        let table = lock.table
         let columns = RecordSchema.columns(of: table)
         for values in rows { try check(values, table: table, columns: columns) }
         do {
-            if !tableLocked { try await lock(table, connection, logger: logger) }
             var previous = genesis
             let last = try await connection.query(
                 PostgresQuery(unsafeSQL: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1"), logger: logger)
@@ -60,11 +88,6 @@ package enum PostgresHashChain {
         } catch {
             throw PostgresStoreError("appending to \(table)", underlying: error)
         }
-    }
-
-    /// The lock every append to `table` takes, held to the end of the transaction.
-    package static func lock(_ table: String, _ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
     }
 
     private static func check(_ values: [RecordValue], table: String, columns: [String]) throws(PostgresStoreError) {

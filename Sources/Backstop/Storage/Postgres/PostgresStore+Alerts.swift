@@ -22,7 +22,7 @@ extension PostgresStore: AlertIntakeStore {
         let keys = rows.map(\.0)
         return try await write("appending \(batch.count) notification(s) from \(first.id)") { connection in
             // The chain's table lock serialises appends, so checking then inserting is race-free.
-            try await PostgresHashChain.lock("alert_notifications", connection, logger: self.logger)
+            let lock = try await self.lock("alert_notifications", connection)
             var seen = Set(
                 try await self.fetchAll(connection, "SELECT dedup_key FROM alert_notifications WHERE dedup_key = ANY(\(keys))")
                     .map { $0["dedup_key"] as String })
@@ -36,7 +36,7 @@ extension PostgresStore: AlertIntakeStore {
                 appended.append(values)
                 writes.append(.appended)
             }
-            try await self.append(connection, table: "alert_notifications", rows: appended, tableLocked: true)
+            try await self.append(connection, rows: appended, holding: lock)
             return writes
         }
     }

@@ -14,7 +14,7 @@ extension PostgresStore: ApprovalStore {
             approval.requestedAt.timeIntervalSince1970, approval.expiresAt.timeIntervalSince1970, reason,
         ]
         return try await write("proposing approval \(approval.id)") { connection in
-            try await connection.query("LOCK TABLE approval_requests IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            let lock = try await self.lock("approval_requests", connection)
             var binds = PostgresBindings()
             binds.append(approval.asset)
             binds.append(approval.action)
@@ -22,7 +22,7 @@ extension PostgresStore: ApprovalStore {
             binds.append(approval.requestedAt.timeIntervalSince1970)
             let filter = "r.asset = $1 AND r.action = $2 AND (r.run_id = $3 OR (d.decision IS NULL AND r.expires_at > $4))"
             if let existing = try await self.approvals(connection, filter, binds).first { return existing }
-            try await self.append(connection, table: "approval_requests", values: values)
+            try await self.append(connection, rows: [values], holding: lock)
             return approval
         }
     }
@@ -52,7 +52,7 @@ extension PostgresStore: ApprovalStore {
         let outcome: DecisionOutcome
         do {
             outcome = try await write("recording the decision on approval \(id)") { connection in
-                try await connection.query("LOCK TABLE approval_decisions IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+                let lock = try await self.lock("approval_decisions", connection)
                 guard let approval = try await self.approval(connection, id: id) else { return .notFound }
                 guard approval.state == .pendingApproval else { return .alreadyDecided(approval) }
                 // Too late: the timeout decided first. Recorded now, whoever noticed.
@@ -61,7 +61,7 @@ extension PostgresStore: ApprovalStore {
                     late
                     ? [id, ApprovalDecision.expired.rawValue, at.timeIntervalSince1970, "backstop", "timeout"]
                     : [id, decision.rawValue, at.timeIntervalSince1970, by, comment]
-                try await self.append(connection, table: "approval_decisions", values: values)
+                try await self.append(connection, rows: [values], holding: lock)
                 return .recorded(try await self.approval(connection, id: id) ?? approval)
             }
         } catch {
@@ -76,14 +76,14 @@ extension PostgresStore: ApprovalStore {
 
     package func expireDue(now: Date) async throws(StoreError) -> [Approval] {
         try await write("expiring approvals") { connection in
-            try await connection.query("LOCK TABLE approval_decisions IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            let lock = try await self.lock("approval_decisions", connection)
             var binds = PostgresBindings()
             binds.append(now.timeIntervalSince1970)
             let due = try await self.approvals(connection, "d.decision IS NULL AND r.expires_at <= $1", binds)
             let rows: [RecordRows.Values] = due.map {
                 [$0.id, ApprovalDecision.expired.rawValue, now.timeIntervalSince1970, "backstop", "timeout"]
             }
-            try await self.append(connection, table: "approval_decisions", rows: rows)
+            try await self.append(connection, rows: rows, holding: lock)
             var expired: [Approval] = []
             for approval in due {
                 if let approval = try await self.approval(connection, id: approval.id) { expired.append(approval) }
@@ -110,11 +110,11 @@ extension PostgresStore: ApprovalStore {
 
     package func startRetry(id: String, at: Date) async throws(StoreError) -> Bool {
         try await write("starting the retry of approval \(id)") { connection in
-            try await connection.query("LOCK TABLE approval_retries IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            let lock = try await self.lock("approval_retries", connection)
             guard try await self.fetchOne(connection, "SELECT 1 AS found FROM approval_retries WHERE approval_id = \(id)") == nil else {
                 return false
             }
-            try await self.append(connection, table: "approval_retries", values: [id, at.timeIntervalSince1970, "backstop serve"])
+            try await self.append(connection, rows: [[id, at.timeIntervalSince1970, "backstop serve"]], holding: lock)
             return true
         }
     }

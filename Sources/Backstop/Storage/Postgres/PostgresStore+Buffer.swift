@@ -105,7 +105,7 @@ extension PostgresStore {
             }
         // The chain's own lock, taken before the existence check so no other replica appends
         // the same key in between.
-        try await PostgresHashChain.lock(table, connection, logger: logger)
+        let lock = try await self.lock(table, connection)
         let keys = items.map(\.key)
         var held = Set(
             try await fetchAll(
@@ -127,7 +127,7 @@ extension PostgresStore {
             case .run(let run): if let parts = try await appendDrained(run, connection) { dropped.append(parts) }
             }
         }
-        try await append(connection, table: table, rows: rows, tableLocked: true)
+        try await append(connection, rows: rows, holding: lock)
         return dropped
     }
 

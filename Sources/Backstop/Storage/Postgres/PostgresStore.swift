@@ -149,10 +149,22 @@ package final class PostgresStore: Sendable {
     }
 
     /// Appends rows to one record table in order (a batch: one lock, one read of the chain's end).
-    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values], tableLocked: Bool = false) async throws {
-        try await PostgresHashChain.append(
-            connection, table: table, rows: rows.map { $0.map { RecordValue($0.databaseValue) } }, tableLocked: tableLocked,
-            logger: logger)
+    func append(_ connection: PostgresConnection, table: String, rows: [RecordRows.Values]) async throws {
+        try await PostgresHashChain.append(connection, table: table, rows: rows.map(Self.recordValues), logger: logger)
+    }
+
+    /// Takes a record table's chain lock, to check the table before appending to it.
+    func lock(_ table: String, _ connection: PostgresConnection) async throws -> PostgresHashChain.TableLock {
+        try await PostgresHashChain.lock(table, connection, logger: logger)
+    }
+
+    /// Appends rows, in order, to the table whose lock the transaction took with ``lock(_:_:)``.
+    func append(_ connection: PostgresConnection, rows: [RecordRows.Values], holding lock: PostgresHashChain.TableLock) async throws {
+        try await PostgresHashChain.append(connection, rows: rows.map(Self.recordValues), holding: lock, logger: logger)
+    }
+
+    private static func recordValues(_ row: RecordRows.Values) -> [RecordValue] {
+        row.map { RecordValue($0.databaseValue) }
     }
 
     /// Checks every record table's hash chain; the rows read and each table's first break.
