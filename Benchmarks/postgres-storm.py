@@ -19,9 +19,6 @@ import time
 from importlib.machinery import SourceFileLoader
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from chaoslib.postgres import PASSWORD, PostgresCluster  # noqa: E402
-
 bench = SourceFileLoader("bench", os.path.join(ROOT, "scripts", "bench")).load_module()
 ingest = bench.ingest
 
@@ -33,31 +30,13 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="backstop-pgstorm-")
-    os.chmod(work, 0o755)
     port = bench.scale.free_port()
-    cluster = PostgresCluster(bench.scale.free_port(), os.path.join(work, "postgres"))
+    cluster, storage = ingest.postgres_storage(work, "storm")
     try:
-        cluster.create_database("storm")
-        with open(os.path.join(work, "pg-password"), "w") as f:
-            f.write(PASSWORD + "\n")
-        with open(os.path.join(work, "webhook-token"), "w") as f:
-            f.write(ingest.TOKEN + "\n")
-        with open(os.path.join(work, "backstop.yml"), "w") as f:
-            f.write(f"""listen: 127.0.0.1:{port}
-storage:
-  postgres: {{ url: "{cluster.url('storm')}", password_file: ./pg-password }}
-schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
-diagnosis: {{ probes: false }}
-assets:
-  - {{ name: orders-db, schedule: nightly, backup: {{ path: backups/*.gz }} }}
-webhook: {{ bearer_token_file: ./webhook-token }}
-""")
-        body = os.path.join(work, "body.json")
-        with open(body, "w") as f:
-            f.write(ingest.body_template())
+        config, body = ingest.write_setup(work, port, storage)
         with open(os.path.join(work, "serve.log"), "w") as log:
             server = subprocess.Popen(
-                [args.binary, "serve", "--config", os.path.join(work, "backstop.yml"), "--log-level", "warning"],
+                [args.binary, "serve", "--config", config, "--log-level", "warning"],
                 cwd=work, stdout=log, stderr=log)
         try:
             bench.wait_ready(port)

@@ -76,6 +76,42 @@ def body_template():
     return json.dumps(payload)
 
 
+def write_setup(work, port, storage):
+    """A one-asset `serve` with the webhook on in `work`: its token, its configuration with
+    `storage` (the YAML of the storage section) and the notification template wrk and the storm
+    fill in. Returns (configuration path, body path)."""
+    with open(os.path.join(work, "webhook-token"), "w") as f:
+        f.write(TOKEN + "\n")
+    config = os.path.join(work, "backstop.yml")
+    with open(config, "w") as f:
+        f.write(f"""listen: 127.0.0.1:{port}
+{storage}
+schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
+diagnosis: {{ probes: false }}
+assets:
+  - {{ name: orders-db, schedule: nightly, backup: {{ path: backups/*.gz }} }}
+webhook: {{ bearer_token_file: ./webhook-token }}
+""")
+    body = os.path.join(work, "body.json")
+    with open(body, "w") as f:
+        f.write(body_template())
+    return config, body
+
+
+def postgres_storage(work, database):
+    """A throwaway PostgreSQL cluster in `work` with `database`, and the storage section for it."""
+    os.chmod(work, 0o755)  # the postgres user reaches its cluster's directory inside
+    cluster = PostgresCluster(free_port(), os.path.join(work, "postgres"))
+    try:
+        cluster.create_database(database)
+        with open(os.path.join(work, "pg-password"), "w") as f:
+            f.write(PASSWORD + "\n")
+    except BaseException:
+        cluster.destroy()
+        raise
+    return cluster, f"storage:\n  postgres: {{ url: \"{cluster.url(database)}\", password_file: ./pg-password }}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds of load (default 30)")
@@ -91,34 +127,16 @@ def main():
         subprocess.run(["swift", "build", "-c", "release", "--product", "backstop"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="backstop-ingest-")
     port = free_port()
-    with open(os.path.join(work, "webhook-token"), "w") as f:
-        f.write(TOKEN + "\n")
     cluster = None
     storage = "storage: { sqlite: ./data/backstop.db }"
     if args.postgres:
-        os.chmod(work, 0o755)  # the postgres user reaches its cluster's directory inside
-        cluster = PostgresCluster(free_port(), os.path.join(work, "postgres"))
-        cluster.create_database("ingest")
-        with open(os.path.join(work, "pg-password"), "w") as f:
-            f.write(PASSWORD + "\n")
-        storage = f"storage:\n  postgres: {{ url: \"{cluster.url('ingest')}\", password_file: ./pg-password }}"
-    with open(os.path.join(work, "backstop.yml"), "w") as f:
-        f.write(f"""listen: 127.0.0.1:{port}
-{storage}
-schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
-diagnosis: {{ probes: false }}
-assets:
-  - {{ name: orders-db, schedule: nightly, backup: {{ path: backups/*.gz }} }}
-webhook: {{ bearer_token_file: ./webhook-token }}
-""")
-    body = os.path.join(work, "body.json")
-    with open(body, "w") as f:
-        f.write(body_template())
+        cluster, storage = postgres_storage(work, "ingest")
+    config, body = write_setup(work, port, storage)
     script = os.path.join(work, "ingest.lua")
     with open(script, "w") as f:
         f.write(LUA)
 
-    server = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "backstop.yml"), "--log-level", "warning"],
+    server = subprocess.Popen([binary, "serve", "--config", config, "--log-level", "warning"],
                               stderr=open(os.path.join(work, "backstop.log"), "w"))
     try:
         deadline = time.time() + 30
