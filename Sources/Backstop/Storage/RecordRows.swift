@@ -86,28 +86,6 @@ enum RecordRows {
         ]
     }
 
-    /// Decodes a notification as ``EncodedNotification`` encoded it.
-    static func notification(json: String) -> AlertNotification? {
-        try? JSONDecoder().decode(AlertNotification.self, from: Data(json.utf8))
-    }
-
-    /// Decodes stored notification rows; the ids of rows that no longer decode are returned
-    /// apart, so the caller reports them instead of dropping them.
-    static func notifications(_ rows: [(id: String, json: String)]) -> (
-        notifications: [AlertNotification], unreadable: [String]
-    ) {
-        var notifications: [AlertNotification] = []
-        var unreadable: [String] = []
-        for row in rows {
-            if let notification = notification(json: row.json) {
-                notifications.append(notification)
-            } else {
-                unreadable.append(row.id)
-            }
-        }
-        return (notifications, unreadable)
-    }
-
     static func event(id: String, asset: String, receivedAt: Double, json: String) -> CompletionEvent? {
         guard let report = try? JSONDecoder.record.decode(ToolReport.self, from: Data(json.utf8)) else { return nil }
         return CompletionEvent(id: id, asset: asset, receivedAt: Date(timeIntervalSince1970: receivedAt), report: report)

@@ -7,8 +7,8 @@ extension SQLiteRunStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate. A taken id (48 random bits,
     /// so practically never) fails the write like any other store error: the webhook answers
     /// 503 and Alertmanager's retry gets a new id.
-    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        try await appendNotifications([EncodedNotification(notification)])[0]
+    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
+        try await appendNotifications([notification])[0]
     }
 
     /// Appends notifications that arrived together in one transaction (one fsync). Only what
@@ -43,12 +43,12 @@ extension SQLiteRunStore: AlertIntakeStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, notification_json FROM alert_notifications
+                    SELECT id, received_at, notification_json FROM alert_notifications
                     WHERE id NOT IN (SELECT run_id FROM triaged_runs) ORDER BY seq
                     """
-            ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
+            ).map(StoredNotification.init(row:))
         }
-        return RecordRows.notifications(rows)
+        return StoredNotification.notifications(rows)
     }
 
     /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.

@@ -5,7 +5,7 @@
 /// with the notification's id), written in the same transaction as its decisions.
 package protocol AlertIntakeStore: Sendable {
     /// Appends an accepted notification unless one with the same dedup key is already there.
-    func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite
+    func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite
 
     /// Appends notifications that arrived together in one transaction (one fsync for the batch:
     /// ``GroupCommit``), each unless its dedup key is already there or earlier in the batch.

@@ -14,9 +14,9 @@ package struct GroupCommittedIntake: AlertIntakeStore {
         }
     }
 
-    /// Encodes the notification here, in the caller's task, so the serial commit only writes.
-    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        try await group.submit(EncodedNotification(notification))
+    /// The notification comes encoded by the caller's task, so the serial commit only writes.
+    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
+        try await group.submit(notification)
     }
 
     package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {

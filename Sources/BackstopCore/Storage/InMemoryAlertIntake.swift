@@ -10,8 +10,8 @@ package actor InMemoryAlertIntake: AlertIntakeStore {
         self.ledger = ledger
     }
 
-    package func appendNotification(_ notification: AlertNotification) throws(StoreError) -> NotificationWrite {
-        try appendNotifications([EncodedNotification(notification)])[0]
+    package func appendNotification(_ notification: EncodedNotification) throws(StoreError) -> NotificationWrite {
+        try appendNotifications([notification])[0]
     }
 
     package func appendNotifications(_ batch: [EncodedNotification]) throws(StoreError) -> [NotificationWrite] {

@@ -30,6 +30,10 @@ package struct AlertmanagerPayload: Decodable {
 /// Why a body is not an Alertmanager notification, naming the field.
 package struct PayloadError: Error, Equatable {
     package var message: String
+
+    package init(message: String) {
+        self.message = message
+    }
 }
 
 extension AlertmanagerPayload {

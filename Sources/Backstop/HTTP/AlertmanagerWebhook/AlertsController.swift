@@ -26,6 +26,14 @@ struct AlertsController {
     /// keep collisions practically impossible (6 collided at 2,300 a minute).
     static func newID(at date: Date) -> String { RecordID.make(prefix: "ntf", at: date, randomDigits: 12) }
 
+    /// The body as text, for the record to keep as it arrived: JSON between systems is UTF-8 (RFC 8259, section 8.1).
+    static func text(of body: ByteBuffer) throws(PayloadError) -> String {
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+            throw PayloadError(message: "the body is not UTF-8 text; JSON between systems must be UTF-8 (RFC 8259)")
+        }
+        return text
+    }
+
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/api/v1/alerts") { request, _ in
             guard let webhook = self.webhook else {
@@ -47,8 +55,11 @@ struct AlertsController {
             }
             let now = clock.now
             let notification: AlertNotification
+            let accepted: EncodedNotification
             do throws(PayloadError) {
-                notification = try AlertmanagerPayload.notification(from: Data(buffer: body), id: Self.newID(at: now), receivedAt: now)
+                let text = try Self.text(of: body)
+                notification = try AlertmanagerPayload.notification(from: Data(text.utf8), id: Self.newID(at: now), receivedAt: now)
+                accepted = EncodedNotification(notification, acceptedBody: text)
             } catch {
                 metrics.recordNotification(status: "rejected")
                 logger.warning("rejected an Alertmanager notification", metadata: ["problem": "\(error.message)"])
@@ -56,7 +67,7 @@ struct AlertsController {
             }
             let write: NotificationWrite
             do {
-                write = try await intakeRecord.appendNotification(notification)
+                write = try await intakeRecord.appendNotification(accepted)
             } catch {
                 logger.error("could not record an Alertmanager notification", metadata: ["error": "\(error)"])
                 throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")

@@ -5,7 +5,8 @@ import Foundation
 /// that makes its drain idempotent: the notification's dedup key, the event's id, the run's id
 /// (PostgreSQL stores each of these once, so an item drained twice is stored once).
 package enum BufferedItem: Sendable, Equatable {
-    case notification(AlertNotification)
+    /// With the JSON the record stores for it: the webhook body as accepted.
+    case notification(EncodedNotification)
     case event(CompletionEvent)
     case run(VerificationRun)
 
@@ -19,7 +20,7 @@ package enum BufferedItem: Sendable, Equatable {
 
     package var key: String {
         switch self {
-        case .notification(let notification): notification.dedupKey
+        case .notification(let encoded): encoded.notification.dedupKey
         case .event(let event): event.id
         case .run(let run): run.id
         }
@@ -43,7 +44,7 @@ package enum BufferedItem: Sendable, Equatable {
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
         switch self {
-        case .notification(let notification): return try encoder.encode(notification)
+        case .notification(let encoded): return try encoder.encode(encoded)
         case .event(let event): return try encoder.encode(event)
         case .run(let run): return try encoder.encode(run)
         }
@@ -52,7 +53,10 @@ package enum BufferedItem: Sendable, Equatable {
     static func decode(kind: String, body: Data) throws -> BufferedItem {
         let decoder = JSONDecoder()
         switch kind {
-        case "notification": return .notification(try decoder.decode(AlertNotification.self, from: body))
+        case "notification":
+            // Buffers written before bodies were kept hold the notification alone.
+            if let encoded = try? decoder.decode(EncodedNotification.self, from: body) { return .notification(encoded) }
+            return .notification(EncodedNotification(try decoder.decode(AlertNotification.self, from: body)))
         case "event": return .event(try decoder.decode(CompletionEvent.self, from: body))
         case "run": return .run(try decoder.decode(VerificationRun.self, from: body))
         default: throw StoreError("unknown kind '\(kind)'")

@@ -8,9 +8,9 @@ import PostgresNIO
 extension PostgresStore: AlertIntakeStore {
     /// Appends an accepted notification unless it is a duplicate; a taken id fails the write
     /// (the webhook answers 503 and Alertmanager's retry gets a new id), as on SQLite.
-    package func appendNotification(_ notification: AlertNotification) async throws(StoreError) -> NotificationWrite {
-        let writes = try await appendNotifications([EncodedNotification(notification)])
-        guard let write = writes.first else { throw StoreError("internal: no answer for notification \(notification.id)") }
+    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
+        let writes = try await appendNotifications([notification])
+        guard let write = writes.first else { throw StoreError("internal: no answer for notification \(notification.notification.id)") }
         return write
     }
 
@@ -46,12 +46,12 @@ extension PostgresStore: AlertIntakeStore {
             try await self.fetchAll(
                 connection,
                 """
-                SELECT id, notification_json FROM alert_notifications n
+                SELECT id, received_at, notification_json FROM alert_notifications n
                 WHERE NOT EXISTS (SELECT 1 FROM triaged_runs t WHERE t.run_id = n.id) ORDER BY seq
                 """
-            ).map { (id: $0["id"] as String, json: $0["notification_json"] as String) }
+            ).map(StoredNotification.init(row:))
         }
-        return RecordRows.notifications(rows)
+        return StoredNotification.notifications(rows)
     }
 
     package func notificationCounts() async throws(StoreError) -> [String: Int] {

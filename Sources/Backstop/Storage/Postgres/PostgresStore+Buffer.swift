@@ -28,7 +28,7 @@ extension PostgresStore {
     package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard let buffer, !batch.isEmpty else { return try await appendStoredNotifications(batch) }
         return try await buffer.write(
-            batch.map { .notification($0.notification) },
+            batch.map(BufferedItem.notification),
             direct: { () throws(StoreError) in try await self.appendStoredNotifications(batch) },
             buffered: { added in added.map { $0 ? .appended : .duplicate } })
     }
@@ -122,7 +122,7 @@ extension PostgresStore {
         var dropped: [DroppedWindowParts] = []
         for item in items where held.insert(item.key).inserted {
             switch item {
-            case .notification(let notification): rows.append(RecordRows.values(EncodedNotification(notification)))
+            case .notification(let encoded): rows.append(RecordRows.values(encoded))
             case .event(let event): rows.append(RecordRows.values(event))
             case .run(let run): if let parts = try await appendDrained(run, connection) { dropped.append(parts) }
             }

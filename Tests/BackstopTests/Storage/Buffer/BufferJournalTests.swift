@@ -19,9 +19,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("buffer.db")
         let items: [BufferedItem] = [
-            .notification(StoreSamples.notification("ntf_1", dedupKey: "k1")), .event(Self.event("evt_1")),
+            .notification(EncodedNotification(StoreSamples.notification("ntf_1", dedupKey: "k1"))), .event(Self.event("evt_1")),
             .run(StoreSamples.run("run_1", trigger: .event("evt_1"), outcomes: [StoreSamples.outcome("orders-db", healthy: false)])),
-            .notification(StoreSamples.notification("ntf_2", dedupKey: "k2")),
+            .notification(EncodedNotification(StoreSamples.notification("ntf_2", dedupKey: "k2"))),
         ]
         let journal = try BufferJournal(path: path)
         #expect(try journal.append(Array(items.prefix(2)), at: StoreSamples.now) { _ in } == [true, true])
@@ -37,10 +37,13 @@ import Testing
         let journal = try BufferJournal(path: try TemporaryDirectory().file("buffer.db"))
         let depths = Mutex<[Int]>([])
         let first = try journal.append(
-            [.notification(StoreSamples.notification("ntf_1", dedupKey: "same")), .event(Self.event("same"))], at: StoreSamples.now
+            [.notification(EncodedNotification(StoreSamples.notification("ntf_1", dedupKey: "same"))), .event(Self.event("same"))],
+            at: StoreSamples.now
         ) { depth in depths.withLock { $0.append(depth) } }
         // Alertmanager's retry of a buffered notification has a new id and the same dedup key.
-        let retry = try journal.append([.notification(StoreSamples.notification("ntf_2", dedupKey: "same"))], at: StoreSamples.now) {
+        let retry = try journal.append(
+            [.notification(EncodedNotification(StoreSamples.notification("ntf_2", dedupKey: "same")))], at: StoreSamples.now
+        ) {
             depth in depths.withLock { $0.append(depth) }
         }
         #expect(first == [true, true])

@@ -1,3 +1,4 @@
+import Backstop
 import BackstopCore
 import Foundation
 import Testing
@@ -41,5 +42,35 @@ import Testing
         await #expect(throws: StoreError.self) {
             try await intake.appendNotification(StoreSamples.notification("ntf_1", dedupKey: "group-b"))
         }
+    }
+}
+
+/// The webhook's form of a notification: the record keeps the body as accepted, and reads it
+/// back as the webhook decoded it.
+extension AlertIntakeConformanceTests {
+    static let acceptedBody = """
+        {"receiver":"backstop\\\\-webhook","status":"firing","groupKey":"{}:{alertname=\\"Nightly\\"}","version":"4",
+         "truncatedAlerts":0,"externalURL":"http://alertmanager.example:9093",
+         "alerts":[{"status":"firing","labels":{"alertname":"Nightly","asset":"orders"},"annotations":{"summary":"é ✓"},
+                    "startsAt":"2026-11-22T02:40:00.123456789Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f1"},
+                   {"status":"resolved","labels":{"alertname":"Nightly","asset":"billing"},
+                    "startsAt":"2026-11-22T01:00:00Z","endsAt":"2026-11-22T02:00:00.5Z","generatorURL":"http://prom/graph"}]}
+        """
+
+    @Test(arguments: StoreBackend.allCases)
+    func aNotificationAcceptedWithItsBodyReadsBackAsTheWebhookDecodedIt(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        // A whole second: the row's time is a number of seconds since 1970, exact for it.
+        let accepted = try AlertmanagerPayload.notification(
+            from: Data(Self.acceptedBody.utf8), id: "ntf_body", receivedAt: Date(timeIntervalSince1970: 1_795_000_000))
+        let legacy = StoreSamples.notification("ntf_legacy", dedupKey: "group-a")
+        #expect(try await stores.intake.appendNotification(EncodedNotification(accepted, acceptedBody: Self.acceptedBody)) == .appended)
+        #expect(try await stores.intake.appendNotification(legacy) == .appended)
+        let waiting = try await stores.intake.untriagedNotifications()
+        #expect(waiting.unreadable.isEmpty)
+        #expect(waiting.notifications == [accepted, legacy], "both forms read back, in the order accepted")
+        #expect(waiting.notifications.first?.alerts.first?.startsAt == accepted.alerts.first?.startsAt)
+        #expect(waiting.notifications.first?.receiver == "backstop-webhook")
     }
 }
