@@ -19,12 +19,6 @@ struct StoredNotification {
         json = row["notification_json"]
     }
 
-    init(id: String, receivedAt: Date, json: String) {
-        self.id = id
-        self.receivedAt = receivedAt
-        self.json = json
-    }
-
     /// Nil when the row decodes in neither form (reported by the caller, never dropped).
     var notification: AlertNotification? {
         let data = Data(json.utf8)
