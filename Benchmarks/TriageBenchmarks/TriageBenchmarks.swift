@@ -4,7 +4,8 @@ import Benchmark
 import Foundation
 
 /// In-process figures of the failure and alert paths (scripts/bench --inproc): the tool-output
-/// classifier over the real outputs in Tests/Fixtures/tool-output, and a storm's batch of
+/// classifier over the real outputs in Tests/Fixtures/tool-output, the webhook's decode of
+/// Alertmanager's captured notification, and a storm's batch of
 /// Alertmanager notifications triaged through the real desk into a real SQLite record.
 /// scripts/bench measures the storm whole-process (intake, drain time); this isolates triage.
 let benchmarks: @Sendable () -> Void = {
@@ -25,6 +26,18 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for output in outputs {
             blackHole(classifier.diagnose(output: output.text, exitCode: output.exitCode, tool: output.tool))
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // What the webhook does to each body before it can be recorded: the decode and checks the
+    // intake pays per request, apart from HTTP and the commit.
+    Benchmark("Alertmanager webhook body decode (1,000 bodies)") { benchmark in
+        let bodies = try WebhookBodies.make(1_000)
+        let now = Date()
+        benchmark.startMeasurement()
+        for body in bodies {
+            blackHole(try AlertmanagerPayload.notification(from: body, id: "ntf_bench", receivedAt: now))
         }
         benchmark.stopMeasurement()
     }
