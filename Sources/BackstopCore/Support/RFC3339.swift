@@ -2,22 +2,26 @@ import Foundation
 
 /// RFC 3339 times with 0–9 fraction digits, as backup tools and Alertmanager write them.
 package enum RFC3339 {
+    // Built once: the webhook parses each alert's times, and building the styles per call showed
+    // in its profile.
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let plain = Date.ISO8601FormatStyle()
+
     package static func parse(_ text: String) -> Date? {
+        // Foundation's style wants an upper-case `T` and `Z`; RFC 3339 allows lower case.
+        let upper = text.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? text.uppercased() : text
+        guard let dot = upper.firstIndex(of: ".") else { return try? plain.parse(upper) }
         // ISO8601 parsing takes at most millisecond fractions; trim longer ones first.
-        var trimmed = text
-        if let dot = text.firstIndex(of: "."),
-            let zone = text[dot...].firstIndex(where: { $0 == "Z" || $0 == "z" || $0 == "+" || $0 == "-" })
-        {
-            let digits = text[text.index(after: dot)..<zone]
-            guard digits.allSatisfy(\.isNumber), !digits.isEmpty else { return nil }
-            trimmed = String(text[..<dot]) + "." + digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0) + text[zone...]
-        }
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        return (try? withFraction.parse(trimmed.uppercased())) ?? (try? plain.parse(trimmed.uppercased()))
+        guard let zone = upper[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) else { return nil }
+        let digits = upper[upper.index(after: dot)..<zone]
+        guard digits.allSatisfy(\.isNumber), !digits.isEmpty else { return nil }
+        let trimmed =
+            digits.count == 3
+            ? upper : String(upper[..<dot]) + "." + digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0) + upper[zone...]
+        return try? withFraction.parse(trimmed)
     }
 
     package static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        date.formatted(plain)
     }
 }

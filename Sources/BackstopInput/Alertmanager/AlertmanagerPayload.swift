@@ -37,11 +37,14 @@ package struct PayloadError: Error, Equatable {
 }
 
 extension AlertmanagerPayload {
+    /// One decoder for every request: its options never change, and decoding is thread-safe.
+    private static let decoder = JSONDecoder()
+
     /// Decodes and validates a body into a notification for the intake record.
     package static func notification(from body: Data, id: String, receivedAt: Date) throws(PayloadError) -> AlertNotification {
         let payload: AlertmanagerPayload
         do {
-            payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: body)
+            payload = try decoder.decode(AlertmanagerPayload.self, from: body)
         } catch let error as DecodingError {
             throw PayloadError(message: error.readableDescription)
         } catch {
@@ -55,8 +58,9 @@ extension AlertmanagerPayload {
         }
         guard !payload.groupKey.isEmpty else { throw PayloadError(message: "field 'groupKey' is empty") }
         var alerts: [ReceivedAlert] = []
+        alerts.reserveCapacity(payload.alerts.count)
         for (index, alert) in payload.alerts.enumerated() {
-            alerts.append(try Self.alert(alert, path: "alerts[\(index)]"))
+            alerts.append(try Self.alert(alert, index: index))
         }
         return AlertNotification(
             id: id, receivedAt: receivedAt, receiver: unescapeRegex(payload.receiver), status: status, groupKey: payload.groupKey,
@@ -64,7 +68,9 @@ extension AlertmanagerPayload {
             externalURL: payload.externalURL, alerts: alerts)
     }
 
-    private static func alert(_ alert: Alert, path: String) throws(PayloadError) -> ReceivedAlert {
+    /// `index` names the alert in errors (`alerts[2].startsAt`), a path built only for them.
+    private static func alert(_ alert: Alert, index: Int) throws(PayloadError) -> ReceivedAlert {
+        var path: String { "alerts[\(index)]" }
         guard let status = ReceivedAlert.Status(rawValue: alert.status) else {
             throw PayloadError(message: "field '\(path).status' is '\(alert.status)'; expected 'firing' or 'resolved'")
         }
@@ -109,6 +115,7 @@ extension AlertmanagerPayload {
 
     /// Alertmanager sends the receiver name through Go's `regexp.QuoteMeta`.
     static func unescapeRegex(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
         var result = ""
         var escaped = false
         for character in text {
