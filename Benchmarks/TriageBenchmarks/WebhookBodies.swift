@@ -1,7 +1,8 @@
 import Foundation
 
 /// Alertmanager's captured notification (Tests/Fixtures/alertmanager/firing.json, two alerts),
-/// made unique per copy as `Benchmarks/webhook-ingest.py` makes it per request.
+/// each copy with its own first fingerprint, so that every copy has a dedup key of its own as the
+/// intake benchmark's requests do.
 enum WebhookBodies {
     static let captured = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Tests/Fixtures/alertmanager/firing.json")

@@ -4,14 +4,9 @@ import GRDB
 
 /// The Alertmanager intake record.
 extension SQLiteRunStore: AlertIntakeStore {
-    /// Appends an accepted notification unless it is a duplicate. A taken id (48 random bits,
-    /// so practically never) fails the write like any other store error: the webhook answers
-    /// 503 and Alertmanager's retry gets a new id.
-    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
-        try await appendNotifications([notification])[0]
-    }
-
-    /// Appends notifications that arrived together in one transaction (one fsync). Only what
+    /// Appends notifications that arrived together in one transaction (one fsync); one alone is a
+    /// batch of one. A taken id (48 random bits, so practically never) fails the write like any
+    /// other store error: the webhook answers 503 and Alertmanager's retry gets a new id. Only what
     /// needs the write lock is done under it: the JSON was encoded by each request, and the
     /// dedup lookup and insert are prepared statements.
     package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {

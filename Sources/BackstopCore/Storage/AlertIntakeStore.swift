@@ -20,6 +20,17 @@ package protocol AlertIntakeStore: Sendable {
     func notificationCounts() async throws(StoreError) -> [String: Int]
 }
 
+extension AlertIntakeStore {
+    /// A batch of one, for stores that write every notification the same way (the group-commit
+    /// intake submits it to its batch instead).
+    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
+        guard let write = try await appendNotifications([notification]).first else {
+            throw StoreError("internal: no answer for notification \(notification.notification.id)")
+        }
+        return write
+    }
+}
+
 /// What appending a notification did.
 package enum NotificationWrite: Sendable, Equatable {
     case appended

@@ -10,10 +10,6 @@ package actor InMemoryAlertIntake: AlertIntakeStore {
         self.ledger = ledger
     }
 
-    package func appendNotification(_ notification: EncodedNotification) throws(StoreError) -> NotificationWrite {
-        try appendNotifications([notification])[0]
-    }
-
     package func appendNotifications(_ batch: [EncodedNotification]) throws(StoreError) -> [NotificationWrite] {
         var added: [AlertNotification] = []
         var writes: [NotificationWrite] = []

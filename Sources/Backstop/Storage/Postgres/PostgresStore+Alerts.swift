@@ -6,14 +6,6 @@ import PostgresNIO
 /// The Alertmanager intake on PostgreSQL. The dedup key is unique in the schema, so a copy of
 /// a notification posted to another replica at the same moment is a duplicate here too.
 extension PostgresStore: AlertIntakeStore {
-    /// Appends an accepted notification unless it is a duplicate; a taken id fails the write
-    /// (the webhook answers 503 and Alertmanager's retry gets a new id), as on SQLite.
-    package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
-        let writes = try await appendNotifications([notification])
-        guard let write = writes.first else { throw StoreError("internal: no answer for notification \(notification.notification.id)") }
-        return write
-    }
-
     /// Appends notifications that arrived together in one transaction: a repeat of a dedup key
     /// (already stored, or earlier in the batch) is a duplicate; a taken id fails the whole batch.
     func appendStoredNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
