@@ -14,11 +14,13 @@ package enum RFC3339 {
         // ISO8601 parsing takes at most millisecond fractions; trim longer ones first.
         guard let zone = upper[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) else { return nil }
         let digits = upper[upper.index(after: dot)..<zone]
-        guard digits.allSatisfy(\.isNumber), !digits.isEmpty else { return nil }
-        let trimmed =
-            digits.count == 3
-            ? upper : String(upper[..<dot]) + "." + digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0) + upper[zone...]
-        return try? withFraction.parse(trimmed)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard digits.utf8.count != 3 else { return try? withFraction.parse(upper) }
+        // Built from Swift strings: Foundation's `padding(toLength:)` goes through NSString, which
+        // showed in the webhook's profile (Alertmanager writes nine digits).
+        let milliseconds = digits.prefix(3) + String(repeating: "0", count: max(0, 3 - digits.utf8.count))
+        let trimmed = upper[..<dot] + "." + milliseconds + upper[zone...]
+        return try? withFraction.parse(String(trimmed))
     }
 
     package static func format(_ date: Date) -> String {

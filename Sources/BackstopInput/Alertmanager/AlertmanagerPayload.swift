@@ -11,8 +11,8 @@ import Foundation
 package struct AlertmanagerPayload: Decodable {
     struct Alert: Decodable {
         var status: String
-        var labels: [String: String]
-        var annotations: [String: String]?
+        var labels: TextMap
+        var annotations: TextMap?
         var startsAt: String
         var endsAt: String?
         var generatorURL: String?
@@ -74,7 +74,8 @@ extension AlertmanagerPayload {
         guard let status = ReceivedAlert.Status(rawValue: alert.status) else {
             throw PayloadError(message: "field '\(path).status' is '\(alert.status)'; expected 'firing' or 'resolved'")
         }
-        guard !alert.labels.isEmpty else { throw PayloadError(message: "field '\(path).labels' is empty; an alert is its labels") }
+        let labels = alert.labels.values
+        guard !labels.isEmpty else { throw PayloadError(message: "field '\(path).labels' is empty; an alert is its labels") }
         guard let startsAt = RFC3339.parse(alert.startsAt) else {
             throw PayloadError(message: "field '\(path).startsAt' is '\(alert.startsAt)', not an RFC 3339 time")
         }
@@ -87,9 +88,9 @@ extension AlertmanagerPayload {
             endsAt = parsed
         }
         return ReceivedAlert(
-            status: status, labels: alert.labels, annotations: alert.annotations ?? [:], startsAt: startsAt, endsAt: endsAt,
+            status: status, labels: labels, annotations: alert.annotations?.values ?? [:], startsAt: startsAt, endsAt: endsAt,
             generatorURL: alert.generatorURL.flatMap { $0.isEmpty ? nil : $0 },
-            fingerprint: alert.fingerprint.flatMap { $0.isEmpty ? nil : $0 } ?? fingerprint(of: alert.labels))
+            fingerprint: alert.fingerprint.flatMap { $0.isEmpty ? nil : $0 } ?? fingerprint(of: labels))
     }
 
     /// The same group with the same alert states is the same notification, however often it
