@@ -14,7 +14,7 @@ enum ExactText {
     /// Arguments that store, or find, text exactly as given: a value written with ``storable``
     /// is only found by a lookup that binds it the same way.
     static func arguments(_ values: [(any DatabaseValueConvertible)?]) -> StatementArguments {
-        StatementArguments(values.map { storable($0?.databaseValue ?? .null) })
+        StatementArguments(databaseValues: values.map { storable($0?.databaseValue ?? .null) })
     }
 }
 
@@ -27,5 +27,14 @@ extension String {
             bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
         }
         return found ?? utf8.contains(0)
+    }
+}
+
+extension StatementArguments {
+    /// Arguments already in database form. GRDB's initialiser for a sequence of convertible
+    /// values maps them through a key path, which its unspecialised generic code instantiates at
+    /// run time on every call: that showed in the profile of every record row written.
+    init(databaseValues: [DatabaseValue]) {
+        self.init(databaseValues.map { $0 as (any DatabaseValueConvertible)? })
     }
 }

@@ -33,7 +33,8 @@ enum HashChain {
             let databaseValues = values.map { ExactText.storable($0.databaseValue) }
             // Already in stored form: hashed without searching the text for NUL again.
             let hash = RecordValue.digest(previous: previous, values: databaseValues.map(RecordValue.init(stored:)))
-            try insert.execute(arguments: StatementArguments(databaseValues + [previous.databaseValue, hash.databaseValue]))
+            try insert.execute(
+                arguments: StatementArguments(databaseValues: databaseValues + [previous.databaseValue, hash.databaseValue]))
             previous = hash
         }
     }

@@ -46,7 +46,8 @@ enum IncidentRow {
     static func upsert(_ incident: Incident, _ db: Database) throws {
         let references = Dictionary(uniqueKeysWithValues: incident.references.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONEncoder.record.encode(references), as: UTF8.self)
-        try db.execute(
+        // Cached: a storm's batch writes an incident row per asset it touched.
+        let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO incidents (id, dedup_key, asset, cause, schedule, state, title, summary, opened_at, updated_at,
                   resolved_at, occurrences, last_run_id, references_json)
@@ -54,7 +55,8 @@ enum IncidentRow {
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, summary = excluded.summary, updated_at = excluded.updated_at,
                   resolved_at = excluded.resolved_at, occurrences = excluded.occurrences, last_run_id = excluded.last_run_id,
                   references_json = json_patch(incidents.references_json, excluded.references_json)
-                """,
+                """)
+        try upsert.execute(
             arguments: ExactText.arguments([
                 incident.id, incident.dedupKey, incident.asset, incident.cause.rawValue, incident.schedule, incident.state.rawValue,
                 incident.title, incident.summary, incident.openedAt.timeIntervalSince1970, incident.updatedAt.timeIntervalSince1970,
@@ -104,11 +106,13 @@ enum OutboxRow {
 
     static func insert(_ message: OutboxMessage, _ db: Database) throws {
         let payload = String(decoding: try JSONEncoder.record.encode(message.payload), as: UTF8.self)
-        try db.execute(
+        // Cached: a storm's batch queues a message per notification that opens or updates an incident.
+        let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (incident_id, target, action, payload_json, created_at, state, attempts, next_attempt_at, in_doubt)
                 VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, 0)
-                """,
+                """)
+        try insert.execute(
             arguments: [
                 message.incidentID, message.target.rawValue, message.action.rawValue, payload, message.createdAt.timeIntervalSince1970,
                 message.nextAttemptAt.timeIntervalSince1970,

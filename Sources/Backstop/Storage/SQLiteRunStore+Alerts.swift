@@ -97,8 +97,4 @@ extension SQLiteRunStore: AlertIntakeStore {
             }
         }
     }
-
-    static func append(_ transition: AlertTransition, at: Date, _ db: Database) throws {
-        try HashChain.append(db, table: "alert_transitions", values: RecordRows.values(transition, at: at))
-    }
 }

@@ -90,21 +90,32 @@ extension SQLiteRunStore: IncidentStore {
         guard !batch.isEmpty else { return }
         try await write { db in
             for incident in batch.finalIncidents { try IncidentRow.upsert(incident, db) }
-            for marked in batch { try Self.apply(marked.change, mark: marked.mark, db) }
+            try Self.apply(batch, db)
         }
     }
 
-    /// The record rows and messages of a change; its incidents are written for the whole batch.
-    private static func apply(_ change: LedgerChange, mark: String?, _ db: Database) throws {
-        for event in change.events { try append(event, db) }
-        for report in change.reports {
-            try HashChain.append(db, table: "incident_reports", values: RecordRows.values(report))
+    /// The record rows and messages of a batch's changes, in the batch's order; its incidents are
+    /// written for the whole batch. Each table's rows are appended together, so its chain's end is
+    /// read once a batch rather than once a row (a storm's batch writes thousands).
+    private static func apply(_ batch: [MarkedChange], _ db: Database) throws {
+        let now = Date()
+        var events: [RecordRows.Values] = []
+        var reports: [RecordRows.Values] = []
+        var transitions: [RecordRows.Values] = []
+        var marks: [RecordRows.Values] = []
+        for marked in batch {
+            events += marked.change.events.map(RecordRows.values)
+            reports += marked.change.reports.map(RecordRows.values)
+            transitions += marked.change.alertTransitions.map { RecordRows.values($0, at: now) }
+            if let mark = marked.mark { marks.append([mark, now.timeIntervalSince1970]) }
         }
-        for message in change.messages { try OutboxRow.insert(message, db) }
-        for transition in change.alertTransitions { try append(transition, at: Date(), db) }
-        if let mark {
-            try HashChain.append(db, table: "triaged_runs", values: [mark, Date().timeIntervalSince1970])
+        try HashChain.append(db, table: "incident_events", rows: events)
+        try HashChain.append(db, table: "incident_reports", rows: reports)
+        for marked in batch {
+            for message in marked.change.messages { try OutboxRow.insert(message, db) }
         }
+        try HashChain.append(db, table: "alert_transitions", rows: transitions)
+        try HashChain.append(db, table: "triaged_runs", rows: marks)
     }
 
     package func incidentOpenings(asset: String, cause: FailureCause, since: Date) async throws(StoreError) -> [String] {
