@@ -126,9 +126,19 @@ package enum MarkdownReport {
     }
 
     private static func fenced(_ text: String) -> String {
-        // The standard library's search: Foundation's `contains` goes through NSString, which
-        // showed in the triage profile.
-        let fence = text.firstRange(of: "```") != nil ? "~~~" : "```"
+        let fence = containsBacktickFence(text) ? "~~~" : "```"
         return "\(fence)text\n\(text)\n\(fence)\n"
+    }
+
+    /// Whether `text` holds three backticks in a row. Counted over the UTF-8 bytes: Foundation's
+    /// `contains` goes through NSString and the standard library's `firstRange(of:)` compares
+    /// characters, and both showed in the triage profile (every report fences its log lines).
+    private static func containsBacktickFence(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            run = byte == UInt8(ascii: "`") ? run + 1 : 0
+            if run == 3 { return true }
+        }
+        return false
     }
 }

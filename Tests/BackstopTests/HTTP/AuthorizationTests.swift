@@ -129,9 +129,16 @@ import Testing
         _ = try harness.directory.write("webhook-token", "webhook-secret\n")
         let services = try await Self.services(harness, webhook: "webhook: { bearer_token_file: ./webhook-token }")
         try await buildApplication(services: services, runScheduler: false, runBackgroundServices: false).test(.router) { client in
-            for authorization in ["Bearer webhook-secret", "Bearer token-ingest"] {
+            // The scheme is case-insensitive and spaces or tabs around the credentials are not
+            // part of them (RFC 9110); anything else in the credentials is.
+            for authorization in ["Bearer webhook-secret", "Bearer token-ingest", "bearer webhook-secret", "Bearer  \twebhook-secret\t "] {
                 let response = try await Self.request(client, .post, "/api/v1/alerts", body: "not json", authorization: authorization)
-                #expect(response.status == .badRequest)
+                #expect(response.status == .badRequest, "\(authorization)")
+            }
+            for authorization in ["Bearer webhook-secre", "Bearer webhook-secret x", "Bearer webhook-secret\u{A0}", "Basic webhook-secret"]
+            {
+                let response = try await Self.request(client, .post, "/api/v1/alerts", body: "not json", authorization: authorization)
+                #expect(response.status == .unauthorized, "\(authorization)")
             }
             let metrics = try await Self.request(client, .get, "/metrics", authorization: "Bearer webhook-secret")
             #expect(metrics.status == .unauthorized, "the webhook's credentials open only the webhook")

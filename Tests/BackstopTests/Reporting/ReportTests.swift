@@ -192,6 +192,15 @@ import Testing
         }
     }
 
+    /// Evidence is shown in a code fence; text that holds a fence itself gets the other kind.
+    @Test func evidenceHoldingABacktickFenceIsFencedWithTildes() {
+        var report = Self.fixedReport()
+        report.failures[0].evidence = ["restic: unexpected ```json``` in the repository config"]
+        #expect(MarkdownReport.render(report).contains("~~~text\nrestic: unexpected ```json```"))
+        report.failures[0].evidence = ["the key ``x`` is missing, `y` too"]
+        #expect(MarkdownReport.render(report).contains("```text\nthe key ``x`` is missing"))
+    }
+
     static func fixedReport() -> IncidentReport {
         let window = BackupWindow(
             schedule: "nightly", start: Date(timeIntervalSince1970: 1_795_312_800), end: Date(timeIntervalSince1970: 1_795_320_000),

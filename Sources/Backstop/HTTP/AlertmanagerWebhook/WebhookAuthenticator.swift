@@ -26,8 +26,16 @@ struct WebhookAuthenticator: Sendable {
         guard let header else { return false }
         // The scheme is case-insensitive (RFC 9110); the credentials are not.
         guard let space = header.firstIndex(of: " "), header[..<space].lowercased() == check.scheme else { return false }
-        let presented = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
+        // Optional whitespace around a field value is spaces and tabs (RFC 9110, 5.6.3); trimmed
+        // on the bytes, where Foundation's `trimmingCharacters` showed in the webhook's profile.
+        var presented = header.utf8[header.utf8.index(after: space)...]
+        while let first = presented.first, Self.isOptionalWhitespace(first) { presented = presented.dropFirst() }
+        while let last = presented.last, Self.isOptionalWhitespace(last) { presented = presented.dropLast() }
         // swift-crypto compares digests in constant time; hashing first also hides the length.
-        return SHA256.hash(data: Data(presented.utf8)) == check.digest
+        return SHA256.hash(data: Data(presented)) == check.digest
+    }
+
+    private static func isOptionalWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }
