@@ -14,7 +14,12 @@ enum ExactText {
     /// Arguments that store, or find, text exactly as given: a value written with ``storable``
     /// is only found by a lookup that binds it the same way.
     static func arguments(_ values: [(any DatabaseValueConvertible)?]) -> StatementArguments {
-        StatementArguments(databaseValues: values.map { storable($0?.databaseValue ?? .null) })
+        StatementArguments(databaseValues: storedValues(values))
+    }
+
+    /// The values as ``arguments(_:)`` binds them.
+    static func storedValues(_ values: [(any DatabaseValueConvertible)?]) -> [DatabaseValue] {
+        values.map { storable($0?.databaseValue ?? .null) }
     }
 }
 

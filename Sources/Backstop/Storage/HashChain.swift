@@ -19,6 +19,17 @@ enum HashChain {
     /// intake (``GroupCommit``) costs one lookup, not one per row. The statements are prepared
     /// once per connection (GRDB's statement cache).
     static func append(_ db: Database, table: String, rows: [[any DatabaseValueConvertible & Sendable]]) throws {
+        try append(db, table: table, storedRows: rows.map(storedRow))
+    }
+
+    /// A row's values as they are stored and hashed (text with NUL characters as blobs): work
+    /// that does not need the writer, so a batch can do it before taking it.
+    static func storedRow(_ values: [any DatabaseValueConvertible & Sendable]) -> [DatabaseValue] {
+        values.map { ExactText.storable($0.databaseValue) }
+    }
+
+    /// Appends rows already in stored form (``storedRow(_:)``).
+    static func append(_ db: Database, table: String, storedRows rows: [[DatabaseValue]]) throws {
         guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)
         let last = try db.cachedStatement(sql: "SELECT hash FROM \(table) ORDER BY seq DESC LIMIT 1")
@@ -26,11 +37,10 @@ enum HashChain {
         let placeholders = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
         let insert = try db.cachedStatement(
             sql: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))")
-        for values in rows {
-            guard columns.count == values.count else {
-                throw StoreError("internal: \(values.count) values for the \(columns.count) columns of \(table)")
+        for databaseValues in rows {
+            guard columns.count == databaseValues.count else {
+                throw StoreError("internal: \(databaseValues.count) values for the \(columns.count) columns of \(table)")
             }
-            let databaseValues = values.map { ExactText.storable($0.databaseValue) }
             // Already in stored form: hashed without searching the text for NUL again.
             let hash = RecordValue.digest(previous: previous, values: databaseValues.map(RecordValue.init(stored:)))
             try insert.execute(

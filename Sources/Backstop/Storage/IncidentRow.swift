@@ -44,8 +44,21 @@ enum IncidentRow {
     /// start of its turn, and a delivery may have recorded the tracker's reference since
     /// (neither ever removes one).
     static func upsert(_ incident: Incident, _ db: Database) throws {
+        try upsert(values(incident), db)
+    }
+
+    /// The row's arguments, worked out before the writer is taken (``SQLiteRunStore/commit(batch:)``).
+    static func values(_ incident: Incident) throws -> [DatabaseValue] {
         let references = Dictionary(uniqueKeysWithValues: incident.references.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONEncoder.record.encode(references), as: UTF8.self)
+        return ExactText.storedValues([
+            incident.id, incident.dedupKey, incident.asset, incident.cause.rawValue, incident.schedule, incident.state.rawValue,
+            incident.title, incident.summary, incident.openedAt.timeIntervalSince1970, incident.updatedAt.timeIntervalSince1970,
+            incident.resolvedAt?.timeIntervalSince1970, incident.occurrences, incident.lastRunID, json,
+        ])
+    }
+
+    static func upsert(_ values: [DatabaseValue], _ db: Database) throws {
         // Cached: a storm's batch writes an incident row per asset it touched.
         let upsert = try db.cachedStatement(
             sql: """
@@ -56,12 +69,7 @@ enum IncidentRow {
                   resolved_at = excluded.resolved_at, occurrences = excluded.occurrences, last_run_id = excluded.last_run_id,
                   references_json = json_patch(incidents.references_json, excluded.references_json)
                 """)
-        try upsert.execute(
-            arguments: ExactText.arguments([
-                incident.id, incident.dedupKey, incident.asset, incident.cause.rawValue, incident.schedule, incident.state.rawValue,
-                incident.title, incident.summary, incident.openedAt.timeIntervalSince1970, incident.updatedAt.timeIntervalSince1970,
-                incident.resolvedAt?.timeIntervalSince1970, incident.occurrences, incident.lastRunID, json,
-            ]))
+        try upsert.execute(arguments: StatementArguments(databaseValues: values))
     }
 }
 
@@ -105,17 +113,27 @@ enum OutboxRow {
     }
 
     static func insert(_ message: OutboxMessage, _ db: Database) throws {
+        try insert(values(message), db)
+    }
+
+    /// The row's arguments, its payload encoded, worked out before the writer is taken
+    /// (``SQLiteRunStore/commit(batch:)``).
+    static func values(_ message: OutboxMessage) throws -> [DatabaseValue] {
         let payload = String(decoding: try JSONEncoder.record.encode(message.payload), as: UTF8.self)
+        return [
+            message.incidentID.databaseValue, message.target.rawValue.databaseValue, message.action.rawValue.databaseValue,
+            payload.databaseValue, message.createdAt.timeIntervalSince1970.databaseValue,
+            message.nextAttemptAt.timeIntervalSince1970.databaseValue,
+        ]
+    }
+
+    static func insert(_ values: [DatabaseValue], _ db: Database) throws {
         // Cached: a storm's batch queues a message per notification that opens or updates an incident.
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (incident_id, target, action, payload_json, created_at, state, attempts, next_attempt_at, in_doubt)
                 VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, 0)
                 """)
-        try insert.execute(
-            arguments: [
-                message.incidentID, message.target.rawValue, message.action.rawValue, payload, message.createdAt.timeIntervalSince1970,
-                message.nextAttemptAt.timeIntervalSince1970,
-            ])
+        try insert.execute(arguments: StatementArguments(databaseValues: values))
     }
 }

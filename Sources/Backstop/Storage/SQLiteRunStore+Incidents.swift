@@ -85,37 +85,18 @@ extension SQLiteRunStore: IncidentStore {
         try await commit(batch: [MarkedChange(change, mark: triagedRunID)])
     }
 
-    /// A batch's decisions in one transaction: one fsync for a storm's batch, not one per notification.
+    /// A batch's decisions in one transaction: one fsync for a storm's batch, not one per
+    /// notification. Its rows are worked out first (``PreparedLedgerRows``): the transaction holds
+    /// the store's one writer, and webhook requests wait behind it for their commit.
     package func commit(batch: [MarkedChange]) async throws(StoreError) {
         guard !batch.isEmpty else { return }
-        try await write { db in
-            for incident in batch.finalIncidents { try IncidentRow.upsert(incident, db) }
-            try Self.apply(batch, db)
+        let rows: PreparedLedgerRows
+        do {
+            rows = try PreparedLedgerRows(batch, at: Date())
+        } catch {
+            throw StoreError("could not encode the incidents' rows for the SQLite store \(path): \(error)")
         }
-    }
-
-    /// The record rows and messages of a batch's changes, in the batch's order; its incidents are
-    /// written for the whole batch. Each table's rows are appended together, so its chain's end is
-    /// read once a batch rather than once a row (a storm's batch writes thousands).
-    private static func apply(_ batch: [MarkedChange], _ db: Database) throws {
-        let now = Date()
-        var events: [RecordRows.Values] = []
-        var reports: [RecordRows.Values] = []
-        var transitions: [RecordRows.Values] = []
-        var marks: [RecordRows.Values] = []
-        for marked in batch {
-            events += marked.change.events.map(RecordRows.values)
-            reports += marked.change.reports.map(RecordRows.values)
-            transitions += marked.change.alertTransitions.map { RecordRows.values($0, at: now) }
-            if let mark = marked.mark { marks.append([mark, now.timeIntervalSince1970]) }
-        }
-        try HashChain.append(db, table: "incident_events", rows: events)
-        try HashChain.append(db, table: "incident_reports", rows: reports)
-        for marked in batch {
-            for message in marked.change.messages { try OutboxRow.insert(message, db) }
-        }
-        try HashChain.append(db, table: "alert_transitions", rows: transitions)
-        try HashChain.append(db, table: "triaged_runs", rows: marks)
+        try await write { db in try rows.write(db) }
     }
 
     package func incidentOpenings(asset: String, cause: FailureCause, since: Date) async throws(StoreError) -> [String] {
