@@ -17,7 +17,8 @@ enum ExactText {
         StatementArguments(databaseValues: storedValues(values))
     }
 
-    /// The values as ``arguments(_:)`` binds them.
+    /// The values as ``arguments(_:)`` binds them, and as record rows are stored and hashed
+    /// (``HashChain``).
     static func storedValues(_ values: [(any DatabaseValueConvertible)?]) -> [DatabaseValue] {
         values.map { storable($0?.databaseValue ?? .null) }
     }

@@ -19,16 +19,11 @@ enum HashChain {
     /// intake (``GroupCommit``) costs one lookup, not one per row. The statements are prepared
     /// once per connection (GRDB's statement cache).
     static func append(_ db: Database, table: String, rows: [[any DatabaseValueConvertible & Sendable]]) throws {
-        try append(db, table: table, storedRows: rows.map(storedRow))
+        try append(db, table: table, storedRows: rows.map { ExactText.storedValues($0) })
     }
 
-    /// A row's values as they are stored and hashed (text with NUL characters as blobs): work
-    /// that does not need the writer, so a batch can do it before taking it.
-    static func storedRow(_ values: [any DatabaseValueConvertible & Sendable]) -> [DatabaseValue] {
-        values.map { ExactText.storable($0.databaseValue) }
-    }
-
-    /// Appends rows already in stored form (``storedRow(_:)``).
+    /// Appends rows already in stored form (``ExactText/storedValues(_:)``, text with NUL
+    /// characters as blobs): a batch can work that out before it takes the writer.
     static func append(_ db: Database, table: String, storedRows rows: [[DatabaseValue]]) throws {
         guard !rows.isEmpty else { return }
         let columns = RecordSchema.columns(of: table)

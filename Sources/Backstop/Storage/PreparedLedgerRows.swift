@@ -20,11 +20,11 @@ struct PreparedLedgerRows: Sendable {
         incidents = try batch.finalIncidents.map(IncidentRow.values)
         for marked in batch {
             let change = marked.change
-            events += change.events.map { HashChain.storedRow(RecordRows.values($0)) }
-            reports += change.reports.map { HashChain.storedRow(RecordRows.values($0)) }
+            events += change.events.map { ExactText.storedValues(RecordRows.values($0)) }
+            reports += change.reports.map { ExactText.storedValues(RecordRows.values($0)) }
             messages += try change.messages.map(OutboxRow.values)
-            transitions += change.alertTransitions.map { HashChain.storedRow(RecordRows.values($0, at: now)) }
-            if let mark = marked.mark { marks.append(HashChain.storedRow([mark, now.timeIntervalSince1970])) }
+            transitions += change.alertTransitions.map { ExactText.storedValues(RecordRows.values($0, at: now)) }
+            if let mark = marked.mark { marks.append(ExactText.storedValues([mark, now.timeIntervalSince1970])) }
         }
     }
 
