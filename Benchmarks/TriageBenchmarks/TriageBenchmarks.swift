@@ -42,6 +42,31 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // The intake's share of the store: 1,024 accepted notifications written as the webhook's group
+    // commit writes them, 32 to a transaction (one per connection of the intake benchmark), each
+    // commit fsynced. Per notification it is the record's part of an acknowledged request.
+    Benchmark(
+        "Intake group commits (1,024 notifications, 32 a commit)",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
+        let now = Date()
+        let accepted = try WebhookBodies.make(1_024).enumerated().map { index, body in
+            EncodedNotification(
+                try AlertmanagerPayload.notification(from: body, id: "ntf_\(index)", receivedAt: now),
+                acceptedBody: String(decoding: body, as: UTF8.self))
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backstop-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteRunStore(path: directory.appendingPathComponent("record.db").path)
+        benchmark.startMeasurement()
+        for start in stride(from: 0, to: accepted.count, by: 32) {
+            blackHole(try await store.appendNotifications(Array(accepted[start..<start + 32])))
+        }
+        benchmark.stopMeasurement()
+    }
+
     for size in [100, 1_000] {
         Benchmark(
             "Triage batch (\(size) notifications)",

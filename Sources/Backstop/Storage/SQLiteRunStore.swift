@@ -10,8 +10,8 @@ package final class SQLiteRunStore: RunStore {
     package var location: String { path }
 
     /// Opens (creating if needed) the database and applies migrations. `walCheckpointed` is told
-    /// of each background checkpoint (``WALCheckpointer``): WAL frames, frames copied.
-    package init(path: String, walCheckpointed: (@Sendable (Int, Int) -> Void)? = nil) throws(StoreError) {
+    /// of each background checkpoint (``WALCheckpointer``).
+    package init(path: String, walCheckpointed: (@Sendable (WALCheckpointReport) -> Void)? = nil) throws(StoreError) {
         self.path = path
         do {
             let durable = try DurableSQLite.configuration(creatingDirectoryOf: path)
