@@ -12,6 +12,7 @@ second figure over the time after posting.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,9 @@ def main():
               f"all triaged at {drained:.2f} s: the backlog drained at {rate:.0f}/s")
     finally:
         cluster.destroy()
+    # Only a run that finished is cleaned up (after the cluster inside it stopped); a failed one
+    # keeps serve.log to read.
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ Every request is a real notification (Tests/Fixtures/alertmanager/firing.json, c
 Alertmanager 0.25) with its own group key and alert fingerprints, so each one is a new durable
 write to the SQLite intake record (synchronous=FULL) before its 200, and each is then triaged
 (mapped to a configured asset, joined to its open incident) while the load goes on. At the end
-the script checks that every request answered 200 is in the record. With --postgres the intake
+the script checks that every request answered 200 is in the record, then removes its scratch
+directory (a 30-s run's record is about 1 GB) unless --keep is given. With --postgres the intake
 record is a real PostgreSQL (storage.postgres; a throwaway cluster started as the postgres user on
 127.0.0.1, needs root), each notification a committed transaction under the table's chain lock.
 Usage:
 
-    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build | --binary PATH] [--postgres]
+    Benchmarks/webhook-ingest.py [--duration 30] [--connections 16] [--threads 2] [--no-build | --binary PATH] [--postgres] [--keep]
 
 Needs wrk (apt-get install wrk).
 """
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -120,6 +122,7 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the existing .build/release/backstop")
     parser.add_argument("--binary", help="measure this backstop binary (no build)")
     parser.add_argument("--postgres", action="store_true", help="the intake record on a real PostgreSQL (as root)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (record, config, log)")
     args = parser.parse_args()
 
     binary = args.binary or os.path.join(ROOT, ".build/release/backstop")
@@ -168,10 +171,17 @@ def main():
     print(f"requests/s: {figures['requests'] / args.duration:.0f}; unique notifications acknowledged/s: {answered / args.duration:.0f}")
     print(f"latency: p50 {figures['p50_us'] / 1000:.2f} ms, p90 {figures['p90_us'] / 1000:.2f} ms, "
           f"p99 {figures['p99_us'] / 1000:.2f} ms, max {figures['max_us'] / 1000:.2f} ms")
-    print(f"backstop's log (warnings and errors): {os.path.join(work, 'backstop.log')}")
     print(f"answered 200: {answered}; in the intake record: {stored}; triaged by the end: {triaged}")
     if stored < answered:
-        sys.exit("a notification answered 200 is missing from the record")
+        sys.exit(f"a notification answered 200 is missing from the record (kept in {work})")
+    log = os.path.join(work, "backstop.log")
+    if args.keep:
+        print(f"scratch directory kept: {work}; backstop's log (warnings and errors): {log}")
+        return
+    with open(log, errors="replace") as f:
+        lines = f.read().splitlines()
+    print(f"backstop's log: {len(lines)} warning and error line(s)" + "".join(f"\n  {line[:200]}" for line in lines[:3]))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def counts(work, cluster):
