@@ -72,12 +72,26 @@ package final class PostgresServer: Sendable {
         stop()
     }
 
-    /// Immediate shutdown: SIGQUIT to the postmaster named in postmaster.pid.
+    /// Immediate shutdown (`pg_ctl stop -m immediate`, SIGQUIT to the postmaster), returning once
+    /// the server is gone, so the data directory can be removed after it: removed while the
+    /// server was still shutting down in it, it was left behind, a run's worth of directories in
+    /// /tmp. Synchronous, for deinit and exit: pg_ctl is waited for with a blocking `waitpid`.
     package func stop() {
-        guard let text = try? String(contentsOfFile: directory.file("data/postmaster.pid"), encoding: .utf8),
-            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
-        else { return }
-        kill(pid, SIGQUIT)
+        guard FileManager.default.fileExists(atPath: directory.file("data/postmaster.pid")), let bin = try? Self.binaries() else { return }
+        let argv =
+            ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"]
+            + ["\(bin)/pg_ctl", "-D", directory.file("data"), "-m", "immediate", "-w", "-t", "30", "stop"]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        var child: pid_t = 0
+        guard posix_spawn(&child, argv[0], &actions, nil, &cArguments, environ) == 0 else { return }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
     }
 
     /// An outage: stops the server at once (`pg_ctl stop -m immediate`, as a crash) and returns
