@@ -1,10 +1,6 @@
 import Backstop
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A throwaway PostgreSQL cluster on 127.0.0.1 and a free port, run as the `postgres` user
 /// (initdb refuses root), logging to a file the tests read. Stopped on `stop()` or deinit.
 ///
@@ -75,29 +71,21 @@ package final class PostgresServer: Sendable {
     /// Immediate shutdown (`pg_ctl stop -m immediate`, SIGQUIT to the postmaster), returning once
     /// the server is gone, so the data directory can be removed after it: removed while the
     /// server was still shutting down in it, it was left behind, a run's worth of directories in
-    /// /tmp. Synchronous, for deinit and exit: pg_ctl is waited for with a blocking `waitpid`.
+    /// /tmp. Synchronous, for deinit and exit (``Shell/runBlocking(_:)``).
     package func stop() {
         guard FileManager.default.fileExists(atPath: directory.file("data/postmaster.pid")), let bin = try? Self.binaries() else { return }
-        let argv =
-            ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"]
-            + ["\(bin)/pg_ctl", "-D", directory.file("data"), "-m", "immediate", "-w", "-t", "30", "stop"]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for argument in cArguments { free(argument) } }
-        var child: pid_t = 0
-        guard posix_spawn(&child, argv[0], &actions, nil, &cArguments, environ) == 0 else { return }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        Shell.runBlocking(Self.asPostgresUser + immediateStop(bin, waitingUpTo: 30))
+    }
+
+    /// `pg_ctl stop -m immediate -w`: SIGQUIT to the postmaster, then wait until it is gone.
+    private func immediateStop(_ bin: String, waitingUpTo seconds: Int) -> [String] {
+        ["\(bin)/pg_ctl", "-D", directory.file("data"), "-m", "immediate", "-w", "-t", "\(seconds)", "stop"]
     }
 
     /// An outage: stops the server at once (`pg_ctl stop -m immediate`, as a crash) and returns
     /// once its processes are gone, so connections are refused from then on.
     package func stopAndWait() async throws {
-        try await Self.asPostgres(["\(try Self.binaries())/pg_ctl", "-D", directory.file("data"), "-m", "immediate", "-w", "stop"])
+        try await Self.asPostgres(immediateStop(try Self.binaries(), waitingUpTo: 60))
     }
 
     /// Starts the stopped server again on the same data and port; returns once it accepts connections.
@@ -114,9 +102,12 @@ package final class PostgresServer: Sendable {
         ])
     }
 
+    /// initdb and the server refuse to run as root.
+    private static let asPostgresUser = ["setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"]
+
     private static func asPostgres(_ argv: [String]) async throws {
         let result = try await ProcessRunner().run(
-            ["setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"] + argv, workingDirectory: "/",
+            asPostgresUser + argv, workingDirectory: "/",
             timeout: .seconds(120), outputLimit: 64 << 10)
         guard result.succeeded else {
             throw Shell.Failure(description: "\(argv.joined(separator: " ")) \(result.endDescription): \(result.output)")

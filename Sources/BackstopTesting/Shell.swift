@@ -25,6 +25,33 @@ package enum Shell {
         let stdin = try scratch.write("stdin", input ?? "")
         let stdout = scratch.file("stdout")
         let stderr = scratch.file("stderr")
+        let child = try spawn(argv, in: directory, stdin: stdin, stdout: stdout, stderr: stderr)
+        let status = await ChildExit(watching: child).wait()
+        let out = (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import (they are macros).
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            let how = exited ? "exited \(code)" : "was killed by signal \(status & 0x7f)"
+            throw Failure(description: "\(argv.joined(separator: " ")) \(how): \(err + out)")
+        }
+        return out
+    }
+
+    /// Runs `argv` to its end on the calling thread, its output discarded; whether it exited 0.
+    /// Only for callers that cannot await, a deinit or an exit handler (``PostgresServer/stop()``):
+    /// anywhere else it would hold one of the cooperative pool's few threads.
+    @discardableResult
+    package static func runBlocking(_ argv: [String]) -> Bool {
+        guard let child = try? spawn(argv, in: nil, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null") else { return false }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        return status == 0
+    }
+
+    /// Starts `argv` with its standard streams on the given files; the caller waits for it.
+    private static func spawn(_ argv: [String], in directory: String?, stdin: String, stdout: String, stderr: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -40,17 +67,7 @@ package enum Shell {
         guard spawned == 0 else {
             throw Failure(description: "could not start \(argv.joined(separator: " ")): \(String(cString: strerror(spawned)))")
         }
-        let status = await ChildExit(watching: child).wait()
-        let out = (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
-        // WIFEXITED / WEXITSTATUS, which Swift does not import (they are macros).
-        let exited = status & 0x7f == 0
-        let code = (status >> 8) & 0xff
-        guard exited, code == 0 else {
-            let how = exited ? "exited \(code)" : "was killed by signal \(status & 0x7f)"
-            throw Failure(description: "\(argv.joined(separator: " ")) \(how): \(err + out)")
-        }
-        return out
+        return child
     }
 
     /// Whether a program is on PATH. Looked up in the file system, with no child to wait for, so
