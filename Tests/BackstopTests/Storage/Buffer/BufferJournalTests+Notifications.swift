@@ -9,7 +9,8 @@ import Testing
 /// buffer written before bodies were kept is still read.
 extension BufferJournalTests {
     @Test func aBufferedNotificationKeepsItsAcceptedBody() throws {
-        let path = try TemporaryDirectory().file("buffer.db")
+        let directory = try TemporaryDirectory()
+        let path = directory.file("buffer.db")
         let body = AlertIntakeConformanceTests.acceptedBody
         let notification = try AlertmanagerPayload.notification(from: Data(body.utf8), id: "ntf_1", receivedAt: StoreSamples.now)
         let accepted = EncodedNotification(notification, acceptedBody: body)
@@ -21,7 +22,8 @@ extension BufferJournalTests {
     }
 
     @Test func aNotificationBufferedBeforeBodiesWereKeptIsStillRead() throws {
-        let path = try TemporaryDirectory().file("buffer.db")
+        let directory = try TemporaryDirectory()
+        let path = directory.file("buffer.db")
         _ = try BufferJournal(path: path)
         let notification = StoreSamples.notification("ntf_old", dedupKey: "old")
         // What an earlier Backstop wrote: the notification's own JSON as the item's body.

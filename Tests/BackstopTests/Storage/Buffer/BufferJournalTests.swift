@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func theSameKeyWaitsOnceAndAnotherKindWithTheSameKeyIsItsOwnItem() throws {
-        let journal = try BufferJournal(path: try TemporaryDirectory().file("buffer.db"))
+        let directory = try TemporaryDirectory()
+        let journal = try BufferJournal(path: directory.file("buffer.db"))
         let depths = Mutex<[Int]>([])
         let first = try journal.append(
             [.notification(EncodedNotification(StoreSamples.notification("ntf_1", dedupKey: "same"))), .event(Self.event("same"))],
@@ -53,7 +54,8 @@ import Testing
     }
 
     @Test func removalTakesOnlyWhatWasDrainedAndARefusedItemIsKeptAside() throws {
-        let journal = try BufferJournal(path: try TemporaryDirectory().file("buffer.db"))
+        let directory = try TemporaryDirectory()
+        let journal = try BufferJournal(path: directory.file("buffer.db"))
         _ = try journal.append((1...4).map { .event(Self.event("evt_\($0)")) }, at: StoreSamples.now) { _ in }
         let oldest = try journal.oldest(limit: 2)
         let depth = Atomic<Int>(-1)
@@ -68,7 +70,8 @@ import Testing
     }
 
     @Test func bufferedEventsAreUnprocessedUntilABufferedRunVerifiedThem() throws {
-        let journal = try BufferJournal(path: try TemporaryDirectory().file("buffer.db"))
+        let directory = try TemporaryDirectory()
+        let journal = try BufferJournal(path: directory.file("buffer.db"))
         _ = try journal.append(
             [
                 .event(Self.event("evt_1")), .event(Self.event("evt_2")),
