@@ -97,10 +97,17 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// Items handled together at most: a batch shares the handler's reads of the record, and
     /// a shutdown waits for at most one batch.
     package let batchLimit: Int
+    /// Set: the worker runs on a thread of its own, below the threads that answer requests
+    /// (``BackgroundExecutor``).
+    package let thread: BackgroundThread?
 
-    package init(name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64) {
+    package init(
+        name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64,
+        thread: BackgroundThread? = nil
+    ) {
         self.name = name
         self.batchLimit = max(1, batchLimit)
+        self.thread = thread
         self.handler = handler
         self.queue = queue
         self.logger = logger
@@ -109,6 +116,14 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     package func enqueue(_ item: Handler.Item) { queue.enqueue(item) }
 
     package func run() async throws {
+        guard let thread else { return await work() }
+        // Made here, not at init: its thread lives exactly as long as the worker runs.
+        let executor = BackgroundExecutor(name: thread.name, niceness: thread.niceness)
+        defer { executor.stop() }
+        await withTaskExecutorPreference(executor) { await work() }
+    }
+
+    private func work() async {
         if handler.finishesInFlight {
             await drain()
         } else {
