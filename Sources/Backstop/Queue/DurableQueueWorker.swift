@@ -97,17 +97,16 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// Items handled together at most: a batch shares the handler's reads of the record, and
     /// a shutdown waits for at most one batch.
     package let batchLimit: Int
-    /// Set: the worker runs on a thread of its own, below the threads that answer requests
-    /// (``BackgroundExecutor``).
-    package let thread: BackgroundThread?
+    /// Set: the worker runs at this priority rather than its caller's (``runLowered(_:)``).
+    package let priority: TaskPriority?
 
     package init(
         name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64,
-        thread: BackgroundThread? = nil
+        priority: TaskPriority? = nil
     ) {
         self.name = name
         self.batchLimit = max(1, batchLimit)
-        self.thread = thread
+        self.priority = priority
         self.handler = handler
         self.queue = queue
         self.logger = logger
@@ -116,11 +115,36 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     package func enqueue(_ item: Handler.Item) { queue.enqueue(item) }
 
     package func run() async throws {
-        guard let thread else { return await work() }
-        // Made here, not at init: its thread lives exactly as long as the worker runs.
-        let executor = BackgroundExecutor(name: thread.name, niceness: thread.niceness)
-        defer { executor.stop() }
-        await withTaskExecutorPreference(executor) { await work() }
+        guard let priority else { return await work() }
+        await runLowered(priority)
+    }
+
+    /// Runs the worker in a task of `priority` and waits for it without raising it: awaiting
+    /// the task's value would escalate it to the waiter's priority. On Linux the runtime runs a
+    /// `.background` task on Dispatch's background threads, whose nice value is 10, so the
+    /// kernel gives a busy core to the threads that answer requests first. A new task keeps
+    /// the caller's task-local values, the graceful shutdown among them; a cancellation is
+    /// passed on.
+    private func runLowered(_ priority: TaskPriority) async {
+        let inner = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                let task = Task(priority: priority) {
+                    await work()
+                    finished.resume()
+                }
+                let cancelled = inner.withLock { inner in
+                    inner.task = task
+                    return inner.cancelled
+                }
+                if cancelled { task.cancel() }
+            }
+        } onCancel: {
+            inner.withLock { inner in
+                inner.cancelled = true
+                return inner.task
+            }?.cancel()
+        }
     }
 
     private func work() async {

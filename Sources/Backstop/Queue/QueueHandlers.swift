@@ -65,14 +65,11 @@ package struct NotificationHandler: DurableQueueHandler {
     /// Shared with the webhook's group commit: a triage batch waits while requests do.
     package let priority: IntakePriority?
 
-    /// The triage's own thread, nicer than the process. ``IntakePriority`` holds a batch
-    /// back while requests wait for their commit; this gives the webhook's threads the CPU
-    /// within a batch too. 10 gives the thread a tenth of a request thread's share of a busy
-    /// core, and all of an idle one: a storm is drained as fast once the senders are answered.
-    /// Measured (`Benchmarks/webhook-ingest.py --duration 30`, 3 runs each): intake 5,374–5,879
-    /// → 5,952–6,388 notifications/s, p99 12.2–14.8 → 11.6–12.1 ms, triage during the load
-    /// 1,780 → 1,310 a second.
-    package static let thread = BackgroundThread(name: "alert-triage", niceness: 10)
+    /// The triage runs at background priority: on Linux, on threads at nice 10
+    /// (``DurableQueueWorker``). ``IntakePriority`` holds a batch back while requests wait for
+    /// their commit; this gives the webhook's threads a busy core within a batch too, while an
+    /// idle core is all the triage's: a storm is drained as fast once the senders are answered.
+    package static let taskPriority = TaskPriority.background
 
     /// Package-level so the in-process benchmarks (Benchmarks/TriageBenchmarks) drive the same
     /// handler `serve` runs.
