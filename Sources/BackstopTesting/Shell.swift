@@ -39,15 +39,13 @@ package enum Shell {
         return out
     }
 
-    /// Runs `argv` to its end on the calling thread, its output discarded; whether it exited 0.
+    /// Runs `argv` to its end on the calling thread, its output and exit status discarded.
     /// Only for callers that cannot await, a deinit or an exit handler (``PostgresServer/stop()``):
     /// anywhere else it would hold one of the cooperative pool's few threads.
-    @discardableResult
-    package static func runBlocking(_ argv: [String]) -> Bool {
-        guard let child = try? spawn(argv, in: nil, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null") else { return false }
+    package static func runBlocking(_ argv: [String]) {
+        guard let child = try? spawn(argv, in: nil, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null") else { return }
         var status: Int32 = 0
         while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-        return status == 0
     }
 
     /// Starts `argv` with its standard streams on the given files; the caller waits for it.

@@ -116,7 +116,7 @@ package struct BackstopServices: Sendable {
         let alerts = DurableQueueWorker(
             name: "Alertmanager notifications",
             handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger, priority: IntakePriority()),
-            logger: logger, priority: NotificationHandler.taskPriority)
+            logger: logger)
         let sharedWindows = shared.flatMap { shared in
             leases.map { leases in
                 SharedWindows(

@@ -27,6 +27,10 @@ package protocol DurableQueueHandler: Sendable {
     /// either way) rather than cancelling it (a triage, repeated from the record at next start).
     var finishesInFlight: Bool { get }
 
+    /// The priority the worker runs at, when it should be below its caller's (the triage of
+    /// notifications, below the webhook's threads; ``DurableQueueWorker``). Nil: the caller's.
+    var taskPriority: TaskPriority? { get }
+
     /// Waits, before the worker takes its next batch, while more urgent work should go first
     /// (the webhook's intake before the triage of notifications; ``IntakePriority``), and
     /// returns how many items the batch takes, at most `batchLimit`. Returns `batchLimit` at
@@ -35,6 +39,8 @@ package protocol DurableQueueHandler: Sendable {
 }
 
 extension DurableQueueHandler {
+    package var taskPriority: TaskPriority? { nil }
+
     package func waitForTurn(batchLimit: Int) async -> Int { batchLimit }
 
     package func handle(batch: [Item]) async -> [(item: Item, error: StoreError)] {
@@ -97,16 +103,10 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// Items handled together at most: a batch shares the handler's reads of the record, and
     /// a shutdown waits for at most one batch.
     package let batchLimit: Int
-    /// Set: the worker runs at this priority rather than its caller's (``runLowered(_:)``).
-    package let priority: TaskPriority?
 
-    package init(
-        name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64,
-        priority: TaskPriority? = nil
-    ) {
+    package init(name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64) {
         self.name = name
         self.batchLimit = max(1, batchLimit)
-        self.priority = priority
         self.handler = handler
         self.queue = queue
         self.logger = logger
@@ -115,7 +115,7 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     package func enqueue(_ item: Handler.Item) { queue.enqueue(item) }
 
     package func run() async throws {
-        guard let priority else { return await work() }
+        guard let priority = handler.taskPriority else { return await work() }
         await runLowered(priority)
     }
 

@@ -65,12 +65,6 @@ package struct NotificationHandler: DurableQueueHandler {
     /// Shared with the webhook's group commit: a triage batch waits while requests do.
     package let priority: IntakePriority?
 
-    /// The triage runs at background priority: on Linux, on threads at nice 10
-    /// (``DurableQueueWorker``). ``IntakePriority`` holds a batch back while requests wait for
-    /// their commit; this gives the webhook's threads a busy core within a batch too, while an
-    /// idle core is all the triage's: a storm is drained as fast once the senders are answered.
-    package static let taskPriority = TaskPriority.background
-
     /// Package-level so the in-process benchmarks (Benchmarks/TriageBenchmarks) drive the same
     /// handler `serve` runs.
     package init(
@@ -84,6 +78,12 @@ package struct NotificationHandler: DurableQueueHandler {
     }
 
     package var finishesInFlight: Bool { false }
+
+    /// The triage runs at background priority: on Linux, on threads at nice 10
+    /// (``DurableQueueWorker``). ``IntakePriority`` holds a batch back while requests wait for
+    /// their commit; this gives the webhook's threads a busy core within a batch too, while an
+    /// idle core is all the triage's: a storm is drained as fast once the senders are answered.
+    package var taskPriority: TaskPriority? { .background }
 
     package func waitForTurn(batchLimit: Int) async -> Int {
         guard let priority else { return batchLimit }

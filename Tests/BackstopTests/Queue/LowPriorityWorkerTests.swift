@@ -6,9 +6,9 @@ import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
-/// A worker given a priority (the notification triage's, `.background`) handles its items on
-/// threads the kernel schedules after the caller's (a higher nice value), and still stops on a
-/// cancellation and on a graceful shutdown.
+/// A worker whose handler asks for a lower priority (as the notification triage's does,
+/// `.background`) handles its items on threads the kernel schedules after the caller's (a higher
+/// nice value), and still stops on a cancellation and on a graceful shutdown.
 @Suite(.timeLimit(.minutes(1))) struct LowPriorityWorkerTests {
     /// Notes the nice value of the thread that handled each item.
     struct NiceNotingHandler: DurableQueueHandler {
@@ -18,6 +18,8 @@ import Testing
 
         let noted = Noted()
         var finishesInFlight: Bool { false }
+        /// As the notification triage's (``NotificationHandler``).
+        var taskPriority: TaskPriority? { .background }
         var handled: Int { noted.nice.withLock { $0.count } }
         func id(of item: String) -> String { item }
         func backlog() async throws(StoreError) -> [String] { [] }
@@ -32,8 +34,7 @@ import Testing
 
     @Test func itemsAreHandledOnNicerThreadsThanTheCallersAndACancellationStopsTheWorker() async throws {
         let handler = NiceNotingHandler()
-        let worker = DurableQueueWorker(
-            name: "notifications", handler: handler, logger: Logger(label: "test"), priority: NotificationHandler.taskPriority)
+        let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"))
         let running = Task.detached(priority: .medium) {
             let caller = NiceNotingHandler.currentNice()
             try await worker.run()
@@ -52,8 +53,7 @@ import Testing
 
     @Test func aGracefulShutdownReachesTheLoweredWorker() async throws {
         let handler = NiceNotingHandler()
-        let worker = DurableQueueWorker(
-            name: "notifications", handler: handler, logger: Logger(label: "test"), priority: NotificationHandler.taskPriority)
+        let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"))
         try await testGracefulShutdown { trigger in
             let running = Task { try await worker.run() }
             worker.enqueue("ntf-1")
