@@ -29,6 +29,8 @@ package struct RecordWatcher: Service {
             while !Task.isCancelled {
                 // The poll period, not a synchronisation: a change waits at most this long.
                 try? await Task.sleep(for: interval)
+                // A shutdown ends the sleep early; reading the marks then would fail for no fault.
+                if Task.isCancelled { break }
                 seen = await poll(since: seen)
             }
         }
@@ -40,6 +42,8 @@ package struct RecordWatcher: Service {
         do {
             now = try await store.recordMarks()
         } catch {
+            // Cancelled by a shutdown mid-read: the stop is clean and the next start rereads the marks.
+            if Task.isCancelled { return seen }
             logger.error("could not read the record's marks; trying again in a second", metadata: ["error": "\(error)"])
             return seen
         }

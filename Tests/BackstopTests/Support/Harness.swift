@@ -43,11 +43,18 @@ final class Harness: Sendable {
         return try ConfigurationLoader.load(path: path)
     }
 
-    func services(_ configuration: Configuration) async throws -> BackstopServices {
-        var logger = Logger(label: "backstop-test")
-        logger.logLevel = ProcessInfo.processInfo.environment["BACKSTOP_TEST_LOG"] == nil ? .critical : .trace
+    /// The services of `configuration`; `logger` defaults to one that is quiet unless
+    /// `BACKSTOP_TEST_LOG` is set.
+    func services(_ configuration: Configuration, logger: Logger? = nil) async throws -> BackstopServices {
+        let logger = logger ?? Self.quietLogger
         let runs = runs
         return try await BackstopServices.make(configuration: configuration, logger: logger, clock: clock, observer: { runs.record($0) })
+    }
+
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "backstop-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["BACKSTOP_TEST_LOG"] == nil ? .critical : .trace
+        return logger
     }
 
     /// Verifies every asset once, as `backstop verify` does.
