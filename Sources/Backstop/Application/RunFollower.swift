@@ -48,8 +48,11 @@ package actor RunFollower {
         do {
             appended = try await store.runIDs(after: start)
         } catch {
-            // Tried again at the next catch-up (at most a second later): nothing is skipped.
-            logger.error("could not read the runs appended to the record", metadata: ["error": "\(error)"])
+            // Tried again at the next catch-up (at most a second later, or at the next start
+            // when a shutdown cancelled the read): nothing is skipped, and a clean stop is no error.
+            if !Task.isCancelled {
+                logger.error("could not read the runs appended to the record", metadata: ["error": "\(error)"])
+            }
             return false
         }
         for (seq, id) in appended {
@@ -64,7 +67,9 @@ package actor RunFollower {
                     guard let stored = try await store.run(id: id) else { return false }
                     run = stored
                 } catch {
-                    logger.error("could not read a run appended to the record", metadata: ["run": "\(id)", "error": "\(error)"])
+                    if !Task.isCancelled {
+                        logger.error("could not read a run appended to the record", metadata: ["run": "\(id)", "error": "\(error)"])
+                    }
                     return false
                 }
             }

@@ -7,7 +7,8 @@ import ServiceLifecycleTestKit
 import Testing
 
 /// A clean stop of `serve` is not an error: the watcher's once-a-second read of the record's
-/// marks, cut short by the shutdown, must not log one (an on-call would go looking for a fault).
+/// marks, or the catch-up of runs it starts, cut short by the shutdown, must not log one (an
+/// on-call would go looking for a fault).
 @Suite struct RecordWatcherShutdownTests {
     @Test func aGracefulShutdownLogsNoError() async throws {
         let harness = try Harness()
@@ -39,6 +40,23 @@ import Testing
             return await watcher.poll(since: watcher.start)
         }
         #expect(await polling.value == watcher.start)
+        #expect(log.lines.filter { $0.hasPrefix("error") }.isEmpty, "\(log.lines)")
+        withExtendedLifetime(harness) {}
+    }
+
+    /// The runs' catch-up that a poll starts when the record grew, cut short the same way.
+    @Test func aCatchUpCancelledMidReadLogsNoError() async throws {
+        let harness = try Harness()
+        let services = try await harness.services(try harness.configuration(assets: MetricsTests.assets))
+        let log = CapturedLog()
+        let follower = RunFollower(
+            store: services.store, metrics: services.metrics, queue: WorkQueue(), appliedThrough: 0,
+            logger: Logger(label: "follower-test") { _ in CapturingLogHandler(log: log) })
+        let catchingUp = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await follower.catchUp()
+        }
+        #expect(await catchingUp.value == false)
         #expect(log.lines.filter { $0.hasPrefix("error") }.isEmpty, "\(log.lines)")
         withExtendedLifetime(harness) {}
     }
