@@ -26,14 +26,17 @@ package struct RecordWatcher: Service {
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             var seen = start
-            while !Task.isCancelled {
-                // The poll period, not a synchronisation: a change waits at most this long.
-                try? await Task.sleep(for: interval)
-                // A shutdown ends the sleep early; reading the marks then would fail for no fault.
-                if Task.isCancelled { break }
-                seen = await poll(since: seen)
-            }
+            while let next = await pollAfterInterval(since: seen) { seen = next }
         }
+    }
+
+    /// Waits one interval, then polls; nil once a shutdown cut the wait short (reading the
+    /// marks then would fail for no fault, and the next start reads them anyway).
+    package func pollAfterInterval(since seen: RecordMarks) async -> RecordMarks? {
+        // The poll period, not a synchronisation: a change waits at most this long.
+        try? await Task.sleep(for: interval)
+        if Task.isCancelled { return nil }
+        return await poll(since: seen)
     }
 
     /// Compares the record's marks with `seen`, refreshes what changed, and returns the new marks.
