@@ -10,6 +10,11 @@ import Foundation
 /// (notifications, events) takes more, and its store still refuses a repeated id.
 package enum RecordID {
     package static func make(prefix: String, at date: Date, randomDigits: Int = 6) -> String {
+        make(prefix: prefix, at: date, suffix: UInt64.random(in: 0...UInt64.max), digits: randomDigits)
+    }
+
+    /// `prefix_YYYYMMDD_HHMM_` and the low `digits` hex digits of `suffix`, zero-padded.
+    static func make(prefix: String, at date: Date, suffix: UInt64, digits: Int) -> String {
         // libc's gmtime_r rather than a Calendar and String(format:): every webhook and event
         // makes an id, and building a Calendar per call was 15% of the webhook handler's CPU.
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
@@ -25,10 +30,10 @@ package enum RecordID {
         append(Int(utc.tm_hour), width: 2, to: &id)
         append(Int(utc.tm_min), width: 2, to: &id)
         id += "_"
-        let digits = min(max(randomDigits, 1), 16)
-        let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        id += String(repeating: "0", count: max(0, 16 - hex.count)) + hex
-        id.removeLast(16 - digits)
+        let digits = min(max(digits, 1), 16)
+        let kept = digits == 16 ? suffix : suffix & ((1 << (4 * UInt64(digits))) - 1)
+        let hex = String(kept, radix: 16)
+        id += String(repeating: "0", count: digits - hex.count) + hex
         return id
     }
 

@@ -22,9 +22,9 @@ struct AlertsController {
         var alerts: Int
     }
 
-    /// Notifications arrive by the thousand per minute in an alert storm: 12 random hex digits
-    /// keep collisions practically impossible (6 collided at 2,300 a minute).
-    static func newID(at date: Date) -> String { RecordID.make(prefix: "ntf", at: date, randomDigits: 12) }
+    /// Notifications arrive by the thousands a second in an alert storm: their ids count up, so
+    /// each lands beside the last in the record's index (``SequentialRecordIDs``).
+    static let notificationIDs = SequentialRecordIDs(prefix: "ntf")
 
     /// The body as text, for the record to keep as it arrived: JSON between systems is UTF-8 (RFC 8259, section 8.1).
     static func text(of body: ByteBuffer) throws(PayloadError) -> String {
@@ -58,7 +58,8 @@ struct AlertsController {
             let accepted: EncodedNotification
             do throws(PayloadError) {
                 let text = try Self.text(of: body)
-                notification = try AlertmanagerPayload.notification(from: Data(text.utf8), id: Self.newID(at: now), receivedAt: now)
+                notification = try AlertmanagerPayload.notification(
+                    from: Data(text.utf8), id: Self.notificationIDs.make(at: now), receivedAt: now)
                 accepted = EncodedNotification(notification, acceptedBody: text)
             } catch {
                 metrics.recordNotification(status: "rejected")
