@@ -2,9 +2,9 @@ import BackstopCore
 import Synchronization
 import Testing
 
-/// Triage lets the webhook's intake go first: a triage batch waits while requests wait for
-/// their group commit, goes when the intake is idle, and is never held for more than a bounded
-/// number of commits, so a storm still drains.
+/// Triage lets the webhook's intake go first: a triage batch waits while requests keep arriving,
+/// goes once the intake has had nothing in flight for the quiet period, and is never held for
+/// more than a bounded number of commits, so a storm still drains.
 @Suite struct IntakePriorityTests {
     /// A store whose commits the test releases one at a time, noting each in the log.
     final class HeldStore: Sendable {
@@ -108,12 +108,63 @@ import Testing
     }
 
     @Test func aBatchIsSmallWhileRequestsAreInFlightAndWholeOnceTheIntakeIsIdle() {
-        let priority = IntakePriority(busyBatchLimit: 16)
+        let priority = IntakePriority(busyBatchLimit: 16, quietPeriod: .zero)
         #expect(priority.batchLimit(64) == 64)
         priority.arrived()
         #expect(priority.batchLimit(64) == 16)
         #expect(priority.batchLimit(4) == 4, "the busy limit only ever lowers a batch")
         priority.committed(1)
         #expect(priority.batchLimit(64) == 64)
+    }
+
+    /// Under load every commit may answer all the requests in flight, and the senders' next ones
+    /// follow at once: such a commit does not end the burst.
+    @Test func aCommitThatAnswersEveryRequestInFlightDoesNotLetTheTriageIn() async {
+        let priority = IntakePriority(maxDeferredCommits: 3, busyBatchLimit: 4, quietPeriod: .seconds(3_600))
+        priority.arrived()
+        let triage = Task { await priority.waitForTurn() }
+        while priority.waitingTriage < 1 { await Task.yield() }
+        for _ in 1...2 {
+            priority.committed(1)
+            #expect(priority.inFlight == 0)
+            #expect(priority.waitingTriage == 1, "the triage went when a commit left nothing in flight")
+            #expect(priority.batchLimit(64) == 4, "a batch right after a commit took more than the busy limit")
+            priority.arrived()
+        }
+        // The third commit is the most the triage waits for.
+        priority.committed(1)
+        await triage.value
+        #expect(priority.waitingTriage == 0)
+        #expect(priority.deferredBatches == 1)
+    }
+
+    @Test func theTriageGoesOnceNothingHasBeenInFlightForTheQuietPeriod() async {
+        let quiet = Duration.milliseconds(30)
+        let priority = IntakePriority(maxDeferredCommits: 1_000, quietPeriod: quiet)
+        priority.arrived()
+        let triage = Task { await priority.waitForTurn() }
+        while priority.waitingTriage < 1 { await Task.yield() }
+        priority.committed(1)
+        let idle = ContinuousClock.now
+        #expect(priority.waitingTriage == 1)
+        await triage.value
+        #expect(ContinuousClock.now - idle >= quiet, "the triage went before the intake was quiet")
+        #expect(priority.isQuiet)
+        #expect(priority.batchLimit(64) == 64)
+    }
+
+    /// A request that came and went while the triage waited starts the quiet period again.
+    @Test func aRequestDuringTheQuietPeriodStartsItAgain() async {
+        let quiet = Duration.milliseconds(30)
+        let priority = IntakePriority(maxDeferredCommits: 1_000, quietPeriod: quiet)
+        priority.arrived()
+        let triage = Task { await priority.waitForTurn() }
+        while priority.waitingTriage < 1 { await Task.yield() }
+        priority.committed(1)
+        priority.arrived()
+        priority.committed(1)
+        let lastIdle = ContinuousClock.now
+        await triage.value
+        #expect(ContinuousClock.now - lastIdle >= quiet)
     }
 }

@@ -45,7 +45,8 @@ import Testing
     }
 
     @Test func queuedNotificationsWaitForTheIntakesCommitThenAreHandledTogether() async throws {
-        let priority = IntakePriority()
+        // No quiet period: the test drives the commits, and the triage's wait is the point.
+        let priority = IntakePriority(quietPeriod: .zero)
         let handler = NotingHandler(priority: priority)
         let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"))
         // A request is in flight: its commit has not ended.
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func whileRequestsKeepArrivingABatchTakesAtMostTheBusyLimitAndTheRestGoesInFullBatches() async throws {
-        let priority = IntakePriority(maxDeferredCommits: 1, busyBatchLimit: 3)
+        let priority = IntakePriority(maxDeferredCommits: 1, busyBatchLimit: 3, quietPeriod: .zero)
         let handler = NotingHandler(priority: priority)
         let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"), batchLimit: 10)
         // A request is in flight, and 8 notifications are queued behind it.
