@@ -34,8 +34,10 @@ package final class SQLiteRunStore: RunStore {
     /// looks up and inserts a random page of the dedup index, which under a storm outgrows 2 MiB:
     /// the writer, the one thread every commit goes through, then read those pages back from the
     /// kernel (`pread`, 4% of `serve`'s CPU). With 16 MiB: intake 7,389–7,702 → 7,788–8,136
-    /// notifications a second under 32 connections (3 runs each, alternated). The readers keep
-    /// SQLite's default; what they read (the board, the API) is small.
+    /// notifications a second under 32 connections (3 runs each, alternated). That holds while
+    /// the index fits, about 200,000 notifications; a record holding millions reads most of its
+    /// pages back from the kernel's cache again. The readers keep SQLite's default; what they
+    /// read (the board, the API) is small.
     package static let writerCacheKiB = 16_384
 
     /// The underlying pool, for tests and maintenance commands.
