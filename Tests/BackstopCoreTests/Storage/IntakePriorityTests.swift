@@ -117,13 +117,19 @@ import Testing
         #expect(priority.batchLimit(64) == 64)
     }
 
+    /// One request in flight and a triage waiting for its turn behind it.
+    static func triageWaitingBehindARequest(_ priority: IntakePriority) async -> Task<Void, Never> {
+        priority.arrived()
+        let triage = Task { await priority.waitForTurn() }
+        while priority.waitingTriage < 1 { await Task.yield() }
+        return triage
+    }
+
     /// Under load every commit may answer all the requests in flight, and the senders' next ones
     /// follow at once: such a commit does not end the burst.
     @Test func aCommitThatAnswersEveryRequestInFlightDoesNotLetTheTriageIn() async {
         let priority = IntakePriority(maxDeferredCommits: 3, busyBatchLimit: 4, quietPeriod: .seconds(3_600))
-        priority.arrived()
-        let triage = Task { await priority.waitForTurn() }
-        while priority.waitingTriage < 1 { await Task.yield() }
+        let triage = await Self.triageWaitingBehindARequest(priority)
         for _ in 1...2 {
             priority.committed(1)
             #expect(priority.inFlight == 0)
@@ -141,9 +147,7 @@ import Testing
     @Test func theTriageGoesOnceNothingHasBeenInFlightForTheQuietPeriod() async {
         let quiet = Duration.milliseconds(30)
         let priority = IntakePriority(maxDeferredCommits: 1_000, quietPeriod: quiet)
-        priority.arrived()
-        let triage = Task { await priority.waitForTurn() }
-        while priority.waitingTriage < 1 { await Task.yield() }
+        let triage = await Self.triageWaitingBehindARequest(priority)
         priority.committed(1)
         let idle = ContinuousClock.now
         #expect(priority.waitingTriage == 1)
@@ -157,9 +161,7 @@ import Testing
     @Test func aRequestDuringTheQuietPeriodStartsItAgain() async {
         let quiet = Duration.milliseconds(30)
         let priority = IntakePriority(maxDeferredCommits: 1_000, quietPeriod: quiet)
-        priority.arrived()
-        let triage = Task { await priority.waitForTurn() }
-        while priority.waitingTriage < 1 { await Task.yield() }
+        let triage = await Self.triageWaitingBehindARequest(priority)
         priority.committed(1)
         priority.arrived()
         priority.committed(1)

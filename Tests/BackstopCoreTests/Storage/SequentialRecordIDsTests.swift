@@ -22,10 +22,13 @@ import Testing
         #expect(made.allSatisfy { $0.count == "ntf_20261206_0231_".count + 12 }, "\(made)")
     }
 
+    /// The minute comes first: even when the 12 digits wrap around to zero, the later id sorts after.
     @Test func aLaterMinuteSortsAfterWhateverTheDigits() {
-        let ids = SequentialRecordIDs(prefix: "ntf", start: 0xffff_ffff_fff0)
+        let ids = SequentialRecordIDs(prefix: "ntf", start: 0xffff_ffff_fffe)
         let first = ids.make(at: minute)
         let wrapped = ids.make(at: minute.addingTimeInterval(60))
+        #expect(first == "ntf_20261206_0231_ffffffffffff")
+        #expect(wrapped == "ntf_20261206_0232_000000000000")
         #expect(first < wrapped)
     }
 
