@@ -14,6 +14,9 @@ struct EventsController {
     let logger: Logger
     let events: DurableQueueWorker<CompletionEventHandler>
     static let bodyLimit = 1 << 20
+    /// Event ids count up, as notification ids do (``SequentialRecordIDs``): a batch of events
+    /// then adds to one page of the table's unique index instead of one page each.
+    static let eventIDs = SequentialRecordIDs(prefix: "evt")
 
     struct Accepted: Encodable {
         var id: String
@@ -43,7 +46,7 @@ struct EventsController {
                 throw HTTPError(.notFound, message: "unknown asset '\(asset)': it is not in the configuration")
             }
             let event = CompletionEvent(
-                id: RecordID.make(prefix: "evt", at: clock.now, randomDigits: 12), asset: asset, receivedAt: clock.now,
+                id: Self.eventIDs.make(at: clock.now), asset: asset, receivedAt: clock.now,
                 report: report)
             do {
                 try await record.submit(event)

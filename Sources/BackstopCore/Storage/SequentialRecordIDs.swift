@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Ids in the order they are made, for what is written thousands of times a second (the
-/// webhook's notifications): `ntf_20261206_0231_3fa91c0004d2`, the same shape as a
+/// Ids in the order they are made, for what arrives in bursts through a group commit (the
+/// webhook's notifications, thousands a second in an alert storm, and completion events): `ntf_20261206_0231_3fa91c0004d2`, the same shape as a
 /// ``RecordID``, but the hex digits count up from a random start. Each new id then lands next to
 /// the previous one in the table's unique index, so a group commit rewrites one page of that
 /// index instead of one page per notification (docs/ARCHITECTURE.md, "Group commit": a quarter

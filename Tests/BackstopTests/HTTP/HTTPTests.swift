@@ -37,6 +37,27 @@ import Testing
         }
     }
 
+    /// Their ids count up (SequentialRecordIDs), so a batch of events adds to one page of the
+    /// record's index on `id`; random ids sorted in arrival order one time in 2^n.
+    @Test func eventIdsSortInTheOrderTheEventsWereAccepted() async throws {
+        let (harness, _, app) = try await app()
+        defer { withExtendedLifetime(harness) {} }
+        try await app.test(.router) { client in
+            let body = #"{"asset": "orders-db", "status": "success", "exit_code": 0}"#
+            var ids: [String] = []
+            for _ in 0..<8 {
+                let id = try await client.execute(uri: "/api/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
+                    return try #require(json?["id"])
+                }
+                ids.append(id)
+            }
+            #expect(ids.allSatisfy { $0.hasPrefix("evt_") })
+            #expect(Set(ids).count == ids.count)
+            #expect(ids.sorted() == ids, "\(ids)")
+        }
+    }
+
     @Test(arguments: [
         (#"{"status": "success"}"#, HTTPResponse.Status.badRequest, "field 'asset' is required"),
         (#"{"asset": "orders-db"}"#, .badRequest, "field 'status' is required"),
