@@ -21,6 +21,9 @@ package final class BackstopMetrics: Sendable {
         /// Record renders handed out and kept: a render finished late never replaces a newer one.
         var recordVersion = 0
         var renderedRecordVersion = 0
+        /// Notifications counted since the intake family was last rendered: it is rendered by
+        /// the next scrape, not by each notification (``recordNotification(status:)``).
+        var notificationsChanged = false
 
         /// What a render of the record's families needs, taken under the lock.
         struct RecordRender {
@@ -102,7 +105,7 @@ package final class BackstopMetrics: Sendable {
     /// `process_*` lines changed since the last (``ScrapeBodies``).
     package func plainScrape() -> ByteBuffer {
         let process = ProcessCollector.recentRead()
-        let generation = state.withLock { $0.cache.generation }
+        let generation = currentGeneration()
         if let kept = scrapes.withLock({ $0.plain }), kept.isCurrent(generation: generation, processRead: process.at) {
             return kept.body
         }
@@ -117,7 +120,7 @@ package final class BackstopMetrics: Sendable {
     /// compression failed (the caller sends it plain).
     package func gzippedScrape() -> ByteBuffer? {
         let process = ProcessCollector.recentRead()
-        let generation = state.withLock { $0.cache.generation }
+        let generation = currentGeneration()
         if let kept = scrapes.withLock({ $0.gzip }), kept.isCurrent(generation: generation, processRead: process.at) {
             return kept.body
         }
@@ -129,6 +132,14 @@ package final class BackstopMetrics: Sendable {
     }
 
     // MARK: - Private implementation
+
+    /// The exposition's generation once everything counted is rendered.
+    private func currentGeneration() -> Int {
+        state.withLock { state in
+            if state.notificationsChanged { rerenderNotifications(&state) }
+            return state.cache.generation
+        }
+    }
 
     private func rerenderRecord(_ state: inout State) {
         var writer = ExpositionWriter()

@@ -75,6 +75,22 @@ import Testing
         #expect(String(buffer: try gzipped.decompress(with: .gzip)).contains(#"notifications_total{status="rejected"} 1"#))
     }
 
+    /// Notifications are counted without rendering; the scrape after them renders the family,
+    /// whichever form it asks for first.
+    @Test func notificationsCountedSinceTheLastScrapeReachTheNextOne() throws {
+        let metrics = Self.metrics()
+        let line = { (count: Int) in #"backstop_alertmanager_notifications_total{status="firing"} \#(count)"# }
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains(line(0)))
+        metrics.recordNotification(status: "firing")
+        metrics.recordNotification(status: "firing")
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains(line(2)))
+        metrics.recordNotification(status: "firing")
+        var gzipped = ByteBuffer()
+        for var buffer in try #require(metrics.gzippedExposition()) { gzipped.writeBuffer(&buffer) }
+        #expect(String(buffer: try gzipped.decompress(with: .gzip)).contains(line(3)))
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains(line(3)))
+    }
+
     @Test(arguments: [("gzip", true), ("deflate, gzip;q=0.5", true), ("gzip;q=0", false), ("identity", false), ("*", true)])
     func metricsAreGzippedWhenAccepted(acceptEncoding: String, gzipped: Bool) async throws {
         let harness = try Harness()

@@ -20,6 +20,32 @@ struct AlertsController {
         var status: String
         var id: String?
         var alerts: Int
+
+        /// The answer's JSON, `{"status":"accepted","id":"ntf_…","alerts":2}`, written out: it
+        /// is the response Backstop sends most (one per notification of a storm), and the API's
+        /// encoder (sorted, pretty-printed, snake-cased keys) took 2% of the intake's CPU for
+        /// three fields. A status and an id of letters, digits, `_` and `-` need no escaping;
+        /// anything else goes through the encoder.
+        func json() throws -> ByteBuffer {
+            guard Self.isPlain(status), id.map(Self.isPlain) ?? true else { return ByteBuffer(bytes: try JSONEncoder.api.encode(self)) }
+            let idMember = id.map { #","id":"\#($0)""# } ?? ""
+            return ByteBuffer(string: #"{"status":"\#(status)"\#(idMember),"alerts":\#(alerts)}"#)
+        }
+
+        static func isPlain(_ text: String) -> Bool {
+            text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
+            }
+        }
+
+        func response() throws -> Response {
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: try json()))
+        }
     }
 
     /// Notifications arrive by the thousands a second in an alert storm: their ids count up, so
@@ -74,11 +100,11 @@ struct AlertsController {
                 throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
             }
             if write == .duplicate {
-                return try JSONResponse.make(Answer(status: "duplicate", alerts: notification.alerts.count), status: .ok)
+                return try Answer(status: "duplicate", alerts: notification.alerts.count).response()
             }
             metrics.recordNotification(status: notification.status.rawValue)
             intake.enqueue(notification)
-            return try JSONResponse.make(Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count), status: .ok)
+            return try Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count).response()
         }
     }
 }
