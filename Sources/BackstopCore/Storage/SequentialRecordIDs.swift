@@ -2,11 +2,12 @@ import Foundation
 import Synchronization
 
 /// Ids in the order they are made, for what arrives in bursts through a group commit (the
-/// webhook's notifications, thousands a second in an alert storm, and completion events): `ntf_20261206_0231_3fa91c0004d2`, the same shape as a
-/// ``RecordID``, but the hex digits count up from a random start. Each new id then lands next to
-/// the previous one in the table's unique index, so a group commit rewrites one page of that
-/// index instead of one page per notification (docs/ARCHITECTURE.md, "Group commit": a quarter
-/// fewer bytes written per notification, and about a tenth more notifications answered a second).
+/// webhook's notifications, thousands a second in an alert storm, and completion events):
+/// `ntf_20261206_0231_3fa91c0004d2`, the same shape as a ``RecordID``, but the hex digits count
+/// up from a random start. Each new id then lands next to the previous one in the table's
+/// unique index, so a group commit rewrites one page of that index instead of one page per
+/// notification (docs/ARCHITECTURE.md, "Group commit": a quarter fewer bytes written per
+/// notification, and about a tenth more notifications answered a second).
 ///
 /// The start is random per process, 47 bits of 48, so two Backstop processes sharing a store,
 /// or two starts within the same minute, practically never make the same id; if they did, the

@@ -32,6 +32,7 @@ struct AlertsController {
             return ByteBuffer(string: #"{"status":"\#(status)"\#(idMember),"alerts":\#(alerts)}"#)
         }
 
+        /// Text JSON takes as it is, between quotes.
         static func isPlain(_ text: String) -> Bool {
             text.utf8.allSatisfy { byte in
                 switch byte {
