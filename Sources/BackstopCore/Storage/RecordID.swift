@@ -6,9 +6,9 @@ import Foundation
 
 /// Identifiers that read like those in operators' logs: `run_20261122_0215_3fa91c`
 /// (UTC time of creation plus random hex, so ids sort by time). Six hex digits suit what is
-/// made a few times a minute (runs, incidents); what arrives by the thousand per minute (events)
-/// takes more, and its store still refuses a repeated id. The webhook's notifications, thousands
-/// a second, take ids that count up instead (``SequentialRecordIDs``).
+/// made a few times a minute (runs, incidents, approvals), and a store still refuses a repeated
+/// id. What arrives in bursts through a group commit (notifications, events) takes ids that
+/// count up instead (``SequentialRecordIDs``).
 package enum RecordID {
     package static func make(prefix: String, at date: Date, randomDigits: Int = 6) -> String {
         make(prefix: prefix, at: date, suffix: UInt64.random(in: 0...UInt64.max), digits: randomDigits)

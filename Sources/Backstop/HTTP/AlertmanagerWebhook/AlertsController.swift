@@ -43,10 +43,6 @@ struct AlertsController {
                 }
             }
         }
-
-        func response() throws -> Response {
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: try json()))
-        }
     }
 
     /// Notifications arrive by the thousands a second in an alert storm: their ids count up, so
@@ -101,11 +97,11 @@ struct AlertsController {
                 throw HTTPError(.serviceUnavailable, message: "the notification could not be recorded; Alertmanager will retry")
             }
             if write == .duplicate {
-                return try Answer(status: "duplicate", alerts: notification.alerts.count).response()
+                return JSONResponse.make(json: try Answer(status: "duplicate", alerts: notification.alerts.count).json())
             }
             metrics.recordNotification(status: notification.status.rawValue)
             intake.enqueue(notification)
-            return try Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count).response()
+            return JSONResponse.make(json: try Answer(status: "accepted", id: notification.id, alerts: notification.alerts.count).json())
         }
     }
 }
