@@ -35,7 +35,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// Also differential: what the webhook's own reader reads must be what `JSONDecoder` reads.
     private static func alertmanager(_ data: Data) -> FuzzOutcome {
+        if let disagreement = AlertmanagerPayload.readerDisagreement(on: data) { fatalError(disagreement) }
         do throws(PayloadError) {
             _ = try AlertmanagerPayload.notification(from: data, id: "fuzz", receivedAt: Date(timeIntervalSince1970: 0))
             return .accepted

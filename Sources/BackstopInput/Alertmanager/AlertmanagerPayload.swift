@@ -8,8 +8,8 @@ import Foundation
 /// Alertmanager's webhook body, version 4 (`notify/webhook` in Alertmanager). Fields Backstop
 /// does not use (`groupLabels`, `truncatedAlerts`, `notification_reason`, …) are ignored, so
 /// older and newer Alertmanagers decode alike.
-package struct AlertmanagerPayload: Decodable {
-    struct Alert: Decodable {
+package struct AlertmanagerPayload: Decodable, Equatable {
+    struct Alert: Decodable, Equatable {
         var status: String
         var labels: TextMap
         var annotations: TextMap?
@@ -42,14 +42,34 @@ extension AlertmanagerPayload {
 
     /// Decodes and validates a body into a notification for the intake record.
     package static func notification(from body: Data, id: String, receivedAt: Date) throws(PayloadError) -> AlertNotification {
-        let payload: AlertmanagerPayload
+        let read = Self.read(body)
+        let payload = if let read { read } else { try decoded(body) }
+        return try notification(from: payload, id: id, receivedAt: receivedAt)
+    }
+
+    /// ``notification(from:id:receivedAt:)`` for a body already checked to be UTF-8 text (the
+    /// webhook keeps it as text for the record).
+    package static func notification(fromText body: String, id: String, receivedAt: Date) throws(PayloadError) -> AlertNotification {
+        var body = body
+        let read = body.withUTF8 { bytes in Self.read(validUTF8: UnsafeRawBufferPointer(bytes)) }
+        let payload = if let read { read } else { try decoded(Data(body.utf8)) }
+        return try notification(from: payload, id: id, receivedAt: receivedAt)
+    }
+
+    /// `JSONDecoder`, for what ``read(validUTF8:)`` leaves to it, wording any error.
+    package static func decoded(_ body: Data) throws(PayloadError) -> AlertmanagerPayload {
         do {
-            payload = try decoder.decode(AlertmanagerPayload.self, from: body)
+            return try decoder.decode(AlertmanagerPayload.self, from: body)
         } catch let error as DecodingError {
             throw PayloadError(message: error.readableDescription)
         } catch {
             throw PayloadError(message: "the body is not JSON: \(error)")
         }
+    }
+
+    private static func notification(from payload: AlertmanagerPayload, id: String, receivedAt: Date) throws(PayloadError)
+        -> AlertNotification
+    {
         guard let status = ReceivedAlert.Status(rawValue: payload.status) else {
             throw PayloadError(message: "field 'status' is '\(payload.status)'; Alertmanager sends 'firing' or 'resolved'")
         }

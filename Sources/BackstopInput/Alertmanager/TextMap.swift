@@ -3,7 +3,7 @@
 /// is not specialised for a caller: for each object it looks up generic metadata and checks the
 /// key type at run time, which was two fifths of the webhook's decode time (TriageBenchmarks,
 /// "Alertmanager webhook body decode"). The values and errors are the same.
-struct TextMap: Decodable {
+struct TextMap: Decodable, Equatable {
     private struct Key: CodingKey {
         let stringValue: String
         var intValue: Int? { nil }
@@ -18,6 +18,10 @@ struct TextMap: Decodable {
     }
 
     var values: [String: String]
+
+    init(values: [String: String]) {
+        self.values = values
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)

@@ -82,7 +82,7 @@ struct AlertsController {
             do throws(PayloadError) {
                 let text = try Self.text(of: body)
                 notification = try AlertmanagerPayload.notification(
-                    from: Data(text.utf8), id: Self.notificationIDs.make(at: now), receivedAt: now)
+                    fromText: text, id: Self.notificationIDs.make(at: now), receivedAt: now)
                 accepted = EncodedNotification(notification, acceptedBody: text)
             } catch {
                 metrics.recordNotification(status: "rejected")
