@@ -132,5 +132,4 @@ extension StrictJSONReader {
         try seen.mark(field)
         return try readNull() ? nil : readString()
     }
-
 }

@@ -2,7 +2,9 @@
 /// key type. The standard library's `Dictionary.init(from:)` is generic over its key and value and
 /// is not specialised for a caller: for each object it looks up generic metadata and checks the
 /// key type at run time, which was two fifths of the webhook's decode time (TriageBenchmarks,
-/// "Alertmanager webhook body decode"). The values and errors are the same.
+/// "Alertmanager webhook body decode", before the webhook read its body with ``StrictJSONReader``).
+/// The values and errors are the same. The webhook's reader builds it from ``init(values:)``;
+/// this decoding is for the bodies the reader leaves to `JSONDecoder`.
 struct TextMap: Decodable, Equatable {
     private struct Key: CodingKey {
         let stringValue: String

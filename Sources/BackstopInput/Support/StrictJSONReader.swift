@@ -36,25 +36,16 @@ struct StrictJSONReader {
     /// Reads `{ "key": value, … }`, calling `member` with the reader at each value, which it must
     /// read or skip.
     mutating func readObject(_ member: (inout StrictJSONReader, String) throws(GaveUp) -> Void) throws(GaveUp) {
-        try enter(UInt8(ascii: "{"))
-        if try closes(UInt8(ascii: "}")) { return leave() }
-        repeat {
-            skipWhitespace()
-            let key = try readString()
-            try expect(UInt8(ascii: ":"))
-            try member(&self, key)
-        } while try !closes(UInt8(ascii: "}"), or: UInt8(ascii: ","))
-        leave()
+        try forEachMember { reader throws(GaveUp) in
+            let key = try reader.readString()
+            try reader.expect(UInt8(ascii: ":"))
+            try member(&reader, key)
+        }
     }
 
     /// Reads `[ value, … ]`, calling `element` with the reader at each value.
     mutating func readArray(_ element: (inout StrictJSONReader) throws(GaveUp) -> Void) throws(GaveUp) {
-        try enter(UInt8(ascii: "["))
-        if try closes(UInt8(ascii: "]")) { return leave() }
-        repeat {
-            try element(&self)
-        } while try !closes(UInt8(ascii: "]"), or: UInt8(ascii: ","))
-        leave()
+        try forEachItem(between: UInt8(ascii: "["), and: UInt8(ascii: "]"), element)
     }
 
     /// Whether the value here is `null`, read if so.
@@ -67,33 +58,25 @@ struct StrictJSONReader {
 
     /// A string value, its escapes decoded.
     mutating func readString() throws(GaveUp) -> String {
-        skipWhitespace()
-        guard peek() == UInt8(ascii: "\"") else { throw GaveUp() }
-        index += 1
-        let start = index
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                defer { index += 1 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                var escaped = Array(bytes[start..<index])
-                return try readEscapedRest(into: &escaped)
-            case 0..<0x20:
-                throw GaveUp()
-            default:
-                index += 1
-            }
+        switch try scanString() {
+        case .plain(let range): String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        case .escaped(let decoded): String(decoding: decoded, as: UTF8.self)
         }
-        throw GaveUp()
     }
 
     /// Reads past any one value, checking it as strictly as a value that is read.
     mutating func skipValue() throws(GaveUp) {
         skipWhitespace()
         switch peek() {
-        case UInt8(ascii: "\""): _ = try readString()
-        case UInt8(ascii: "{"): try readObject { reader, _ throws(GaveUp) in try reader.skipValue() }
+        case UInt8(ascii: "\""): _ = try scanString()
+        case UInt8(ascii: "{"):
+            // Keys and strings skipped are checked, not made into text: Alertmanager's
+            // `groupLabels`, `commonLabels` and `commonAnnotations` are a third of its body.
+            try forEachMember { reader throws(GaveUp) in
+                _ = try reader.scanString()
+                try reader.expect(UInt8(ascii: ":"))
+                try reader.skipValue()
+            }
         case UInt8(ascii: "["): try readArray { reader throws(GaveUp) in try reader.skipValue() }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -103,6 +86,54 @@ struct StrictJSONReader {
     }
 
     // MARK: - Pieces
+
+    /// Where a string's text is: a range of the body when it has no escape, otherwise its
+    /// bytes with the escapes decoded.
+    private enum ScannedString {
+        case plain(Range<Int>)
+        case escaped([UInt8])
+    }
+
+    /// Reads past a string, checking it; makes no text.
+    private mutating func scanString() throws(GaveUp) -> ScannedString {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "\"") else { throw GaveUp() }
+        index += 1
+        let start = index
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                defer { index += 1 }
+                return .plain(start..<index)
+            case UInt8(ascii: "\\"):
+                var decoded = Array(bytes[start..<index])
+                try readEscapedRest(into: &decoded)
+                return .escaped(decoded)
+            case 0..<0x20:
+                throw GaveUp()
+            default:
+                index += 1
+            }
+        }
+        throw GaveUp()
+    }
+
+    /// The members of `{ … }`, `each` called with the reader at each member's key.
+    private mutating func forEachMember(_ each: (inout StrictJSONReader) throws(GaveUp) -> Void) throws(GaveUp) {
+        try forEachItem(between: UInt8(ascii: "{"), and: UInt8(ascii: "}"), each)
+    }
+
+    /// The comma-separated items between `opening` and `closing`, `each` called at each.
+    private mutating func forEachItem(
+        between opening: UInt8, and closing: UInt8, _ each: (inout StrictJSONReader) throws(GaveUp) -> Void
+    ) throws(GaveUp) {
+        try enter(opening)
+        if try closes(closing) { return leave() }
+        repeat {
+            try each(&self)
+        } while try !closes(closing, or: UInt8(ascii: ","))
+        leave()
+    }
 
     private func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
@@ -180,13 +211,14 @@ struct StrictJSONReader {
 
     // MARK: - Escapes
 
-    /// The rest of a string from the backslash at `index`; `decoded` holds what came before it.
-    private mutating func readEscapedRest(into decoded: inout [UInt8]) throws(GaveUp) -> String {
+    /// Decodes the rest of a string, from the backslash at `index` to the closing quote, onto
+    /// `decoded`, which holds what came before it.
+    private mutating func readEscapedRest(into decoded: inout [UInt8]) throws(GaveUp) {
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
             switch byte {
-            case UInt8(ascii: "\""): return String(decoding: decoded, as: UTF8.self)
+            case UInt8(ascii: "\""): return
             case UInt8(ascii: "\\"): try readEscape(into: &decoded)
             case 0..<0x20: throw GaveUp()
             default: decoded.append(byte)
