@@ -155,9 +155,7 @@ enum RecordSchema {
         }
         migrator.registerMigration("v4 alert intake") { db in
             try db.execute(sql: alertsDDL)
-            for table in ["alert_notifications", "alert_transitions"] {
-                try appendOnlyTriggers(db, table: table)
-            }
+            for table in ["alert_notifications", "alert_transitions"] { try appendOnlyTriggers(db, table: table) }
         }
         migrator.registerMigration("v5 outbox sink notes") { db in
             // What a sink noted before its first request (Jira: where to look for an issue a
@@ -166,11 +164,12 @@ enum RecordSchema {
         }
         migrator.registerMigration("v6 approvals", migrate: ApprovalRows.migrate)
         registerLookupIndexes(&migrator)
+        registerNotificationRepeats(&migrator)
         return migrator
     }
 
-    /// The Alertmanager intake record: every accepted notification (written before the 200;
-    /// its dedup key makes a repeat from a retry or an HA peer a no-op), and every alert firing
+    /// The Alertmanager intake record: every accepted notification (written before the 200; a
+    /// repeat from a retry or an HA peer is a no-op, ``NotificationRepeats``), and every alert firing
     /// or resolution acted on. `triaged_runs` marks notifications processed, as it does runs.
     private static let alertsDDL = """
         CREATE TABLE alert_notifications (

@@ -7,27 +7,18 @@ extension SQLiteRunStore: AlertIntakeStore {
     /// Appends notifications that arrived together in one transaction (one fsync); one alone is a
     /// batch of one. A taken id (48 random bits, so practically never) fails the write like any
     /// other store error: the webhook answers 503 and Alertmanager's retry gets a new id. Only what
-    /// needs the write lock is done under it: the JSON was encoded by each request, and the
-    /// dedup lookup and insert are prepared statements.
+    /// needs the write lock is done under it: the JSON was encoded by each request, repeats are
+    /// found in memory (``NotificationRepeats``), and the insert is a prepared statement.
     package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard !batch.isEmpty else { return [] }
-        let rows = batch.map { encoded in (encoded.notification, RecordRows.values(encoded)) }
+        let rows = batch.map(RecordRows.values)
+        let notifications = batch.map(\.notification)
+        let repeats = notificationRepeats
         return try await write { db in
-            let existing = try db.cachedStatement(sql: "SELECT 1 FROM alert_notifications WHERE dedup_key = ?")
-            var inBatch = Set<String>()
-            var writes: [NotificationWrite] = []
-            var appended: [RecordRows.Values] = []
-            for (notification, values) in rows {
-                let repeated = !inBatch.insert(notification.dedupKey).inserted
-                if try repeated || Bool.fetchOne(existing, arguments: [notification.dedupKey]) ?? false {
-                    writes.append(.duplicate)
-                    continue
-                }
-                appended.append(values)
-                writes.append(.appended)
-            }
+            let repeated = try repeats.repeats(among: notifications, db)
+            let appended = zip(rows, repeated).filter { !$0.1 }.map(\.0)
             try HashChain.append(db, table: "alert_notifications", rows: appended)
-            return writes
+            return repeated.map { $0 ? .duplicate : .appended }
         }
     }
 

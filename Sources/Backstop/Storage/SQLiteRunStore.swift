@@ -6,6 +6,8 @@ import GRDB
 package final class SQLiteRunStore: RunStore {
     private let pool: DatabasePool
     private let checkpointer: WALCheckpointer
+    /// The notifications accepted recently, to find repeats (``NotificationRepeats``).
+    let notificationRepeats = NotificationRepeats()
     package let path: String
     package var location: String { path }
 
@@ -30,14 +32,14 @@ package final class SQLiteRunStore: RunStore {
         }
     }
 
-    /// The writer's page cache, 8 times SQLite's default. Each notification the webhook stores
-    /// looks up and inserts a random page of the dedup index, which under a storm outgrows 2 MiB:
-    /// the writer, the one thread every commit goes through, then read those pages back from the
-    /// kernel (`pread`, 4% of `serve`'s CPU). With 16 MiB: intake 7,389–7,702 → 7,788–8,136
-    /// notifications a second under 32 connections (3 runs each, alternated). That holds while
-    /// the index fits, about 200,000 notifications; a record holding millions reads most of its
-    /// pages back from the kernel's cache again. The readers keep SQLite's default; what they
-    /// read (the board, the API) is small.
+    /// The writer's page cache, 8 times SQLite's default. When the record had a unique index on
+    /// the notifications' dedup key, each notification stored looked up and inserted a random page
+    /// of it, which under a storm outgrew 2 MiB: the writer, the one thread every commit goes
+    /// through, then read those pages back from the kernel (`pread`, 4% of `serve`'s CPU). With
+    /// 16 MiB: intake 7,389–7,702 → 7,788–8,136 notifications a second under 32 connections.
+    /// Repeats are now found in memory (``NotificationRepeats``), but the triage's
+    /// `alert_transitions` index, keyed by fingerprint, has the same shape: one random page per
+    /// alert acted on. The readers keep SQLite's default; what they read (the board, the API) is small.
     package static let writerCacheKiB = 16_384
 
     /// The underlying pool, for tests and maintenance commands.

@@ -4,11 +4,12 @@
 /// Whether a notification has been triaged is the ledger's mark (``IncidentStore/commit(_:triagedRunID:)``
 /// with the notification's id), written in the same transaction as its decisions.
 package protocol AlertIntakeStore: Sendable {
-    /// Appends an accepted notification unless one with the same dedup key is already there.
+    /// Appends an accepted notification unless it repeats one accepted before: one with the same
+    /// dedup key in the last hour on SQLite (`NotificationRepeats`), ever on PostgreSQL.
     func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite
 
     /// Appends notifications that arrived together in one transaction (one fsync for the batch:
-    /// ``GroupCommit``), each unless its dedup key is already there or earlier in the batch.
+    /// ``GroupCommit``), each unless it repeats one accepted before or earlier in the batch.
     /// All or nothing: throws, having written none, when any of them cannot be written.
     func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite]
 
@@ -34,6 +35,6 @@ extension AlertIntakeStore {
 /// What appending a notification did.
 package enum NotificationWrite: Sendable, Equatable {
     case appended
-    /// One with the same dedup key is already in the record (a retry or an HA peer's copy).
+    /// One with the same dedup key was accepted before (a retry or an HA peer's copy).
     case duplicate
 }

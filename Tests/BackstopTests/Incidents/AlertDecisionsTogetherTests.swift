@@ -84,14 +84,37 @@ import Testing
         #expect(alone.contains("untriaged: []"))
     }
 
-    @Test func aBatchTriagedAgainDecidesNothingTwice() async throws {
-        let directory = try TemporaryDirectory()
+    /// A record with the notifications appended and triaged once, and the outcome.
+    static func triagedOnce(_ directory: TemporaryDirectory) async throws -> (Fixture.Path, [String]) {
         let path = try Fixture.Path(directory, "record")
         _ = try await path.store.appendNotifications(Self.notifications)
         #expect(await Self.handler(path).handle(batch: Self.notifications).isEmpty)
-        let once = try await Self.outcome(path)
+        return (path, try await Self.outcome(path))
+    }
+
+    @Test func aBatchTriagedAgainDecidesNothingTwice() async throws {
+        let directory = try TemporaryDirectory()
+        let (path, once) = try await Self.triagedOnce(directory)
         // The backlog again (a restart that found the batch queued twice): every notification is marked.
         #expect(await Self.handler(path).handle(batch: Self.notifications).isEmpty)
+        #expect(try await Self.outcome(path) == once)
+    }
+
+    /// A copy Alertmanager sends after the store's repeat window (``NotificationRepeats``, an
+    /// hour; these notifications were received days ago) is recorded again, and its triage finds
+    /// every alert acted on: nothing is opened, updated or resolved twice.
+    @Test func aCopyRecordedAgainAfterTheRepeatWindowDecidesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let (path, once) = try await Self.triagedOnce(directory)
+        let copies = Self.notifications.map { notification in
+            var copy = notification
+            copy.id = "copy-\(notification.id)"
+            copy.receivedAt = Date()
+            return copy
+        }
+        #expect(try await path.store.appendNotifications(copies) == copies.map { _ in .appended })
+        #expect(try await path.store.untriagedNotifications().notifications.count == copies.count)
+        #expect(await Self.handler(path).handle(batch: copies).isEmpty)
         #expect(try await Self.outcome(path) == once)
     }
 }

@@ -20,6 +20,15 @@ package struct PostgresMigration: Sendable {
         // Replicas ask which assets of a window are verified each time they look for work.
         PostgresMigration(
             version: 6, name: "outcomes by window", statements: ["CREATE INDEX outcomes_window ON outcomes(schedule, window_start)"]),
+        // Repeats are found by a lookup under the chain's lock, which this index serves. Not
+        // unique: a record migrated from SQLite holds the repeats older than SQLite's window
+        // (NotificationRepeats), each one a notification Alertmanager did send.
+        PostgresMigration(
+            version: 7, name: "notification keys looked up",
+            statements: [
+                "ALTER TABLE alert_notifications DROP CONSTRAINT alert_notifications_dedup_key_key",
+                "CREATE INDEX alert_notifications_dedup ON alert_notifications(dedup_key)",
+            ]),
     ]
 
     /// The record tables version 1 created: all but the approval ones, which version 4 adds.

@@ -3,8 +3,10 @@ import Foundation
 import GRDB
 import PostgresNIO
 
-/// The Alertmanager intake on PostgreSQL. The dedup key is unique in the schema, so a copy of
-/// a notification posted to another replica at the same moment is a duplicate here too.
+/// The Alertmanager intake on PostgreSQL. A repeat is looked up in the whole record under the
+/// chain's table lock, so a copy of a notification posted to another replica at the same moment
+/// is a duplicate here too (replicas share this store; SQLite's in-memory window could not see
+/// another process's writes, ``NotificationRepeats``).
 extension PostgresStore: AlertIntakeStore {
     /// Appends notifications that arrived together in one transaction: a repeat of a dedup key
     /// (already stored, or earlier in the batch) is a duplicate; a taken id fails the whole batch.

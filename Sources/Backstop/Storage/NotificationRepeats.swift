@@ -1,0 +1,95 @@
+import BackstopCore
+import Crypto
+import Foundation
+import GRDB
+import Synchronization
+
+/// Finds the notifications the SQLite store accepted recently, so that a repeat (an Alertmanager
+/// retry, an HA peer's copy) is not recorded twice, without an index on the whole record.
+///
+/// The record had a unique index on `dedup_key`. The key is a hash, so it has no order: every
+/// notification stored dirtied an index page of its own, which the commit wrote to the WAL and
+/// the checkpoint wrote again. It was the intake's largest single cost: without it, 12.3 KB
+/// were written per notification instead of 23.5 KB, with 14% less CPU on each (figures in
+/// docs/ARCHITECTURE.md, "Group commit").
+///
+/// A repeat is a notification whose dedup key was accepted in the last hour, among the last
+/// 100,000 accepted: Alertmanager's retries and its HA peers' copies come within seconds to
+/// minutes. An older copy (Alertmanager re-notifying after `repeat_interval`) is recorded
+/// again, as what it is, and its triage finds its alerts acted on already (`alert_transitions`,
+/// which keeps its unique index), so nothing is opened or paged twice. PostgreSQL keeps its
+/// unique index: replicas share that store, and a window in one process cannot see another's.
+///
+/// The window follows the record, not the process: the first batch loads it from the table's
+/// tail, and each batch's transaction first reads the rows written since the last one it saw
+/// (its own last batch, or another process writing the same file), so a rolled-back write is
+/// never taken for accepted and no repeat slips between two writers.
+final class NotificationRepeats: Sendable {
+    static let period: Double = 3600
+    static let limit = 100_000
+
+    private struct Window: Sendable {
+        var recent = RecentKeys<KeyDigest>(limit: NotificationRepeats.limit)
+        /// The last row of `alert_notifications` the window has read; nil before the first batch.
+        var lastSeq: Int64?
+    }
+
+    private let window = Mutex(Window())
+
+    /// For each notification of a batch, in order, whether it repeats one accepted before (or one
+    /// earlier in the batch). Called in the batch's write transaction, before its rows are
+    /// inserted. The hour is counted back from the batch's latest receipt, not the clock, so
+    /// the record alone decides (a test's fixed clock too).
+    func repeats(among batch: [AlertNotification], _ db: Database) throws -> [Bool] {
+        let cutoff = (batch.map(\.receivedAt).max() ?? Date()).timeIntervalSince1970 - Self.period
+        return try window.withLock { window in
+            try Self.catchUp(&window, after: cutoff, db)
+            window.recent.forget(before: cutoff)
+            var inBatch = Set<KeyDigest>()
+            return batch.map { notification in
+                let digest = KeyDigest(notification.dedupKey)
+                return window.recent.contains(digest) || !inBatch.insert(digest).inserted
+            }
+        }
+    }
+
+    /// Reads the rows past the last one seen; the first time, the table's tail back to the
+    /// window's period, newest first, so a long record is not read from its start. Rows are in
+    /// the order they were received, give or take the milliseconds a group commit gathers them.
+    private static func catchUp(_ window: inout Window, after cutoff: Double, _ db: Database) throws {
+        if let lastSeq = window.lastSeq {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT seq, dedup_key, received_at FROM alert_notifications WHERE seq > ? ORDER BY seq"),
+                arguments: [lastSeq])
+            while let row = try rows.next() {
+                window.recent.insert(KeyDigest(row["dedup_key"]), seenAt: row["received_at"])
+                window.lastSeq = row["seq"]
+            }
+            return
+        }
+        var tail: [(seq: Int64, key: String, receivedAt: Double)] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, dedup_key, received_at FROM alert_notifications ORDER BY seq DESC LIMIT ?", arguments: [limit])
+        while let row = try rows.next() {
+            let receivedAt: Double = row["received_at"]
+            if receivedAt < cutoff { break }
+            tail.append((row["seq"], row["dedup_key"], receivedAt))
+        }
+        for row in tail.reversed() { window.recent.insert(KeyDigest(row.key), seenAt: row.receivedAt) }
+        window.lastSeq = try tail.first?.seq ?? Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_notifications") ?? 0
+    }
+
+    /// The first 128 bits of the key's SHA-256, so a window of 100,000 keys stays about 5 MB
+    /// whatever the keys' length; two keys share one with odds of about 1 in 10^28.
+    struct KeyDigest: Hashable, Sendable {
+        let high: UInt64
+        let low: UInt64
+
+        init(_ key: String) {
+            let digest = SHA256.hash(data: Array(key.utf8))
+            (high, low) = digest.withUnsafeBytes { bytes in
+                (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+        }
+    }
+}
