@@ -17,8 +17,14 @@ struct FakeAnswer {
 
 /// Sends raw requests to the fakes the way the sink clients will: AsyncHTTPClient's shared client.
 enum FakeHTTPRequests {
+    /// How long a request may take before the test fails as hung. These tests check the fakes'
+    /// contracts, not their speed, and the whole suite starts every test at once on two cores:
+    /// there a Linear request, validated against Linear's whole schema by a debug build, took up
+    /// to 30 s (FakeLinearTests took 60–85 s in full runs, 2 s alone).
+    static let hangTimeout = TimeAmount.seconds(180)
+
     static func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: Data? = nil, timeout: TimeAmount = .seconds(30)
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: Data? = nil, timeout: TimeAmount = hangTimeout
     ) async throws -> FakeAnswer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -31,7 +37,7 @@ enum FakeHTTPRequests {
 
     /// POSTs `json` with `Content-Type: application/json`.
     static func post(
-        _ url: String, json: JSONValue, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(30)
+        _ url: String, json: JSONValue, headers: [(String, String)] = [], timeout: TimeAmount = hangTimeout
     ) async throws -> FakeAnswer {
         try await send(.POST, url, headers: headers + [("Content-Type", "application/json")], body: json.data, timeout: timeout)
     }
