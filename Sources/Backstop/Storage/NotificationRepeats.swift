@@ -36,21 +36,40 @@ final class NotificationRepeats: Sendable {
 
     private let window = Mutex(Window())
 
-    /// For each notification of a batch, in order, whether it repeats one accepted before (or one
-    /// earlier in the batch). Called in the batch's write transaction, before its rows are
-    /// inserted. The hour is counted back from the batch's latest receipt, not the clock, so
-    /// the record alone decides (a test's fixed clock too).
-    func repeats(among batch: [AlertNotification], _ db: Database) throws -> [Bool] {
+    /// Finds which notifications of a batch repeat one accepted before (or one earlier in the
+    /// batch), has `append` insert the others, and returns, in order, whether each was a repeat.
+    /// Called in the batch's write transaction. The hour is counted back from the batch's latest
+    /// receipt, not the clock, so the record alone decides (a test's fixed clock too). Once the
+    /// transaction commits, the window takes the batch's keys and its last row, so the next batch
+    /// does not read its own predecessor back (that read was 1.5% of the intake's CPU).
+    func append(_ batch: [AlertNotification], _ db: Database, inserting append: ([Bool]) throws -> Void) throws -> [Bool] {
         let cutoff = (batch.map(\.receivedAt).max() ?? Date()).timeIntervalSince1970 - Self.period
-        return try window.withLock { window in
+        let (repeated, fresh, seen) = try window.withLock { window in
             try Self.catchUp(&window, after: cutoff, db)
             window.recent.forget(before: cutoff)
             var inBatch = Set<KeyDigest>()
-            return batch.map { notification in
+            var fresh: [(digest: KeyDigest, receivedAt: Double)] = []
+            let repeated = batch.map { notification in
                 let digest = KeyDigest(notification.dedupKey)
-                return window.recent.contains(digest) || !inBatch.insert(digest).inserted
+                let repeats = window.recent.contains(digest) || !inBatch.insert(digest).inserted
+                if !repeats { fresh.append((digest, notification.receivedAt.timeIntervalSince1970)) }
+                return repeats
             }
+            return (repeated, fresh, window.lastSeq)
         }
+        try append(repeated)
+        guard !fresh.isEmpty else { return repeated }
+        // This transaction holds the write lock, so the rows after `seen` up to the last inserted
+        // are this batch's; should the window have moved meanwhile, the next batch reads them.
+        let last = db.lastInsertedRowID
+        db.afterNextTransaction(onCommit: { _ in
+            self.window.withLock { window in
+                guard window.lastSeq == seen else { return }
+                for key in fresh { window.recent.insert(key.digest, seenAt: key.receivedAt) }
+                window.lastSeq = last
+            }
+        })
+        return repeated
     }
 
     /// Reads the rows past the last one seen; the first time, the table's tail back to the

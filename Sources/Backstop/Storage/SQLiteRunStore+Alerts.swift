@@ -15,9 +15,9 @@ extension SQLiteRunStore: AlertIntakeStore {
         let notifications = batch.map(\.notification)
         let repeats = notificationRepeats
         return try await write { db in
-            let repeated = try repeats.repeats(among: notifications, db)
-            let appended = zip(rows, repeated).filter { !$0.1 }.map(\.0)
-            try HashChain.append(db, table: "alert_notifications", rows: appended)
+            let repeated = try repeats.append(notifications, db) { repeated in
+                try HashChain.append(db, table: "alert_notifications", rows: zip(rows, repeated).filter { !$0.1 }.map(\.0))
+            }
             return repeated.map { $0 ? .duplicate : .appended }
         }
     }
