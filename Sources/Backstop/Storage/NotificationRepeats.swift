@@ -21,9 +21,9 @@ import Synchronization
 /// unique index: replicas share that store, and a window in one process cannot see another's.
 ///
 /// The window follows the record, not the process: the first batch loads it from the table's
-/// tail, and each batch's transaction first reads the rows written since the last one it saw
-/// (its own last batch, or another process writing the same file), so a rolled-back write is
-/// never taken for accepted and no repeat slips between two writers.
+/// tail, a batch's keys join it only once its transaction commits, and each batch's transaction
+/// first reads any rows another process writing the same file appended, so a rolled-back write
+/// is never taken for accepted and no repeat slips between two writers.
 final class NotificationRepeats: Sendable {
     static let period: Double = 3600
     static let limit = 100_000
