@@ -98,8 +98,9 @@ final class NotificationRepeats: Sendable {
         window.lastSeq = try tail.first?.seq ?? Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_notifications") ?? 0
     }
 
-    /// The first 128 bits of the key's SHA-256, so a window of 100,000 keys stays about 5 MB
-    /// whatever the keys' length; two keys share one with odds of about 1 in 10^28.
+    /// The first 128 bits of the key's SHA-256, so a full window stays about 7 MB whatever the
+    /// keys' length (262,144 set buckets of 16 bytes, 100,000 deque entries of 24); two keys of
+    /// 100,000 share one with odds of about 1 in 10^28.
     struct KeyDigest: Hashable, Sendable {
         let high: UInt64
         let low: UInt64
