@@ -17,8 +17,9 @@ import Synchronization
 /// 100,000 accepted: Alertmanager's retries and its HA peers' copies come within seconds to
 /// minutes. An older copy (Alertmanager re-notifying after `repeat_interval`) is recorded
 /// again, as what it is, and its triage finds its alerts acted on already (`alert_transitions`,
-/// which keeps its unique index), so nothing is opened or paged twice. PostgreSQL keeps its
-/// unique index: replicas share that store, and a window in one process cannot see another's.
+/// which keeps its unique index), so nothing is opened or paged twice. PostgreSQL looks repeats
+/// up in its whole record: replicas share that store, and one process's window cannot see
+/// another's writes.
 ///
 /// The window follows the record, not the process: the first batch loads it from the table's
 /// tail, a batch's keys join it only once its transaction commits, and each batch's transaction
@@ -36,28 +37,36 @@ final class NotificationRepeats: Sendable {
 
     private let window = Mutex(Window())
 
+    /// A notification as the window knows it, worked out before the batch takes the writer (the
+    /// one connection every write of the record waits for): hashing its key is the one
+    /// per-notification cost here.
+    struct Key: Sendable {
+        let digest: KeyDigest
+        let receivedAt: Double
+
+        init(_ notification: AlertNotification) {
+            digest = KeyDigest(notification.dedupKey)
+            receivedAt = notification.receivedAt.timeIntervalSince1970
+        }
+    }
+
     /// Finds which notifications of a batch repeat one accepted before (or one earlier in the
     /// batch), has `append` insert the others, and returns, in order, whether each was a repeat.
     /// Called in the batch's write transaction. The hour is counted back from the batch's latest
     /// receipt, not the clock, so the record alone decides (a test's fixed clock too). Once the
     /// transaction commits, the window takes the batch's keys and its last row, so the next batch
     /// does not read its own predecessor back (that read was 1.5% of the intake's CPU).
-    func append(_ batch: [AlertNotification], _ db: Database, inserting append: ([Bool]) throws -> Void) throws -> [Bool] {
-        let cutoff = (batch.map(\.receivedAt).max() ?? Date()).timeIntervalSince1970 - Self.period
-        let (repeated, fresh, seen) = try window.withLock { window in
+    func append(_ batch: [Key], _ db: Database, inserting append: ([Bool]) throws -> Void) throws -> [Bool] {
+        let cutoff = (batch.map(\.receivedAt).max() ?? Date().timeIntervalSince1970) - Self.period
+        let (repeated, seen) = try window.withLock { window in
             try Self.catchUp(&window, after: cutoff, db)
             window.recent.forget(before: cutoff)
             var inBatch = Set<KeyDigest>()
-            var fresh: [(digest: KeyDigest, receivedAt: Double)] = []
-            let repeated = batch.map { notification in
-                let digest = KeyDigest(notification.dedupKey)
-                let repeats = window.recent.contains(digest) || !inBatch.insert(digest).inserted
-                if !repeats { fresh.append((digest, notification.receivedAt.timeIntervalSince1970)) }
-                return repeats
-            }
-            return (repeated, fresh, window.lastSeq)
+            let repeated = batch.map { key in window.recent.contains(key.digest) || !inBatch.insert(key.digest).inserted }
+            return (repeated, window.lastSeq)
         }
         try append(repeated)
+        let fresh = zip(batch, repeated).filter { !$0.1 }.map(\.0)
         guard !fresh.isEmpty else { return repeated }
         // This transaction holds the write lock, so the rows after `seen` up to the last inserted
         // are this batch's; should the window have moved meanwhile, the next batch reads them.

@@ -5,17 +5,18 @@ import GRDB
 /// The Alertmanager intake record.
 extension SQLiteRunStore: AlertIntakeStore {
     /// Appends notifications that arrived together in one transaction (one fsync); one alone is a
-    /// batch of one. A taken id (48 random bits, so practically never) fails the write like any
-    /// other store error: the webhook answers 503 and Alertmanager's retry gets a new id. Only what
-    /// needs the write lock is done under it: the JSON was encoded by each request, repeats are
-    /// found in memory (``NotificationRepeats``), and the insert is a prepared statement.
+    /// batch of one. A taken id (practically never: ids count up from a random start in each
+    /// process) fails the write like any other store error: the webhook answers 503 and
+    /// Alertmanager's retry gets a new id. Only what needs the write lock is done under it: the
+    /// JSON was encoded by each request, the keys are hashed before the write, repeats are found
+    /// in memory (``NotificationRepeats``), and the insert is a prepared statement.
     package func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite] {
         guard !batch.isEmpty else { return [] }
         let rows = batch.map(RecordRows.values)
-        let notifications = batch.map(\.notification)
+        let keys = batch.map { NotificationRepeats.Key($0.notification) }
         let repeats = notificationRepeats
         return try await write { db in
-            let repeated = try repeats.append(notifications, db) { repeated in
+            let repeated = try repeats.append(keys, db) { repeated in
                 try HashChain.append(db, table: "alert_notifications", rows: zip(rows, repeated).filter { !$0.1 }.map(\.0))
             }
             return repeated.map { $0 ? .duplicate : .appended }
