@@ -117,15 +117,24 @@ extension AlertmanagerPayload {
     /// arrives (Alertmanager retries, HA peers). The group key alone is not enough: the group's
     /// later notifications (a new alert, a resolution) share it.
     static func dedupKey(groupKey: String, status: ReceivedAlert.Status, alerts: [ReceivedAlert]) -> String {
-        let states = alerts.map { alert in
-            [
-                alert.fingerprint, alert.status.rawValue, "\(alert.startsAt.timeIntervalSince1970)",
-                "\(alert.endsAt?.timeIntervalSince1970 ?? 0)",
-            ]
-            .joined(separator: "|")
+        // One string per alert and one for the whole, hashed in place: the key is worked out for
+        // every notification of a storm, and arrays of parts joined twice showed in its profile.
+        // The text is the key's definition (stored keys must keep matching): the group key, the
+        // status, then each alert's `fingerprint|status|start|end`, sorted, one per line.
+        var states: [String] = []
+        states.reserveCapacity(alerts.count)
+        for alert in alerts {
+            let start = alert.startsAt.timeIntervalSince1970
+            let end = alert.endsAt?.timeIntervalSince1970 ?? 0
+            states.append("\(alert.fingerprint)|\(alert.status.rawValue)|\(start)|\(end)")
         }
-        let text = ([groupKey, status.rawValue] + states.sorted()).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).hexString
+        states.sort()
+        var text = groupKey + "\n" + status.rawValue
+        for state in states {
+            text += "\n"
+            text += state
+        }
+        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
     }
 
     /// For senders that omit `fingerprint`: a stable hash of the sorted label set.

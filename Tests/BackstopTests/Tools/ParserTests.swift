@@ -65,6 +65,18 @@ import Testing
         #expect(abs(date.timeIntervalSince1970 - seconds) < 0.001)
     }
 
+    /// Parsed times are remembered, a few hundred at most: more distinct times than that, each
+    /// parsed twice, still give each its own date.
+    @Test func manyDistinctTimesParsedTwiceKeepTheirOwnDates() throws {
+        let texts = (0..<600).map { minute in "2026-11-22T\(10 + minute / 60):\(String(format: "%02d", minute % 60)):00.250Z" }
+        for _ in 0..<2 {
+            for (minute, text) in texts.enumerated() {
+                let date = try #require(RFC3339.parse(text))
+                #expect(date.timeIntervalSince1970 == 1_795_341_600.25 + Double(minute * 60), "\(text)")
+            }
+        }
+    }
+
     @Test func parsesTheZeroTimeAlertmanagerSendsForFiringAlerts() throws {
         let date = try #require(RFC3339.parse("0001-01-01T00:00:00Z"))
         #expect(date < Date(timeIntervalSince1970: 0))
