@@ -21,27 +21,31 @@ package enum RecordID {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var utc = tm()
         gmtime_r(&seconds, &utc)
-        var id = prefix
-        id.reserveCapacity(prefix.count + 32)
-        id += "_"
+        // Written as bytes into one buffer: every notification makes an id, and building it from
+        // a string per part showed in the webhook's profile.
+        let digits = min(max(digits, 1), 16)
+        var id = Array(prefix.utf8)
+        id.reserveCapacity(id.count + 16 + digits)
+        id.append(UInt8(ascii: "_"))
         append(Int(utc.tm_year) + 1900, width: 4, to: &id)
         append(Int(utc.tm_mon) + 1, width: 2, to: &id)
         append(Int(utc.tm_mday), width: 2, to: &id)
-        id += "_"
+        id.append(UInt8(ascii: "_"))
         append(Int(utc.tm_hour), width: 2, to: &id)
         append(Int(utc.tm_min), width: 2, to: &id)
-        id += "_"
-        let digits = min(max(digits, 1), 16)
-        let kept = digits == 16 ? suffix : suffix & ((1 << (4 * UInt64(digits))) - 1)
-        let hex = String(kept, radix: 16)
-        id += String(repeating: "0", count: digits - hex.count) + hex
-        return id
+        id.append(UInt8(ascii: "_"))
+        // The low `digits` hex digits of `suffix`, most significant first.
+        for nibble in (0..<digits).reversed() {
+            let value = UInt8(truncatingIfNeeded: suffix >> (4 * UInt64(nibble))) & 0x0F
+            id.append(value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10)
+        }
+        return String(decoding: id, as: UTF8.self)
     }
 
     /// `value` in decimal, zero-padded to `width`.
-    private static func append(_ value: Int, width: Int, to id: inout String) {
-        let text = String(value)
-        if text.count < width { id += String(repeating: "0", count: width - text.count) }
-        id += text
+    private static func append(_ value: Int, width: Int, to id: inout [UInt8]) {
+        let text = String(value).utf8
+        if text.count < width { id.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count)) }
+        id.append(contentsOf: text)
     }
 }
