@@ -45,14 +45,6 @@ package final class SQLiteRunStore: RunStore {
     /// The underlying pool, for tests and maintenance commands.
     package var database: DatabasePool { pool }
 
-    /// Closes the file: the pool's connections and the checkpointer's. Everything written is
-    /// already committed. For a caller that hands the file to another tool while it runs on
-    /// (SQLite changes a file's journal mode only when no other connection is open).
-    package func close() throws {
-        try pool.close()
-        try checkpointer.close()
-    }
-
     // MARK: - Appending
 
     package func append(_ run: VerificationRun) async throws(StoreError) {

@@ -36,8 +36,6 @@ package final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "backstop.wal-checkpoint", qos: .utility)
     private let pending = Atomic<Bool>(false)
-    /// Set by ``close()`` on `queue`, so a checkpoint scheduled before it finds it there.
-    private let closed = Atomic<Bool>(false)
     private let delay: DispatchTimeInterval
     /// Told of each checkpoint (tests wait on it).
     private let checkpointed: (@Sendable (WALCheckpointReport) -> Void)?
@@ -56,8 +54,6 @@ package final class WALCheckpointer: Sendable {
         guard pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         queue.asyncAfter(deadline: .now() + delay) { [self] in
             pending.store(false, ordering: .releasing)
-            // A closed connection must not be used again (GRDB: a programmer error).
-            guard !closed.load(ordering: .relaxed) else { return }
             // A checkpoint that fails (another one running, the file gone after a test) leaves
             // the frames in the WAL, where readers find them, for the next one or the writer's.
             let report = try? connection.writeWithoutTransaction { db in
@@ -70,15 +66,6 @@ package final class WALCheckpointer: Sendable {
                     syncedDatabaseFile: result.checkpointedFrameCount > 0 && Self.syncDatabaseFile(db))
             }
             if let report { checkpointed?(report) }
-        }
-    }
-
-    /// Closes the checkpointer's connection, after any checkpoint under way; one still
-    /// scheduled then does nothing. On `queue`, where checkpoints run, so none runs meanwhile.
-    func close() throws {
-        try queue.sync {
-            closed.store(true, ordering: .relaxed)
-            try connection.close()
         }
     }
 

@@ -9,15 +9,13 @@ import Testing
 /// The SQLite store finds repeats of a notification in a window of the recent record
 /// (``NotificationRepeats``), not in a unique index on the whole of it.
 @Suite struct NotificationRepeatsTests {
-    /// `body`, when given, is kept as the notification's accepted text.
-    static func notification(_ id: String, key: String, receivedAt: Date = Date(), body: String? = nil) -> EncodedNotification {
+    static func notification(_ id: String, key: String, receivedAt: Date = Date()) -> EncodedNotification {
         let alert = ReceivedAlert(
             status: .firing, labels: ["alertname": "A"], startsAt: Date(timeIntervalSince1970: 0), fingerprint: "f-\(id)")
-        let notification = AlertNotification(
-            id: id, receivedAt: receivedAt, receiver: "r", status: .firing, groupKey: "g", dedupKey: key, externalURL: nil,
-            alerts: [alert])
-        guard let body else { return EncodedNotification(notification) }
-        return EncodedNotification(notification, acceptedBody: body)
+        return EncodedNotification(
+            AlertNotification(
+                id: id, receivedAt: receivedAt, receiver: "r", status: .firing, groupKey: "g", dedupKey: key, externalURL: nil,
+                alerts: [alert]))
     }
 
     @Test func recentKeysForgetWhatIsOlderThanTheCutoffAndPastTheLimit() {
