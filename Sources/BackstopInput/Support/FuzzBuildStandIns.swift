@@ -16,7 +16,7 @@
             package func makeIterator() -> IndexingIterator<[UInt8]> { bytes.makeIterator() }
         }
 
-        package static func hash(data: Data) -> Digest {
+        package static func hash(data: some DataProtocol) -> Digest {
             var bytes: [UInt8] = []
             for lane in UInt64(0)..<4 {
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325 &+ lane
