@@ -51,12 +51,12 @@ final class NotificationRepeats: Sendable {
     }
 
     /// Finds which notifications of a batch repeat one accepted before (or one earlier in the
-    /// batch), has `append` insert the others, and returns, in order, whether each was a repeat.
+    /// batch), has `insert` store the others, and returns, in order, whether each was a repeat.
     /// Called in the batch's write transaction. The hour is counted back from the batch's latest
     /// receipt, not the clock, so the record alone decides (a test's fixed clock too). Once the
     /// transaction commits, the window takes the batch's keys and its last row, so the next batch
     /// does not read its own predecessor back (that read was 1.5% of the intake's CPU).
-    func append(_ batch: [Key], _ db: Database, inserting append: ([Bool]) throws -> Void) throws -> [Bool] {
+    func append(_ batch: [Key], _ db: Database, inserting insert: ([Bool]) throws -> Void) throws -> [Bool] {
         let cutoff = (batch.map(\.receivedAt).max() ?? Date().timeIntervalSince1970) - Self.period
         let (repeated, seen) = try window.withLock { window in
             try Self.catchUp(&window, after: cutoff, db)
@@ -65,7 +65,7 @@ final class NotificationRepeats: Sendable {
             let repeated = batch.map { key in window.recent.contains(key.digest) || !inBatch.insert(key.digest).inserted }
             return (repeated, window.lastSeq)
         }
-        try append(repeated)
+        try insert(repeated)
         let fresh = zip(batch, repeated).filter { !$0.1 }.map(\.0)
         guard !fresh.isEmpty else { return repeated }
         // This transaction holds the write lock, so the rows after `seen` up to the last inserted

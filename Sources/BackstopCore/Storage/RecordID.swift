@@ -34,17 +34,14 @@ package enum RecordID {
         append(Int(utc.tm_hour), width: 2, to: &id)
         append(Int(utc.tm_min), width: 2, to: &id)
         id.append(UInt8(ascii: "_"))
-        // The low `digits` hex digits of `suffix`, most significant first.
-        for nibble in (0..<digits).reversed() {
-            let value = UInt8(truncatingIfNeeded: suffix >> (4 * UInt64(nibble))) & 0x0F
-            id.append(value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10)
-        }
+        let kept = digits == 16 ? suffix : suffix & ((1 << (4 * UInt64(digits))) - 1)
+        append(kept, width: digits, radix: 16, to: &id)
         return String(decoding: id, as: UTF8.self)
     }
 
-    /// `value` in decimal, zero-padded to `width`.
-    private static func append(_ value: Int, width: Int, to id: inout [UInt8]) {
-        let text = String(value).utf8
+    /// `value` in `radix` (lower-case digits), zero-padded to `width`.
+    private static func append(_ value: some BinaryInteger, width: Int, radix: Int = 10, to id: inout [UInt8]) {
+        let text = String(value, radix: radix).utf8
         if text.count < width { id.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count)) }
         id.append(contentsOf: text)
     }
