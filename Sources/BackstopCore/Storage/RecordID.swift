@@ -34,8 +34,7 @@ package enum RecordID {
         append(Int(utc.tm_hour), width: 2, to: &id)
         append(Int(utc.tm_min), width: 2, to: &id)
         id.append(UInt8(ascii: "_"))
-        let kept = digits == 16 ? suffix : suffix & ((1 << (4 * UInt64(digits))) - 1)
-        append(kept, width: digits, radix: 16, to: &id)
+        append(suffix & (UInt64.max >> (64 - 4 * digits)), width: digits, radix: 16, to: &id)
         return String(decoding: id, as: UTF8.self)
     }
 
