@@ -67,6 +67,15 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // Triage renders a report per notification (Markdown and JSON, stored with the incident);
+    // under a storm that is a large part of a notification's triage.
+    Benchmark("Alert report rendered (1,000 reports)") { benchmark in
+        let report = try ReportRendering.alertReport()
+        benchmark.startMeasurement()
+        for _ in 0..<1_000 { blackHole(report.rendered) }
+        benchmark.stopMeasurement()
+    }
+
     for size in [100, 1_000] {
         Benchmark(
             "Triage batch (\(size) notifications)",
