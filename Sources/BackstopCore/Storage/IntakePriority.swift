@@ -18,8 +18,8 @@ import Synchronization
 ///
 /// At most 128 commits rather than 32: under 32 connections a commit ends about every 0.9 ms, so
 /// a waiting batch still goes within about 0.12 s (the first page of a storm is not held back
-/// longer than that), but a busy batch of 16 costs about five times a request's CPU per
-/// notification, and with 32 its share kept the intake under 10,000 a second (32: 9,673–9,975
+/// longer than that), but a busy batch of 16 costs its task about 300 µs per notification, twice
+/// a request's CPU, and with 32 its share kept the intake under 10,000 a second (32: 9,673–9,975
 /// a second, p99 6.9–7.3 ms, 167 µs of CPU per notification, about 360 a second triaged during
 /// the load; 128: 10,510–10,714, p99 6.1–6.2 ms, 150 µs, about 130 a second triaged; 2 runs of
 /// 30 s each, alternated). The storm that follows drains as fast either way (10,000 unique
