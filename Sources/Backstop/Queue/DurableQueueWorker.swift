@@ -87,7 +87,7 @@ package struct WorkQueue<Item: Sendable>: Sendable {
     }
 
     /// The oldest waiting items, at most `limit`.
-    func take(upTo limit: Int) -> [Item] {
+    package func take(upTo limit: Int) -> [Item] {
         waiting.items.withLock { waiting in
             let taken = Array(waiting.prefix(limit))
             waiting.removeFirst(taken.count)
