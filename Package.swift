@@ -222,7 +222,6 @@ if Context.environment["BACKSTOP_BENCHMARKS"] == "1" {
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 path: "Benchmarks/\(name)",
-                exclude: name == "TriageBenchmarks" ? ["alert-report.json"] : [],
                 plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
             ))
     }

@@ -68,9 +68,15 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Triage renders a report per notification (Markdown and JSON, stored with the incident);
-    // under a storm that is a large part of a notification's triage.
+    // under a storm that is a large part of a notification's triage. The report is the one the
+    // storm's first notification gets, from the real triage's findings.
     Benchmark("Alert report rendered (1,000 reports)") { benchmark in
-        let report = try ReportRendering.alertReport()
+        let storm = try await StormFixture(notifications: 1)
+        defer { storm.remove() }
+        guard let findings = try await storm.handler.triage.findings(for: storm.notifications[0]) else {
+            throw StormFixture.Failure("the storm's notification gave no findings")
+        }
+        let report = AlertReport.report(findings.firing, notification: findings.notification, runbooks: [:], now: Date())
         benchmark.startMeasurement()
         for _ in 0..<1_000 { blackHole(report.rendered) }
         benchmark.stopMeasurement()

@@ -17,7 +17,7 @@ package enum AlertReport {
         return lines
     }
 
-    static func report(
+    package static func report(
         _ findings: [AlertFinding], notification: AlertNotification, runbooks: [FailureCause: String], now: Date
     ) -> IncidentReport {
         let failures = findings.map { finding in
