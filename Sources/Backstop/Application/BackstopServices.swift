@@ -35,6 +35,11 @@ package struct BackstopServices: Sendable {
     package let clock: any WallClock
     package let logger: Logger
 
+    /// Accepted notifications held in memory for the triage at most (a few KB each, about
+    /// 40 MB in all): past it, a sustained intake the triage cannot keep up with waits in the
+    /// record, which the triage reads back in order (``WorkQueue``). A storm of 10,000 fits.
+    package static let queuedNotificationsLimit = 10_000
+
     /// Opens the store, clears leftover restore tests, rebuilds metrics from the store and
     /// wires the runner.
     /// `observer` sees every run after it is recorded (tests await runs through it).
@@ -116,7 +121,7 @@ package struct BackstopServices: Sendable {
         let alerts = DurableQueueWorker(
             name: "Alertmanager notifications",
             handler: NotificationHandler(intake: store, triage: alertTriage, desk: desk, logger: logger, priority: IntakePriority()),
-            logger: logger)
+            queue: WorkQueue(memoryLimit: Self.queuedNotificationsLimit), logger: logger)
         let sharedWindows = shared.flatMap { shared in
             leases.map { leases in
                 SharedWindows(

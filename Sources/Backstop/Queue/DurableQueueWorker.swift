@@ -16,6 +16,12 @@ package protocol DurableQueueHandler: Sendable {
     /// Items in the record that were never handled (Backstop stopped in between), oldest first.
     func backlog() async throws(StoreError) -> [Item]
 
+    /// A page of the backlog: at most `limit` items recorded after `position` (nil: from the
+    /// start), oldest first. The worker reads the backlog at start this way, and what its
+    /// queue left to the record when the queue was full (``WorkQueue/memoryLimit``). Unless the
+    /// handler pages: the whole backlog as one page.
+    func backlog(after position: Int64?, limit: Int) async throws(StoreError) -> BacklogPage<Item>
+
     /// Handles one item; a failure leaves it in the record, to be handled at the next start.
     func handle(_ item: Item) async throws(StoreError)
 
@@ -42,6 +48,10 @@ package protocol DurableQueueHandler: Sendable {
 extension DurableQueueHandler {
     package var taskPriority: TaskPriority? { nil }
 
+    package func backlog(after position: Int64?, limit: Int) async throws(StoreError) -> BacklogPage<Item> {
+        BacklogPage(items: try await backlog(), position: nil, hasMore: false)
+    }
+
     package func waitForTurn(batchLimit: Int) async -> Int { batchLimit }
 
     package func handle(batch: [Item]) async -> [(item: Item, error: StoreError)] {
@@ -59,43 +69,6 @@ extension DurableQueueHandler {
     }
 }
 
-/// Items waiting for a ``DurableQueueWorker``. Unbounded, because an item is small and dropping
-/// one would leave it unhandled until the next start. The worker takes what has gathered as one
-/// batch, so a storm's notifications share their reads of the record.
-package struct WorkQueue<Item: Sendable>: Sendable {
-    private let waiting = Waiting()
-    /// Wakes the worker; one pending wake-up is enough, it takes every waiting item.
-    let wakeUps: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    package init() {
-        (wakeUps, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// Queues an item that is already in the record.
-    package func enqueue(_ item: Item) {
-        waiting.items.withLock { $0.append(item) }
-        continuation.yield()
-    }
-
-    /// Shared by every copy of the queue (the worker's and the producers'). A deque, because
-    /// under a sustained storm the worker takes 16 at a time from the front of hundreds of
-    /// thousands: an array moved all the rest on every take, under the lock the webhook's
-    /// requests enqueue through (a tenth of the triage's CPU, and the requests waited).
-    private final class Waiting: Sendable {
-        let items = Mutex<Deque<Item>>([])
-    }
-
-    /// The oldest waiting items, at most `limit`.
-    package func take(upTo limit: Int) -> [Item] {
-        waiting.items.withLock { waiting in
-            let taken = Array(waiting.prefix(limit))
-            waiting.removeFirst(taken.count)
-            return taken
-        }
-    }
-}
-
 /// The one worker behind every durable queue (completion events, recorded runs, Alertmanager
 /// notifications): at start it handles the record's backlog, then the queued items in order, in
 /// batches of what gathered while the previous batch was handled.
@@ -107,10 +80,17 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// Items handled together at most: a batch shares the handler's reads of the record, and
     /// a shutdown waits for at most one batch.
     package let batchLimit: Int
+    /// Items read from the record at a time (the backlog, what a full queue left there): a
+    /// page of notifications is a few MB.
+    package let pageLimit: Int
 
-    package init(name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64) {
+    package init(
+        name: String, handler: Handler, queue: WorkQueue<Handler.Item> = WorkQueue(), logger: Logger, batchLimit: Int = 64,
+        pageLimit: Int = 1_000
+    ) {
         self.name = name
         self.batchLimit = max(1, batchLimit)
+        self.pageLimit = max(1, pageLimit)
         self.handler = handler
         self.queue = queue
         self.logger = logger
@@ -162,17 +142,12 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     /// The backlog, then the queue until shutdown: the queue stops being read then, and the item
     /// in flight finishes or is cancelled as ``DurableQueueHandler/finishesInFlight`` says.
     private func drain() async {
-        var done = RecentIDs(capacity: max(10_000, batchLimit * 100))
-        let backlog = await readBacklog().filter { done.insert(handler.id(of: $0)) }
-        var start = 0
-        while start < backlog.count {
-            // A stop does not wait for a long backlog: what is left is in the record for the next start.
-            if Self.stopping { return }
-            let end = min(start + (await handler.waitForTurn(batchLimit: batchLimit)), backlog.count)
-            await handle(batch: Array(backlog[start..<end]))
-            start = end
-        }
-        if !backlog.isEmpty { FreedMemory.returnToSystem() }
+        // Ids handled lately: an item read from the record may be queued too (the backlog at
+        // start, or what a full queue left to the record while the webhook kept queueing).
+        let queued = queue.memoryLimit == .max ? 0 : queue.memoryLimit + 2 * pageLimit
+        var done = RecentIDs(capacity: max(10_000, batchLimit * 100, queued))
+        var position: Int64? = nil
+        guard await drainRecord(after: &position, done: &done) else { return }
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             while true {
                 // Left unhandled on shutdown: the next start handles it from the record.
@@ -181,11 +156,43 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
                 let limit = await handler.waitForTurn(batchLimit: batchLimit)
                 if Self.stopping { return }
                 let taken = queue.take(upTo: limit)
-                if taken.isEmpty { break }
-                await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
+                if !taken.isEmpty {
+                    await handle(batch: taken.filter { done.insert(handler.id(of: $0)) })
+                } else if queue.takeLeftToRecord() {
+                    guard await drainRecord(after: &position, done: &done) else { return }
+                } else {
+                    break
+                }
             }
             // The queue ran empty: what the burst allocated and freed goes back to the system.
             FreedMemory.returnToSystem()
+        }
+    }
+
+    /// Handles the record's unhandled items after `position`, a page at a time, in batches as
+    /// the queue's are, and moves `position` past them. False when stopping: a stop does not
+    /// wait for a long backlog, what is left is in the record for the next start.
+    private func drainRecord(after position: inout Int64?, done: inout RecentIDs) async -> Bool {
+        while true {
+            if Self.stopping { return false }
+            let page: BacklogPage<Handler.Item>
+            do {
+                page = try await handler.backlog(after: position, limit: pageLimit)
+            } catch {
+                logger.error("could not read the \(name) left unhandled from the record", metadata: ["error": "\(error)"])
+                return true
+            }
+            let items = page.items.filter { done.insert(handler.id(of: $0)) }
+            var start = 0
+            while start < items.count {
+                if Self.stopping { return false }
+                let end = min(start + (await handler.waitForTurn(batchLimit: batchLimit)), items.count)
+                await handle(batch: Array(items[start..<end]))
+                start = end
+            }
+            position = page.position ?? position
+            if !items.isEmpty { FreedMemory.returnToSystem() }
+            if !page.hasMore { return true }
         }
     }
 
@@ -220,5 +227,20 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
                 "could not handle one of the \(name); it will be handled again at the next start",
                 metadata: ["item": "\(handler.id(of: item))", "error": "\(error)"])
         }
+    }
+}
+
+/// Part of a queue's backlog in the record (``DurableQueueHandler/backlog(after:limit:)``).
+package struct BacklogPage<Item: Sendable>: Sendable {
+    package var items: [Item]
+    /// Where the next page starts.
+    package var position: Int64?
+    /// Whether the record may hold more after this page.
+    package var hasMore: Bool
+
+    package init(items: [Item], position: Int64?, hasMore: Bool) {
+        self.items = items
+        self.position = position
+        self.hasMore = hasMore
     }
 }

@@ -94,13 +94,18 @@ package struct NotificationHandler: DurableQueueHandler {
     package func id(of notification: AlertNotification) -> String { notification.id }
 
     package func backlog() async throws(StoreError) -> [AlertNotification] {
-        let backlog = try await intake.untriagedNotifications()
-        for id in backlog.unreadable {
+        try await backlog(after: nil, limit: .max).items
+    }
+
+    package func backlog(after position: Int64?, limit: Int) async throws(StoreError) -> BacklogPage<AlertNotification> {
+        let page = try await intake.untriagedNotifications(after: position, limit: limit)
+        for id in page.unreadable {
             logger.error(
                 "an accepted Alertmanager notification cannot be read back from the record; see alert_notifications",
                 metadata: ["notification": "\(id)"])
         }
-        return backlog.notifications
+        let read = page.notifications.count + page.unreadable.count
+        return BacklogPage(items: page.notifications, position: page.position, hasMore: read == limit)
     }
 
     package func handle(_ notification: AlertNotification) async throws(StoreError) {

@@ -23,19 +23,29 @@ extension SQLiteRunStore: AlertIntakeStore {
         }
     }
 
-    /// Notifications accepted but not yet triaged (Backstop stopped in between), oldest first,
-    /// and the ids of any that could not be read back (reported, never dropped silently).
-    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
-        let rows = try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, received_at, notification_json FROM alert_notifications
-                    WHERE id NOT IN (SELECT run_id FROM triaged_runs) ORDER BY seq
-                    """
-            ).map(StoredNotification.init(row:))
+    /// Notifications accepted but not yet triaged (Backstop stopped in between, or the triage
+    /// fell behind a sustained intake), oldest first, read in one snapshot. `NOT EXISTS` probes
+    /// the marks' unique index row by row; `NOT IN` would build a copy of every mark for each page.
+    package func untriagedNotifications(after position: Int64?, limit: Int) async throws(StoreError) -> UntriagedNotifications {
+        let (rows, reached) = try await read { db in
+            guard let end = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_notifications") else {
+                return ([StoredNotification](), position)
+            }
+            var rows: [(seq: Int64, stored: StoredNotification)] = []
+            let cursor = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, id, received_at, notification_json FROM alert_notifications n
+                        WHERE seq > ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM triaged_runs t WHERE t.run_id = n.id)
+                        ORDER BY seq LIMIT ?
+                        """),
+                arguments: [position ?? 0, end, limit])
+            while let row = try cursor.next() { rows.append((row["seq"], StoredNotification(row: row))) }
+            // A short page read to the end: every row up to it is in the page or triaged.
+            return (rows.map(\.stored), rows.count == limit ? rows.last?.seq : end)
         }
-        return StoredNotification.notifications(rows)
+        let decoded = StoredNotification.notifications(rows)
+        return UntriagedNotifications(notifications: decoded.notifications, unreadable: decoded.unreadable, position: reached)
     }
 
     /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.

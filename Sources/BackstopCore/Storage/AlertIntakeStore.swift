@@ -13,15 +13,23 @@ package protocol AlertIntakeStore: Sendable {
     /// All or nothing: throws, having written none, when any of them cannot be written.
     func appendNotifications(_ batch: [EncodedNotification]) async throws(StoreError) -> [NotificationWrite]
 
-    /// Notifications accepted but not yet triaged, oldest first, and the ids of any that could
-    /// not be read back (reported, never dropped silently).
-    func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String])
+    /// Notifications accepted but not yet triaged, oldest first: at most `limit` of those
+    /// recorded after `position` (nil: from the start), and the ids of any that could not be
+    /// read back (reported, never dropped silently). The page's `position` is where the next
+    /// page starts: every notification recorded up to it is in this page or was triaged.
+    func untriagedNotifications(after position: Int64?, limit: Int) async throws(StoreError) -> UntriagedNotifications
 
     /// Accepted notifications by status, for `backstop_alertmanager_notifications_total`.
     func notificationCounts() async throws(StoreError) -> [String: Int]
 }
 
 extension AlertIntakeStore {
+    /// Every notification accepted but not yet triaged, oldest first.
+    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+        let page = try await untriagedNotifications(after: nil, limit: Int.max)
+        return (page.notifications, page.unreadable)
+    }
+
     /// A batch of one, for stores that write every notification the same way (the group-commit
     /// intake submits it to its batch instead).
     package func appendNotification(_ notification: EncodedNotification) async throws(StoreError) -> NotificationWrite {
@@ -37,4 +45,19 @@ package enum NotificationWrite: Sendable, Equatable {
     case appended
     /// One with the same dedup key was accepted before (a retry or an HA peer's copy).
     case duplicate
+}
+
+/// A page of the notifications accepted but not yet triaged (``AlertIntakeStore``).
+package struct UntriagedNotifications: Sendable {
+    package var notifications: [AlertNotification]
+    /// Ids of notifications in the page's range that no longer decode.
+    package var unreadable: [String]
+    /// The record's position (its row sequence) the page reaches: the next page reads after it.
+    package var position: Int64?
+
+    package init(notifications: [AlertNotification], unreadable: [String], position: Int64?) {
+        self.notifications = notifications
+        self.unreadable = unreadable
+        self.position = position
+    }
 }

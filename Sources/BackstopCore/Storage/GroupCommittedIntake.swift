@@ -23,8 +23,8 @@ package struct GroupCommittedIntake: AlertIntakeStore {
         try await store.appendNotifications(batch)
     }
 
-    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
-        try await store.untriagedNotifications()
+    package func untriagedNotifications(after position: Int64?, limit: Int) async throws(StoreError) -> UntriagedNotifications {
+        try await store.untriagedNotifications(after: position, limit: limit)
     }
 
     package func notificationCounts() async throws(StoreError) -> [String: Int] {

@@ -30,12 +30,16 @@ package actor InMemoryAlertIntake: AlertIntakeStore {
         return writes
     }
 
-    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
+    /// A notification's position is its place in the intake, counted from 1 as table rows are.
+    package func untriagedNotifications(after position: Int64?, limit: Int) async throws(StoreError) -> UntriagedNotifications {
         var waiting: [AlertNotification] = []
-        for notification in notifications {
+        var reached = position ?? 0
+        for (offset, notification) in notifications.enumerated().dropFirst(Int(position ?? 0)) {
+            if waiting.count == limit { break }
+            reached = Int64(offset + 1)
             if await !ledger.isTriaged(runID: notification.id) { waiting.append(notification) }
         }
-        return (waiting, [])
+        return UntriagedNotifications(notifications: waiting, unreadable: [], position: reached)
     }
 
     package func notificationCounts() -> [String: Int] {

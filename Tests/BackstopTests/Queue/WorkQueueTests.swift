@@ -38,4 +38,19 @@ import Testing
         #expect(queue.take(upTo: 64) == ["ntf-1"])
         #expect(queue.take(upTo: 64).isEmpty)
     }
+
+    @Test func pastItsLimitItemsAreLeftToTheRecordUntilTheWorkerHasReadIt() {
+        let queue = WorkQueue<Int>(memoryLimit: 3)
+        for item in 0..<5 { queue.enqueue(item) }
+        #expect(!queue.takeLeftToRecord(), "the record was read before the queue's items were taken")
+        #expect(queue.take(upTo: 2) == [0, 1])
+        // Room again, but later items still go to the record: none may overtake 3 and 4.
+        queue.enqueue(5)
+        #expect(queue.take(upTo: 10) == [2])
+        #expect(queue.takeLeftToRecord())
+        #expect(!queue.takeLeftToRecord(), "the record was to be read twice for the same items")
+        queue.enqueue(6)
+        #expect(queue.take(upTo: 10) == [6], "an item queued after the record was read was not held")
+        #expect(!queue.takeLeftToRecord())
+    }
 }

@@ -35,17 +35,24 @@ extension PostgresStore: AlertIntakeStore {
         }
     }
 
-    package func untriagedNotifications() async throws(StoreError) -> (notifications: [AlertNotification], unreadable: [String]) {
-        let rows = try await read("reading untriaged notifications") { connection in
-            try await self.fetchAll(
+    /// As SQLite's. The end of the record is read first and the page stops there: the table's
+    /// chain lock orders its writers, so every row up to that end has committed, and a row
+    /// committed while the page is read waits for the next page instead of being passed over.
+    package func untriagedNotifications(after position: Int64?, limit: Int) async throws(StoreError) -> UntriagedNotifications {
+        let (rows, reached) = try await read("reading untriaged notifications") { connection in
+            let end: Int64? = try await self.fetchOne(connection, "SELECT MAX(seq) AS maximum FROM alert_notifications")?["maximum"]
+            guard let end else { return ([StoredNotification](), position) }
+            let found = try await self.fetchAll(
                 connection,
                 """
-                SELECT id, received_at, notification_json FROM alert_notifications n
-                WHERE NOT EXISTS (SELECT 1 FROM triaged_runs t WHERE t.run_id = n.id) ORDER BY seq
-                """
-            ).map(StoredNotification.init(row:))
+                SELECT seq, id, received_at, notification_json FROM alert_notifications n
+                WHERE seq > \(position ?? 0) AND seq <= \(end)
+                AND NOT EXISTS (SELECT 1 FROM triaged_runs t WHERE t.run_id = n.id) ORDER BY seq LIMIT \(Int64(clamping: limit))
+                """)
+            return (found.map(StoredNotification.init(row:)), found.count == limit ? found.last?["seq"] : end)
         }
-        return StoredNotification.notifications(rows)
+        let decoded = StoredNotification.notifications(rows)
+        return UntriagedNotifications(notifications: decoded.notifications, unreadable: decoded.unreadable, position: reached)
     }
 
     package func notificationCounts() async throws(StoreError) -> [String: Int] {

@@ -73,4 +73,33 @@ extension AlertIntakeConformanceTests {
         #expect(waiting.notifications.first?.alerts.first?.startsAt == accepted.alerts.first?.startsAt)
         #expect(waiting.notifications.first?.receiver == "backstop-webhook")
     }
+
+    /// The triage reads what its full queue left to the record a page at a time: a page ends at
+    /// its limit or at the record's end, and the next one starts after it.
+    @Test(arguments: StoreBackend.allCases)
+    func untriagedNotificationsAreReadInPagesFromWhereThePreviousPageEnded(_ backend: StoreBackend) async throws {
+        let stores = try await backend.make()
+        defer { extendLifetime(stores) }
+        for index in 1...5 {
+            #expect(
+                try await stores.intake.appendNotification(StoreSamples.notification("ntf_\(index)", dedupKey: "group-\(index)"))
+                    == .appended)
+        }
+        try await stores.ledger.commit(LedgerChange(), triagedRunID: "ntf_2")
+        let first = try await stores.intake.untriagedNotifications(after: nil, limit: 2)
+        #expect(first.notifications.map(\.id) == ["ntf_1", "ntf_3"])
+        let second = try await stores.intake.untriagedNotifications(after: first.position, limit: 2)
+        #expect(second.notifications.map(\.id) == ["ntf_4", "ntf_5"])
+        let end = try await stores.intake.untriagedNotifications(after: second.position, limit: 2)
+        #expect(end.notifications.isEmpty && end.position != nil)
+        // Triaged meanwhile: not read again. Appended later: read after the end.
+        try await stores.ledger.commit(LedgerChange(), triagedRunID: "ntf_1")
+        #expect(try await stores.intake.appendNotification(StoreSamples.notification("ntf_6", dedupKey: "group-6")) == .appended)
+        let later = try await stores.intake.untriagedNotifications(after: end.position, limit: 2)
+        #expect(later.notifications.map(\.id) == ["ntf_6"])
+        #expect(
+            try await stores.intake.untriagedNotifications(after: nil, limit: 10).notifications.map(\.id) == [
+                "ntf_3", "ntf_4", "ntf_5", "ntf_6",
+            ])
+    }
 }
