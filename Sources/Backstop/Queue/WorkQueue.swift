@@ -9,7 +9,8 @@ import Synchronization
 /// long as it lasts. The worker takes what has gathered as one batch, so a storm's
 /// notifications share their reads of the record.
 package struct WorkQueue<Item: Sendable>: Sendable {
-    /// Items held at most; unbounded unless the worker's handler reads its backlog in pages.
+    /// Items held at most. Unbounded by default: a limit needs a handler that reads its backlog
+    /// in pages from a position (the notification handler; the others read it whole).
     package let memoryLimit: Int
     private let waiting = Waiting()
     /// Wakes the worker; one pending wake-up is enough, it takes every waiting item.
