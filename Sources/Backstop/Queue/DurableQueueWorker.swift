@@ -175,13 +175,7 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
     private func drainRecord(after position: inout Int64?, done: inout RecentIDs) async -> Bool {
         while true {
             if Self.stopping { return false }
-            let page: BacklogPage<Handler.Item>
-            do {
-                page = try await handler.backlog(after: position, limit: pageLimit)
-            } catch {
-                logger.error("could not read the \(name) left unhandled from the record", metadata: ["error": "\(error)"])
-                return true
-            }
+            guard let page = await readPage(after: position) else { return true }
             let items = page.items.filter { done.insert(handler.id(of: $0)) }
             var start = 0
             while start < items.count {
@@ -196,25 +190,35 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
         }
     }
 
-    /// Handles what the record holds unhandled (a crash, a stop, or another process's work).
+    /// Handles what the record holds unhandled (a crash, a stop, or another process's work),
+    /// one item at a time, reading the record a page at a time as the worker does.
     package func handleBacklog() async {
-        for item in await readBacklog() {
+        var position: Int64? = nil
+        while true {
             if Self.stopping { return }
-            await handle(item)
+            guard let page = await readPage(after: position) else { return }
+            for item in page.items {
+                if Self.stopping { return }
+                await handle(item)
+            }
+            position = page.position ?? position
+            if !page.hasMore { return }
+        }
+    }
+
+    /// A page of the backlog; nil when the record cannot be read (logged: what it holds is
+    /// handled at the next start).
+    private func readPage(after position: Int64?) async -> BacklogPage<Handler.Item>? {
+        do {
+            return try await handler.backlog(after: position, limit: pageLimit)
+        } catch {
+            logger.error("could not read the \(name) left unhandled from the record", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
     /// Shutting down (or cancelled): take no more items; those left are in the record.
     private static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
-
-    private func readBacklog() async -> [Handler.Item] {
-        do {
-            return try await handler.backlog()
-        } catch {
-            logger.error("could not read the \(name) left unhandled from the record", metadata: ["error": "\(error)"])
-            return []
-        }
-    }
 
     package func handle(_ item: Handler.Item) async {
         await handle(batch: [item])

@@ -78,4 +78,17 @@ import Testing
         running.cancel()
         _ = try? await running.value
     }
+
+    /// The replicas' sweep and the buffer's drain hand the backlog over one item at a time; it
+    /// too is read a page at a time, not all at once.
+    @Test func theBacklogHandedOverIsReadInPages() async throws {
+        let handler = RecordHandler(priority: IntakePriority(quietPeriod: .zero))
+        for index in 1...12 { handler.append("ntf-\(index)") }
+        try await handler.handle("ntf-1")
+        try await handler.handle("ntf-7")
+        let worker = DurableQueueWorker(name: "notifications", handler: handler, logger: Logger(label: "test"), pageLimit: 5)
+        await worker.handleBacklog()
+        #expect(handler.handled == ["ntf-1", "ntf-7"] + [2, 3, 4, 5, 6, 8, 9, 10, 11, 12].map { "ntf-\($0)" })
+        #expect(handler.record.pagesRead.withLock { $0 } == 3, "two full pages of 5, then an empty one")
+    }
 }
