@@ -1,5 +1,4 @@
 import BackstopCore
-import DequeModule
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -169,40 +168,53 @@ package struct DurableQueueWorker<Handler: DurableQueueHandler>: Service {
         }
     }
 
-    /// Handles the record's unhandled items after `position`, a page at a time, in batches as
-    /// the queue's are, and moves `position` past them. False when stopping: a stop does not
-    /// wait for a long backlog, what is left is in the record for the next start.
+    /// Handles the record's unhandled items after `position` in batches, as the queue's are.
+    /// False when stopping: a stop does not wait for a long backlog, what is left is in the
+    /// record for the next start. What the pages allocated goes back to the system once at the
+    /// end, not after every page.
     private func drainRecord(after position: inout Int64?, done: inout RecentIDs) async -> Bool {
-        while true {
-            if Self.stopping { return false }
-            guard let page = await readPage(after: position) else { return true }
-            let items = page.items.filter { done.insert(handler.id(of: $0)) }
+        var handledAny = false
+        let finished = await forEachPage(after: &position) { items in
+            let fresh = items.filter { done.insert(handler.id(of: $0)) }
             var start = 0
-            while start < items.count {
+            while start < fresh.count {
                 if Self.stopping { return false }
-                let end = min(start + (await handler.waitForTurn(batchLimit: batchLimit)), items.count)
-                await handle(batch: Array(items[start..<end]))
+                let end = min(start + (await handler.waitForTurn(batchLimit: batchLimit)), fresh.count)
+                await handle(batch: Array(fresh[start..<end]))
+                handledAny = true
                 start = end
             }
-            position = page.position ?? position
-            if !items.isEmpty { FreedMemory.returnToSystem() }
-            if !page.hasMore { return true }
+            return true
         }
+        if handledAny { FreedMemory.returnToSystem() }
+        return finished
     }
 
     /// Handles what the record holds unhandled (a crash, a stop, or another process's work),
-    /// one item at a time, reading the record a page at a time as the worker does.
+    /// one item at a time.
     package func handleBacklog() async {
         var position: Int64? = nil
-        while true {
-            if Self.stopping { return }
-            guard let page = await readPage(after: position) else { return }
-            for item in page.items {
-                if Self.stopping { return }
+        _ = await forEachPage(after: &position) { items in
+            for item in items {
+                if Self.stopping { return false }
                 await handle(item)
             }
+            return true
+        }
+    }
+
+    /// Reads the record's unhandled items after `position` a page at a time, hands each page to
+    /// `handlePage` and moves `position` past it. False when stopping (or `handlePage` stopped);
+    /// true at the record's end, or when it cannot be read (logged by ``readPage(after:)``).
+    private func forEachPage(
+        after position: inout Int64?, _ handlePage: ([Handler.Item]) async -> Bool
+    ) async -> Bool {
+        while true {
+            if Self.stopping { return false }
+            guard let page = await readPage(after: position) else { return true }
+            guard await handlePage(page.items) else { return false }
             position = page.position ?? position
-            if !page.hasMore { return }
+            if !page.hasMore { return true }
         }
     }
 

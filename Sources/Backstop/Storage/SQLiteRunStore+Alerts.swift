@@ -31,7 +31,8 @@ extension SQLiteRunStore: AlertIntakeStore {
             guard let end = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_notifications") else {
                 return ([StoredNotification](), position)
             }
-            var rows: [(seq: Int64, stored: StoredNotification)] = []
+            var rows: [StoredNotification] = []
+            var last: Int64?
             let cursor = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
@@ -40,9 +41,12 @@ extension SQLiteRunStore: AlertIntakeStore {
                         ORDER BY seq LIMIT ?
                         """),
                 arguments: [position ?? 0, end, limit])
-            while let row = try cursor.next() { rows.append((row["seq"], StoredNotification(row: row))) }
+            while let row = try cursor.next() {
+                rows.append(StoredNotification(row: row))
+                last = row["seq"]
+            }
             // A short page read to the end: every row up to it is in the page or triaged.
-            return (rows.map(\.stored), rows.count == limit ? rows.last?.seq : end)
+            return (rows, rows.count == limit ? last : end)
         }
         let decoded = StoredNotification.notifications(rows)
         return UntriagedNotifications(notifications: decoded.notifications, unreadable: decoded.unreadable, position: reached)
