@@ -36,12 +36,12 @@ import Testing
     }
 
     /// Yields until `condition` holds, at most a bounded number of times (no sleeping).
-    static func eventually(_ condition: () -> Bool) async -> Bool {
+    static func eventually(_ condition: () async throws -> Bool) async rethrows -> Bool {
         for _ in 0..<200_000 {
-            if condition() { return true }
+            if try await condition() { return true }
             await Task.yield()
         }
-        return condition()
+        return try await condition()
     }
 
     @Test func queuedNotificationsWaitForTheIntakesCommitThenAreHandledTogether() async throws {
