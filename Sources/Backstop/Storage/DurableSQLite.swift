@@ -4,6 +4,11 @@ import GRDB
 /// How Backstop opens its SQLite files (the record, the PostgreSQL buffer): the directory made
 /// if missing, a writer waits up to 10 s for another process's lock, and every commit is fsynced
 /// (`synchronous = FULL`), since an answer is only given once what it acknowledges is durable.
+///
+/// A `DatabasePool` needs ``syncEveryCommit(_:)`` too: when it turns WAL on, after the
+/// configuration's setup has run, GRDB sets `synchronous = NORMAL` on its writer, with which
+/// SQLite syncs the WAL only at checkpoints. A commit then survives a kill of the process (it is
+/// in the kernel's page cache) but not a power cut or a crash of the host.
 enum DurableSQLite {
     static func configuration(creatingDirectoryOf path: String) throws -> GRDB.Configuration {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -12,5 +17,10 @@ enum DurableSQLite {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return configuration
+    }
+
+    /// Makes the pool's writer fsync the WAL at every commit again, after GRDB's `NORMAL`.
+    static func syncEveryCommit(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 }

@@ -23,6 +23,7 @@ package final class SQLiteRunStore: RunStore {
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
             }
             pool = try DatabasePool(path: path, configuration: pooled)
+            try DurableSQLite.syncEveryCommit(pool)
             try RecordSchema.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, configuration: durable, checkpointed: walCheckpointed)
         } catch {
