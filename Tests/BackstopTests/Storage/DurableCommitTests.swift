@@ -20,5 +20,4 @@ import Testing
         #expect(journal == "wal")
         #expect(writer == Self.full, "the writer commits without an fsync (synchronous = \(String(describing: writer)))")
     }
-
 }
