@@ -20,4 +20,15 @@ import Testing
         #expect(journal == "wal")
         #expect(writer == Self.full, "the writer commits without an fsync (synchronous = \(String(describing: writer)))")
     }
+
+    /// The PostgreSQL outage buffer opens a `DatabaseQueue` and turns WAL on itself, which
+    /// leaves the configuration's `FULL` as it is; this keeps it so if that ever changes.
+    @Test func theOutageBufferSyncsEveryCommit() throws {
+        let directory = try TemporaryDirectory()
+        let buffer = try BufferJournal(path: directory.file("buffer.db"))
+        let setting = try buffer.queue.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let journal = try buffer.queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+        #expect(setting == Self.full, "the buffer commits without an fsync (synchronous = \(String(describing: setting)))")
+    }
 }

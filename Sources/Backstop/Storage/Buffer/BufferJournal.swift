@@ -8,7 +8,8 @@ import GRDB
 /// PostgreSQL refuses moves to `refused`, kept with the refusal, never dropped.
 package final class BufferJournal: Sendable {
     package let path: String
-    private let queue: DatabaseQueue
+    /// Internal, not private, for the test that reads its `synchronous` (``DurableSQLite``).
+    let queue: DatabaseQueue
 
     package init(path: String) throws(StoreError) {
         self.path = path
