@@ -5,10 +5,11 @@ import GRDB
 /// if missing, a writer waits up to 10 s for another process's lock, and every commit is fsynced
 /// (`synchronous = FULL`), since an answer is only given once what it acknowledges is durable.
 ///
-/// A `DatabasePool` needs ``syncEveryCommit(_:)`` too: when it turns WAL on, after the
-/// configuration's setup has run, GRDB sets `synchronous = NORMAL` on its writer, with which
-/// SQLite syncs the WAL only at checkpoints. A commit then survives a kill of the process (it is
-/// in the kernel's page cache) but not a power cut or a crash of the host.
+/// A pool is opened with ``pool(at:configuration:)``, never with `DatabasePool(path:)` alone:
+/// when a pool turns WAL on, after the configuration's setup has run, GRDB sets
+/// `synchronous = NORMAL` on its writer, with which SQLite syncs the WAL only at checkpoints. A
+/// commit then survives a kill of the process (it is in the kernel's page cache) but not a power
+/// cut or a crash of the host.
 enum DurableSQLite {
     static func configuration(creatingDirectoryOf path: String) throws -> GRDB.Configuration {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -19,8 +20,10 @@ enum DurableSQLite {
         return configuration
     }
 
-    /// Makes the pool's writer fsync the WAL at every commit again, after GRDB's `NORMAL`.
-    static func syncEveryCommit(_ pool: DatabasePool) throws {
+    /// Opens a pool (WAL) whose writer fsyncs the WAL at every commit: `FULL` set again after GRDB's `NORMAL`.
+    static func pool(at path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
     }
 }

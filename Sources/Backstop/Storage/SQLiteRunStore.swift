@@ -22,8 +22,7 @@ package final class SQLiteRunStore: RunStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerFallbackPages)")
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
             }
-            pool = try DatabasePool(path: path, configuration: pooled)
-            try DurableSQLite.syncEveryCommit(pool)
+            pool = try DurableSQLite.pool(at: path, configuration: pooled)
             try RecordSchema.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, configuration: durable, checkpointed: walCheckpointed)
         } catch {

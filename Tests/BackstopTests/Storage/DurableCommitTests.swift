@@ -12,23 +12,31 @@ import Testing
     /// SQLite's value for `FULL` (https://sqlite.org/pragma.html#pragma_synchronous).
     static let full = 2
 
-    @Test func theRecordsWriterSyncsEveryCommit() async throws {
+    /// The writer's `synchronous` and journal mode, read on the connection that commits.
+    static func settings(of writer: some DatabaseWriter) throws -> (synchronous: Int?, journal: String?) {
+        try writer.writeWithoutTransaction { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+    }
+
+    @Test func theRecordsWriterSyncsEveryCommit() throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: directory.file("backstop.db"))
-        let writer = try await store.database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        let journal = try await store.database.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(journal == "wal")
-        #expect(writer == Self.full, "the writer commits without an fsync (synchronous = \(String(describing: writer)))")
+        let writer = try Self.settings(of: store.database)
+        #expect(writer.journal == "wal")
+        #expect(
+            writer.synchronous == Self.full, "the writer commits without an fsync (synchronous = \(String(describing: writer.synchronous)))"
+        )
     }
 
     /// The PostgreSQL outage buffer opens a `DatabaseQueue` and turns WAL on itself, which
     /// leaves the configuration's `FULL` as it is; this keeps it so if that ever changes.
     @Test func theOutageBufferSyncsEveryCommit() throws {
         let directory = try TemporaryDirectory()
-        let buffer = try BufferJournal(path: directory.file("buffer.db"))
-        let setting = try buffer.queue.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        let journal = try buffer.queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(journal == "wal")
-        #expect(setting == Self.full, "the buffer commits without an fsync (synchronous = \(String(describing: setting)))")
+        let buffer = try Self.settings(of: BufferJournal(path: directory.file("buffer.db")).queue)
+        #expect(buffer.journal == "wal")
+        #expect(
+            buffer.synchronous == Self.full, "the buffer commits without an fsync (synchronous = \(String(describing: buffer.synchronous)))"
+        )
     }
 }
