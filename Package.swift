@@ -88,6 +88,8 @@ let package = Package(
         ),
         // The system zlib's CRC-32 functions (Metrics/Exposition/CRC32.swift).
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // SQLite's process-wide page-cache setting, made before its first use (DurableSQLite.swift).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // What Backstop reads from outside: the configuration file, Alertmanager webhook bodies,
         // tool completion reports, journald and Loki answers. A module of its own with few
         // dependencies, so the fuzzers (Fuzz/, scripts/fuzz) build it without the server's.
@@ -121,6 +123,7 @@ let package = Package(
             dependencies: [
                 "BackstopCore",
                 "CZlib",
+                "CSQLiteSetup",
                 "BackstopInput",
                 "BackstopSinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

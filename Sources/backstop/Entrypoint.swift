@@ -4,6 +4,7 @@ import Foundation
 @main
 struct Entrypoint {
     static func main() async {
+        BackstopCommand.prepareProcess()
         exit(await BackstopCommand.runMain())
     }
 }
