@@ -21,14 +21,14 @@ package struct BackstopCommand: AsyncParsableCommand {
 
     package init() {}
 
-    /// Parses and runs, mapping failures to Backstop's exit codes (usage errors exit 2, not 64).
-    /// Process-wide settings made before anything else runs, while the process has one thread:
-    /// `main` calls it, tests do not (they open stores in parallel, and SQLite's settings must
-    /// not be made while another thread uses it).
+    /// Process-wide settings, made before anything else runs: `main` calls it, tests do not
+    /// (they open stores in parallel, and SQLite's settings must not be made while another
+    /// thread uses it).
     package static func prepareProcess() {
         DurableSQLite.allocatePagesAsRead()
     }
 
+    /// Parses and runs, mapping failures to Backstop's exit codes (usage errors exit 2, not 64).
     package static func runMain(arguments: [String]? = nil) async -> Int32 {
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         if let problem = CommandLineHints.problem(in: given, subcommands: subcommandNames) {
