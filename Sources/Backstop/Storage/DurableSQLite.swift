@@ -14,16 +14,12 @@ import GRDB
 /// cut or a crash of the host.
 enum DurableSQLite {
     /// The page size of a new file, twice SQLite's default. A notification row is its body plus
-    /// about 300 bytes (an Alertmanager notification with two alerts: 2.2 KB), and a row that
-    /// is over half a page cannot share one: with 4 KiB pages each such row filled a page of its
-    /// own (4,155 bytes a row, 2,000 rows of that notification), with 8 KiB three share one
-    /// (2,789 bytes). A commit then writes fewer WAL frames, each a pair of `pwrite`s and a
-    /// checksum, and the checkpoint copies fewer pages: under 32 connections the intake went
-    /// from 10,416–13,754 to 12,236–14,323 notifications a second, 99–134 → 96–115 µs of CPU a
-    /// notification (7 alternated pairs of 15-s runs, each pair in favour of 8 KiB). 16 KiB wrote
-    /// more (a commit rewrites its last, part-filled page) and was no faster. SQLite fixes the
-    /// size when a file is created, so a record made before keeps 4 KiB pages and works as it
-    /// did (docs/CONFIGURATION.md, `storage`, says how to convert one).
+    /// about 300 bytes (an Alertmanager notification with two alerts: 2.2 KB), and a row over half
+    /// a page cannot share one: with 4 KiB pages each such row filled a page alone, with 8 KiB
+    /// three share one, so a commit writes fewer WAL frames and the checkpoint copies fewer
+    /// pages (the figures: docs/ARCHITECTURE.md, "Group commit"). SQLite fixes the size when a
+    /// file is created, so a record made before keeps 4 KiB pages and works as it did
+    /// (docs/CONFIGURATION.md, `storage`, says how to convert one).
     static let pageSize = 8192
 
     /// Called once, first thing in the process (``BackstopCommand/prepareProcess()``): SQLite

@@ -10,16 +10,10 @@ import Testing
 /// A new record has pages large enough for notification rows to share one
 /// (``DurableSQLite/pageSize``); a record made with SQLite's default pages keeps them and works.
 @Suite struct RecordPageSizeTests {
-    /// Alertmanager's webhook body for two firing alerts, 2.2 KB: over half of a 4 KiB page.
-    static func capturedBody() throws -> String {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Fixtures/alertmanager/firing.json")
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
-    /// `count` copies of the captured notification, each with an id and dedup key of its own.
+    /// `count` copies of Alertmanager's captured body for two firing alerts (2.2 KB, over half of
+    /// a 4 KiB page), each with an id and dedup key of its own.
     static func notifications(_ count: Int) throws -> [EncodedNotification] {
-        let body = try capturedBody()
+        let body = String(decoding: try AlertmanagerPayloadTests.fixture("firing.json"), as: UTF8.self)
         return try (0..<count).map { index in
             let id = "ntf_page_\(index)"
             var notification = try AlertmanagerPayload.notification(fromText: body, id: id, receivedAt: Date())
