@@ -176,6 +176,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Hummingbird alone on the webhook's route, the yardstick of scripts/bench's intake figure.
+        .executableTarget(
+            name: "ingest-floor",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/IngestFloor"
+        ),
         // The parsers' entry points for the fuzzers (Fuzz/, scripts/fuzz) and their regression test.
         // Only the parsers' modules (and the sinks, whose `incidents.<name>` keys the config parser
         // reads): the sanitizer build must not compile the server's dependencies.
