@@ -1,6 +1,7 @@
 """Helpers the whole-process benchmarks share (scripts/bench loads them by path, so each script
 puts this folder on sys.path before importing)."""
 
+import os
 import socket
 
 # wrk's Lua hooks: count non-200 answers and print one JSON line with the latency percentiles.
@@ -21,3 +22,10 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process so far, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -21,6 +21,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+from benchlib import cpu_seconds  # noqa: E402
 
 
 def load_ingest():
@@ -42,13 +44,6 @@ def build():
     if built.returncode != 0:
         sys.exit(f"could not build ingest-floor:\n{built.stdout}{built.stderr}")
     return os.path.join(ROOT, ".build/release/ingest-floor")
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process, from /proc/PID/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_listening(port, server, timeout=30):
