@@ -47,6 +47,7 @@ def build():
 
 
 def wait_listening(port, server, timeout=30):
+    """Until the floor accepts connections on `port` (it has no readiness route)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if server.poll() is not None:

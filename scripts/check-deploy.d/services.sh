@@ -44,16 +44,36 @@ check_docker() {
     grep -qx "$pattern" .dockerignore || { echo ".dockerignore does not exclude $pattern"; return 1; }
   done
   echo ".dockerignore excludes .git and .build"
-  # What the image build reads from the context: the scripts its RUN lines name, and the link
-  # order Package.swift names. (There is no Docker daemon here to run the build itself.)
-  local needed path
-  needed="$(grep -o 'scripts/[A-Za-z0-9_-]*' deploy/docker/Dockerfile | sort -u) linker/backstop.order"
-  for path in $needed; do
-    if grep -qx -e "$path" -e "${path%%/*}" .dockerignore; then
-      echo ".dockerignore leaves $path out of the build context, but the image build needs it"
-      return 1
-    fi
-  done
+  # What the image build reads from the context: the scripts its RUN lines name, the link order
+  # Package.swift names, and every target's directory (SwiftPM stops when one is missing, even
+  # for a product it does not build). There is no Docker daemon here to run the build itself.
+  local needed targets
+  targets=$(swift package dump-package | "$py" -c '
+import json, sys
+for target in json.load(sys.stdin)["targets"]:
+    print(target.get("path") or ("Tests/" if target["type"] == "test" else "Sources/") + target["name"])')
+  needed="$(grep -o 'scripts/[A-Za-z0-9_-]*' deploy/docker/Dockerfile | sort -u) linker/backstop.order $targets"
+  # An entry leaves a path out when it names the path or a folder above it, unless a later
+  # `!` entry takes it back (the paths here hold no wildcard, and .dockerignore uses none on them).
+  "$py" - $needed <<'PY' || return 1
+import sys
+entries = [line.strip() for line in open(".dockerignore") if line.strip() and not line.startswith("#")]
+def covers(entry, path):
+    return path == entry or path.startswith(entry.rstrip("/") + "/")
+missing = []
+for path in sys.argv[1:]:
+    kept = True
+    for entry in entries:
+        if entry.startswith("!") and covers(entry[1:], path):
+            kept = True
+        elif not entry.startswith("!") and covers(entry, path):
+            kept = False
+    if not kept:
+        missing.append(path)
+for path in missing:
+    print(f".dockerignore leaves {path} out of the build context, but the image build needs it")
+sys.exit(1 if missing else 0)
+PY
   echo "the build context holds what the image build reads: $(echo $needed)"
 }
 
