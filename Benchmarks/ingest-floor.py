@@ -2,9 +2,10 @@
 """The floor under the webhook intake: Hummingbird alone answering `POST /api/v1/alerts`
 (Benchmarks/IngestFloor, the `ingest-floor` product), under the load Benchmarks/webhook-ingest.py
 puts on Backstop (wrk, unique notifications, 32 connections). scripts/bench runs it right after
-the intake figure, as a yardstick that moves with this machine: at times the intake of one build
-fell by a third while SHA-256 kept its speed, and only a measure that takes the same path through
-the kernel and the HTTP server tells such a period from a slower Backstop. Usage:
+the intake figure, as a yardstick that takes the same path through the kernel and the HTTP
+server: at times the intake of one build fell by a third while SHA-256 kept its speed. The
+floor slows down in such periods too, though less than the intake, so it shows a slow host but
+cannot prove a fast one. Usage:
 
     Benchmarks/ingest-floor.py [--duration 15] [--connections 32] [--binary PATH]
 
