@@ -4,9 +4,9 @@ import Hummingbird
 /// The floor under Backstop's webhook intake: the same Hummingbird server, on the same route,
 /// reading the same body and answering the same kind of JSON, with none of Backstop's work (no
 /// credentials, no parsing, no record). `scripts/bench` measures it right after the intake, with
-/// the same load, so that a figure taken while this machine is slow can be told from a slower
-/// Backstop. SHA-256, the other yardstick, does not show such periods: in one session the intake
-/// fell by a third while it stayed within 2% (docs/ARCHITECTURE.md, "Group commit").
+/// the same load, so that the table shows when this machine is slow: SHA-256, the other
+/// yardstick, keeps its speed then. The floor slows down less than the intake does, so it shows
+/// a slow host but cannot prove a fast one (docs/ARCHITECTURE.md, "Group commit", has the figures).
 ///
 ///     ingest-floor PORT
 @main
