@@ -1,6 +1,7 @@
 """Helpers the whole-process benchmarks share (scripts/bench loads them by path, so each script
 puts this folder on sys.path before importing)."""
 
+import importlib.util
 import os
 import socket
 
@@ -29,3 +30,13 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_script(name):
+    """Another benchmark script of this folder as a module, for its helpers (the file names have
+    dashes, so no plain import)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -12,8 +12,6 @@ cannot prove a fast one. Usage:
 Needs wrk (apt-get install wrk).
 """
 import argparse
-import importlib.util
-import json
 import os
 import socket
 import subprocess
@@ -23,18 +21,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
-from benchlib import cpu_seconds  # noqa: E402
+from benchlib import cpu_seconds, load_script  # noqa: E402
 
-
-def load_ingest():
-    """Benchmarks/webhook-ingest.py, for its notification template and wrk script."""
-    spec = importlib.util.spec_from_file_location("webhook_ingest", os.path.join(ROOT, "Benchmarks", "webhook-ingest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ingest = load_ingest()
+# Benchmarks/webhook-ingest.py: its notification template, wrk script and wrk run.
+ingest = load_script("webhook-ingest")
 
 
 def build():
@@ -77,13 +67,11 @@ def measure(binary, duration, connections=32):
             wait_listening(port, server)
             before = cpu_seconds(server.pid)
             env = dict(os.environ, BACKSTOP_BODY=body, BACKSTOP_TOKEN=ingest.TOKEN)
-            result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", script, f"http://127.0.0.1:{port}/"],
-                                    env=env, capture_output=True, text=True, check=True)
+            _, stats = ingest.run_wrk(port, script, env, duration, connections)
             spent = cpu_seconds(server.pid) - before
         finally:
             server.terminate()
             server.wait(timeout=30)
-    stats = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("JSON "))[5:])
     answered = stats["requests"] - stats["errors_status"]
     return {"per_s": answered / duration, "p99_ms": stats["p99_us"] / 1000, "cpu_us": spent / answered * 1e6 if answered else None}
 

@@ -82,6 +82,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def run_wrk(port, script, env, duration, connections, threads=2, latency=False):
+    """One wrk run of the ingest script against `port`: (wrk's output, the figures its done()
+    printed: requests, errors_status, p50_us, p90_us, p99_us, max_us)."""
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", *(["--latency"] if latency else []), "-s", script,
+         f"http://127.0.0.1:{port}/"], env=env, capture_output=True, text=True, check=True)
+    return result.stdout, json.loads(re.search(r"^JSON (.*)$", result.stdout, re.M).group(1))
+
+
 def body_template():
     """The captured notification, made unique per request: group key and fingerprints."""
     with open(os.path.join(ROOT, "Tests/Fixtures/alertmanager/firing.json")) as f:
@@ -174,19 +183,13 @@ def main():
             # Its own ids (wrk's thread numbers start again at 1): the measured run's notifications
             # are new, not repeats of the fill's.
             fill_env = dict(env, BACKSTOP_ID_PREFIX="fill-")
-            fill = subprocess.run(
-                ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.fill}s", "-s", script,
-                 f"http://127.0.0.1:{port}/"], env=fill_env, capture_output=True, text=True, check=True)
-            fill_figures = json.loads(re.search(r"^JSON (.*)$", fill.stdout, re.M).group(1))
+            _, fill_figures = run_wrk(port, script, fill_env, args.fill, args.connections, args.threads)
             filled = fill_figures["requests"] - fill_figures["errors_status"]
             print(f"fill: {filled} notifications answered 200 in {args.fill} s, not measured")
-        result = subprocess.run(
-            ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", script,
-             f"http://127.0.0.1:{port}/"], env=env, capture_output=True, text=True, check=True)
+        output, figures = run_wrk(port, script, env, args.duration, args.connections, args.threads, latency=True)
         server.terminate()
         server.wait()
-        print(result.stdout)
-        figures = json.loads(re.search(r"^JSON (.*)$", result.stdout, re.M).group(1))
+        print(output)
         stored, triaged = counts(work, cluster)
     finally:
         if server.poll() is None:
