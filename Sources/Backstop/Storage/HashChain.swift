@@ -32,14 +32,21 @@ enum HashChain {
         let placeholders = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
         let insert = try db.cachedStatement(
             sql: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), prev_hash, hash) VALUES (\(placeholders))")
+        // One array of arguments for every row, refilled: a new one per row, and a copy of it
+        // to add the two hashes, were allocations under the write lock.
+        var arguments: [DatabaseValue] = []
+        arguments.reserveCapacity(columns.count + 2)
         for databaseValues in rows {
             guard columns.count == databaseValues.count else {
                 throw StoreError("internal: \(databaseValues.count) values for the \(columns.count) columns of \(table)")
             }
             // Already in stored form: hashed without searching the text for NUL again.
-            let hash = RecordValue.digest(previous: previous, values: databaseValues.map(RecordValue.init(stored:)))
-            try insert.execute(
-                arguments: StatementArguments(databaseValues: databaseValues + [previous.databaseValue, hash.databaseValue]))
+            let hash = RecordValue.digest(previous: previous, values: databaseValues.lazy.map(RecordValue.init(stored:)))
+            arguments.removeAll(keepingCapacity: true)
+            arguments.append(contentsOf: databaseValues)
+            arguments.append(previous.databaseValue)
+            arguments.append(hash.databaseValue)
+            try insert.execute(arguments: StatementArguments(databaseValues: arguments))
             previous = hash
         }
     }

@@ -115,7 +115,9 @@ final class NotificationRepeats: Sendable {
         let low: UInt64
 
         init(_ key: String) {
-            let digest = SHA256.hash(data: Array(key.utf8))
+            // Hashed from the string's own bytes, not a copy: one digest per notification.
+            var key = key
+            let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
             (high, low) = digest.withUnsafeBytes { bytes in
                 (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             }

@@ -165,6 +165,7 @@ enum RecordSchema {
         migrator.registerMigration("v6 approvals", migrate: ApprovalRows.migrate)
         registerLookupIndexes(&migrator)
         registerNotificationRepeats(&migrator)
+        registerRowNumbers(&migrator)
         return migrator
     }
 

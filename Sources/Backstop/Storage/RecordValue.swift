@@ -14,8 +14,10 @@ package enum RecordValue: Sendable, Equatable {
     /// column in ``PostgresExactText``'s form; both hash it as these bytes.
     case blob(Data)
 
-    /// `hash = SHA-256(prev_hash ‖ 0x1F canonical(v1) ‖ 0x1F canonical(v2) …)`.
-    package static func digest(previous: String, values: [RecordValue]) -> String {
+    /// `hash = SHA-256(prev_hash ‖ 0x1F canonical(v1) ‖ 0x1F canonical(v2) …)`. Any sequence of
+    /// values, so the intake's rows are hashed through a lazy view of their stored form rather
+    /// than an array made for each row under the write lock.
+    package static func digest(previous: String, values: some Sequence<RecordValue>) -> String {
         var hasher = SHA256()
         hasher.update(utf8Of: previous)
         for value in values {

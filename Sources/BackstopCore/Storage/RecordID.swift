@@ -21,27 +21,58 @@ package enum RecordID {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var utc = tm()
         gmtime_r(&seconds, &utc)
-        // Written as bytes into one buffer: every notification makes an id, and building it from
-        // a string per part showed in the webhook's profile.
+        // Written as bytes straight into the string's storage, one allocation: every
+        // notification makes an id, and building it from a string per part, then an array of
+        // its bytes, showed in the webhook's profile.
         let digits = min(max(digits, 1), 16)
-        var id = Array(prefix.utf8)
-        id.reserveCapacity(id.count + 16 + digits)
-        id.append(UInt8(ascii: "_"))
-        append(Int(utc.tm_year) + 1900, width: 4, to: &id)
-        append(Int(utc.tm_mon) + 1, width: 2, to: &id)
-        append(Int(utc.tm_mday), width: 2, to: &id)
-        id.append(UInt8(ascii: "_"))
-        append(Int(utc.tm_hour), width: 2, to: &id)
-        append(Int(utc.tm_min), width: 2, to: &id)
-        id.append(UInt8(ascii: "_"))
-        append(suffix & (UInt64.max >> (64 - 4 * digits)), width: digits, radix: 16, to: &id)
-        return String(decoding: id, as: UTF8.self)
+        // Room for any year tm_year can hold; the id itself is 16 bytes and the digits longer.
+        let capacity = prefix.utf8.count + 32 + digits
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var id = IDWriter(buffer: buffer)
+            for byte in prefix.utf8 { id.append(byte) }
+            id.append(UInt8(ascii: "_"))
+            id.append(UInt64(utc.tm_year + 1900), width: 4)
+            id.append(UInt64(utc.tm_mon + 1), width: 2)
+            id.append(UInt64(utc.tm_mday), width: 2)
+            id.append(UInt8(ascii: "_"))
+            id.append(UInt64(utc.tm_hour), width: 2)
+            id.append(UInt64(utc.tm_min), width: 2)
+            id.append(UInt8(ascii: "_"))
+            id.append(suffix & (UInt64.max >> (64 - 4 * digits)), width: digits, radix: 16)
+            return id.count
+        }
     }
 
-    /// `value` in `radix` (lower-case digits), zero-padded to `width`.
-    private static func append(_ value: some BinaryInteger, width: Int, radix: Int = 10, to id: inout [UInt8]) {
-        let text = String(value, radix: radix).utf8
-        if text.count < width { id.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count)) }
-        id.append(contentsOf: text)
+    /// Writes an id's bytes into a buffer sized for it.
+    private struct IDWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
+
+        init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+            self.buffer = buffer
+        }
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        /// `value` in `radix` (lower-case digits), zero-padded to `width`.
+        mutating func append(_ value: UInt64, width: Int, radix: UInt64 = 10) {
+            var length = 1
+            var power = radix
+            while power <= value, length < 20 {
+                length += 1
+                power = power.multipliedReportingOverflow(by: radix).overflow ? UInt64.max : power * radix
+            }
+            let width = max(width, length)
+            var rest = value
+            for position in stride(from: count + width - 1, through: count, by: -1) {
+                let digit = UInt8(rest % radix)
+                buffer[position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                rest /= radix
+            }
+            count += width
+        }
     }
 }

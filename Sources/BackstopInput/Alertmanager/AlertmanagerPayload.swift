@@ -117,8 +117,8 @@ extension AlertmanagerPayload {
     /// arrives (Alertmanager retries, HA peers). The group key alone is not enough: the group's
     /// later notifications (a new alert, a resolution) share it.
     static func dedupKey(groupKey: String, status: ReceivedAlert.Status, alerts: [ReceivedAlert]) -> String {
-        // One string per alert and one for the whole, hashed in place: the key is worked out for
-        // every notification of a storm, and arrays of parts joined twice showed in its profile.
+        // One string per alert, hashed in place: the key is worked out for every notification of
+        // a storm, and arrays of parts joined twice showed in its profile.
         // The text is the key's definition (stored keys must keep matching): the group key, the
         // status, then each alert's `fingerprint|status|start|end`, sorted, one per line.
         var states: [String] = []
@@ -129,12 +129,17 @@ extension AlertmanagerPayload {
             states.append("\(alert.fingerprint)|\(alert.status.rawValue)|\(start)|\(end)")
         }
         states.sort()
-        var text = groupKey + "\n" + status.rawValue
+        // The parts go to the hasher one by one: the same bytes as the text they make, without
+        // building it.
+        var hasher = SHA256()
+        hasher.update(utf8Of: groupKey)
+        hasher.update(utf8Of: "\n")
+        hasher.update(utf8Of: status.rawValue)
         for state in states {
-            text += "\n"
-            text += state
+            hasher.update(utf8Of: "\n")
+            hasher.update(utf8Of: state)
         }
-        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
+        return hasher.finalize().hexString
     }
 
     /// For senders that omit `fingerprint`: a stable hash of the sorted label set.
@@ -157,5 +162,13 @@ extension AlertmanagerPayload {
             }
         }
         return result
+    }
+}
+
+extension SHA256 {
+    /// Hashes a string's UTF-8 bytes in place.
+    fileprivate mutating func update(utf8Of text: String) {
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 }

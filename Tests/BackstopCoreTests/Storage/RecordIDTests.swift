@@ -52,4 +52,10 @@ import Testing
         let later = RecordID.make(prefix: "run", at: Date(timeIntervalSince1970: 1_795_000_060))
         #expect(earlier < later)
     }
+
+    /// A clock set far ahead is a bad clock, not a reason to cut a digit off the year.
+    @Test func aYearPast9999KeepsEveryDigit() {
+        let id = RecordID.make(prefix: "run", at: Date(timeIntervalSince1970: 253_402_300_800))
+        #expect(id.hasPrefix("run_100000101_0000_"), "\(id)")
+    }
 }

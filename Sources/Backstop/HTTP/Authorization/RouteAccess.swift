@@ -52,9 +52,27 @@ package enum RouteAccess: Sendable, Equatable {
     /// The table's entries with their paths split once, not on every request.
     private static let patterns = table.map { ($0, $0.path.split(separator: "/", omittingEmptySubsequences: false)) }
 
+    /// What ``entry(method:path:)`` answers for each path of the table without a `:` segment,
+    /// worked out once by the same matching. A path is looked up before it is split: the
+    /// webhook's requests come by the thousand a second, and splitting each path into an array
+    /// was four allocations per request.
+    private static let literalPaths: [String: [HTTPRequest.Method: Entry]] = {
+        var answers: [String: [HTTPRequest.Method: Entry]] = [:]
+        for entry in table where !entry.path.contains(":") {
+            answers[entry.path, default: [:]][entry.method] = matching(method: entry.method, path: entry.path)
+        }
+        return answers
+    }()
+
     /// The table's entry for a request, if any.
     package static func entry(method: HTTPRequest.Method, path: String) -> Entry? {
         let method = method == .head ? .get : method
+        if let answer = literalPaths[path]?[method] { return answer }
+        return matching(method: method, path: path)
+    }
+
+    /// The first entry of the table that matches, segment by segment.
+    private static func matching(method: HTTPRequest.Method, path: String) -> Entry? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         return patterns.first { entry, pattern in
             guard entry.method == method, pattern.count == segments.count else { return false }
