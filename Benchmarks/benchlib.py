@@ -32,6 +32,22 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def host_cpu_times():
+    """The machine's CPU time so far by state, from /proc/stat's first line (user, nice, system,
+    idle, iowait, irq, softirq, steal, ...), in clock ticks."""
+    with open("/proc/stat") as f:
+        return [int(field) for field in f.readline().split()[1:]]
+
+
+def steal_percent(before, after):
+    """The share of the machine's CPU time between two `host_cpu_times()` that the hypervisor gave
+    to other guests (steal): a virtual machine's busy neighbours, which no figure of ours shows
+    otherwise."""
+    spent = [later - earlier for earlier, later in zip(before, after)]
+    total = sum(spent[:8])
+    return 100 * spent[7] / total if total else 0.0
+
+
 def load_script(name):
     """Another benchmark script of this folder as a module, for its helpers (the file names have
     dashes, so no plain import)."""

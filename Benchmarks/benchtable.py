@@ -7,9 +7,11 @@ import time
 
 # Tail latencies are shown but never gate CI: one scheduling hiccup on a shared runner moves a
 # p99 by more than 2x, and a gate that fails by chance gets ignored.
-UNGATED = {"scrape_1000_p99_ms", "scrape_10000_p99_ms", "intake_p99_ms", "board_1000_p99_ms", "board_10000_p99_ms"}
+UNGATED = {"scrape_1000_p99_ms", "scrape_10000_p99_ms", "intake_p99_ms", "board_1000_p99_ms", "board_10000_p99_ms",
+           # Not ours: how much CPU time the hypervisor gave to other guests during the load.
+           "intake_steal_pct", "floor_steal_pct"}
 # Below these differences a "2x" is noise (a 0.7 s start measured at 1.5 s once), not a regression.
-SLACK = {"s": 0.5, "ms": 2.0, "MiB": 10.0, "MB": 0.1, "/s": 0.0, "µs": 0.0}
+SLACK = {"s": 0.5, "ms": 2.0, "MiB": 10.0, "MB": 0.1, "/s": 0.0, "µs": 0.0, "%": 0.0}
 
 # name: (goal, unit, lower is better)
 GOALS = {
@@ -21,7 +23,9 @@ GOALS = {
     "rss_1000_mib": (None, "MiB", True), "rss_10000_mib": (150, "MiB", True), "idle_rss_10_mib": (30, "MiB", True),
     "idle_anon_10_mib": (None, "MiB", True),
     "intake_per_s": (10000, "/s", False), "intake_p99_ms": (10, "ms", True), "intake_cpu_us": (None, "µs", True),
-    "floor_per_s": (None, "/s", False), "floor_cpu_us": (None, "µs", True), "storm_drain_s": (None, "s", True),
+    "intake_steal_pct": (None, "%", True),
+    "floor_per_s": (None, "/s", False), "floor_cpu_us": (None, "µs", True), "floor_steal_pct": (None, "%", True),
+    "storm_drain_s": (None, "s", True),
     "board_1000_p50_ms": (None, "ms", True), "board_1000_p99_ms": (None, "ms", True),
     "board_10000_p50_ms": (100, "ms", True), "board_10000_p99_ms": (100, "ms", True),
 }
