@@ -31,7 +31,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from benchlib import host_cpu_times, steal_percent  # noqa: E402
+from benchlib import fsync_latency_ms, host_cpu_times, steal_percent  # noqa: E402
 from chaoslib.postgres import PASSWORD, PostgresCluster  # noqa: E402
 
 TOKEN = "benchmark-webhook-token"
@@ -187,6 +187,7 @@ def main():
             _, fill_figures = run_wrk(port, script, fill_env, args.fill, args.connections, args.threads)
             filled = fill_figures["requests"] - fill_figures["errors_status"]
             print(f"fill: {filled} notifications answered 200 in {args.fill} s, not measured")
+        fsync_ms = fsync_latency_ms(work)
         host_before = host_cpu_times()
         output, figures = run_wrk(port, script, env, args.duration, args.connections, args.threads, latency=True)
         steal = steal_percent(host_before, host_cpu_times())
@@ -209,7 +210,8 @@ def main():
     # On a virtual machine, CPU time the hypervisor gave to other guests: with 22-38% of it, the
     # same build answered 3,300-5,400 notifications a second on this project's machine, against
     # 7,400-8,900 with 4-11% (2026-12-07).
-    print(f"steal: {steal:.1f}% of the machine's CPU time went to other guests meanwhile")
+    print(f"steal: {steal:.1f}% of the machine's CPU time went to other guests meanwhile; "
+          f"fdatasync of 8 KiB just before: p50 {fsync_ms[0]:.2f} ms, p90 {fsync_ms[1]:.2f} ms")
     if stored < answered + filled:
         sys.exit(f"a notification answered 200 is missing from the record (kept in {work})")
     log = os.path.join(work, "backstop.log")
