@@ -31,12 +31,13 @@ package enum RecordID {
             var id = IDWriter(buffer: buffer)
             for byte in prefix.utf8 { id.append(byte) }
             id.append(UInt8(ascii: "_"))
-            id.append(UInt64(utc.tm_year + 1900), width: 4)
-            id.append(UInt64(utc.tm_mon + 1), width: 2)
-            id.append(UInt64(utc.tm_mday), width: 2)
+            // A year before 1 (a clock far off) is written as 0000 rather than trapping.
+            id.append(UInt64(clamping: Int(utc.tm_year) + 1900), width: 4)
+            id.append(UInt64(clamping: utc.tm_mon + 1), width: 2)
+            id.append(UInt64(clamping: utc.tm_mday), width: 2)
             id.append(UInt8(ascii: "_"))
-            id.append(UInt64(utc.tm_hour), width: 2)
-            id.append(UInt64(utc.tm_min), width: 2)
+            id.append(UInt64(clamping: utc.tm_hour), width: 2)
+            id.append(UInt64(clamping: utc.tm_min), width: 2)
             id.append(UInt8(ascii: "_"))
             id.append(suffix & (UInt64.max >> (64 - 4 * digits)), width: digits, radix: 16)
             return id.count
@@ -59,11 +60,14 @@ package enum RecordID {
 
         /// `value` in `radix` (lower-case digits), zero-padded to `width`.
         mutating func append(_ value: UInt64, width: Int, radix: UInt64 = 10) {
+            // The number of digits: one more for each power of the radix the value reaches.
             var length = 1
             var power = radix
-            while power <= value, length < 20 {
+            while power <= value {
                 length += 1
-                power = power.multipliedReportingOverflow(by: radix).overflow ? UInt64.max : power * radix
+                let (next, overflow) = power.multipliedReportingOverflow(by: radix)
+                if overflow { break }
+                power = next
             }
             let width = max(width, length)
             var rest = value

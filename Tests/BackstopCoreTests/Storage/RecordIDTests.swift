@@ -1,6 +1,7 @@
-import BackstopCore
 import Foundation
 import Testing
+
+@testable import BackstopCore
 
 /// Ids carry the UTC minute of their creation, as a Gregorian calendar in UTC reads it, and a
 /// random hex suffix of the asked length; they sort by time.
@@ -57,5 +58,21 @@ import Testing
     @Test func aYearPast9999KeepsEveryDigit() {
         let id = RecordID.make(prefix: "run", at: Date(timeIntervalSince1970: 253_402_300_800))
         #expect(id.hasPrefix("run_100000101_0000_"), "\(id)")
+    }
+
+    /// Every suffix has exactly the asked number of hex digits, the largest ones too (a suffix
+    /// of 16 digits at or over 16^15 once came out with four zeros too many).
+    @Test(arguments: [
+        (UInt64.max, 16, "ffffffffffffffff"), (1 << 60, 16, "1000000000000000"), (0, 16, "0000000000000000"),
+        (0xabc, 12, "000000000abc"), (UInt64.max, 1, "f"),
+    ])
+    func suffixesAtTheEdgesKeepTheirLength(suffix: UInt64, digits: Int, expected: String) {
+        let id = RecordID.make(prefix: "ntf", at: Date(timeIntervalSince1970: 0), suffix: suffix, digits: digits)
+        #expect(id == "ntf_19700101_0000_\(expected)")
+    }
+
+    @Test func aYearBeforeOneIsWrittenAsZerosNotATrap() {
+        let id = RecordID.make(prefix: "run", at: Date(timeIntervalSince1970: -70_000_000_000))
+        #expect(id.hasPrefix("run_0000"), "\(id)")
     }
 }
