@@ -1,5 +1,8 @@
-import Crypto
 import Foundation
+
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    import Crypto
+#endif
 
 extension Sequence<UInt8> {
     /// Lowercase hex, two digits a byte: how digests are written in the record, sidecars and ids.
@@ -23,20 +26,24 @@ extension Sequence<UInt8> {
     }
 }
 
-extension Digest {
-    /// A digest's hex written straight into the string's own storage: one allocation. Every
-    /// notification the webhook accepts has two digests written out (its dedup key and its record
-    /// row's hash), and the byte array and its copy into a string were a tenth of the intake's
-    /// allocations.
-    @inlinable package var hexString: String {
-        withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
-                for (index, byte) in bytes.enumerated() {
-                    text[2 * index] = Self.hexDigit(byte >> 4)
-                    text[2 * index + 1] = Self.hexDigit(byte & 0x0F)
+// The fuzz build has no swift-crypto (FuzzBuildStandIns.swift): its stand-in digest takes the
+// generic route above.
+#if !FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    extension Digest {
+        /// A digest's hex written straight into the string's own storage: one allocation. Every
+        /// notification the webhook accepts has two digests written out (its dedup key and its record
+        /// row's hash), and the byte array and its copy into a string were a tenth of the intake's
+        /// allocations.
+        @inlinable package var hexString: String {
+            withUnsafeBytes { bytes in
+                String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+                    for (index, byte) in bytes.enumerated() {
+                        text[2 * index] = Self.hexDigit(byte >> 4)
+                        text[2 * index + 1] = Self.hexDigit(byte & 0x0F)
+                    }
+                    return bytes.count * 2
                 }
-                return bytes.count * 2
             }
         }
     }
-}
+#endif
