@@ -9,7 +9,7 @@ import time
 # p99 by more than 2x, and a gate that fails by chance gets ignored.
 UNGATED = {"scrape_1000_p99_ms", "scrape_10000_p99_ms", "intake_p99_ms", "board_1000_p99_ms", "board_10000_p99_ms",
            # Not ours: how much CPU time the hypervisor gave to other guests during the load.
-           "intake_steal_pct", "floor_steal_pct", "fsync_p50_ms", "fsync_p90_ms"}
+           "intake_steal_pct", "floor_steal_pct", "fsync_p50_ms", "fsync_p90_ms", "bench_steal_pct"}
 # Below these differences a "2x" is noise (a 0.7 s start measured at 1.5 s once), not a regression.
 SLACK = {"s": 0.5, "ms": 2.0, "MiB": 10.0, "MB": 0.1, "/s": 0.0, "µs": 0.0, "%": 0.0}
 
@@ -28,7 +28,17 @@ GOALS = {
     "fsync_p50_ms": (None, "ms", True), "fsync_p90_ms": (None, "ms", True), "storm_drain_s": (None, "s", True),
     "board_1000_p50_ms": (None, "ms", True), "board_1000_p99_ms": (None, "ms", True),
     "board_10000_p50_ms": (100, "ms", True), "board_10000_p99_ms": (100, "ms", True),
+    "bench_steal_pct": (None, "%", True),
 }
+
+
+def steal_allowance(figures):
+    """How much slower a figure may be for the CPU time the hypervisor took from this machine
+    during the whole bench (`bench_steal_pct`): 1 / (1 - steal), at most 2. A gate that fails
+    because a neighbour took a third of the cores gets ignored; one CI run on 2026-12-07 read the
+    board's p50 at 76.9 ms (threshold 33.6 ms, usual 45-55) with 33% of the CPU time stolen."""
+    steal = min(max(figures.get("bench_steal_pct") or 0.0, 0.0), 50.0)
+    return 1 / (1 - steal / 100)
 
 YARDSTICK = "yardstick_sha256_mb_s"
 
@@ -57,6 +67,7 @@ def print_table(figures, thresholds):
     more than 2x worse than their threshold."""
     print(f"{'figure':<22} {'measured':>12} {'goal':>10} {'threshold':>10}  verdict")
     regressions = []
+    allowance = steal_allowance(figures)
     for name, (goal, unit, lower_is_better) in GOALS.items():
         if name not in figures:
             continue
@@ -69,13 +80,17 @@ def print_table(figures, thresholds):
             verdict = "(not gated)"
         elif threshold is not None:
             slack = SLACK[unit]
-            worse = value > 2 * threshold + slack if lower_is_better else value < threshold / 2 - slack
+            worse = (value > 2 * threshold * allowance + slack if lower_is_better
+                     else value < threshold / 2 / allowance - slack)
             verdict = "REGRESSION (over 2x worse)" if worse else "ok"
             if worse:
                 regressions.append(name)
         shown = "-" if value is None else f"{value:,.2f} {unit}"
         print(f"{name:<22} {shown:>12} {'-' if goal is None else f'{goal:,} {unit}':>10} "
               f"{'-' if threshold is None else f'{threshold:,.2f}':>10}  {verdict}")
+    if allowance > 1.01:
+        print(f"(steal: {figures['bench_steal_pct']:.0f}% of the machine's CPU time went to other guests during the bench, "
+              f"so each gated figure was allowed {allowance:.2f} times its 2x)")
     if "storm_size" in figures:
         print(f"(storm: {figures['storm_size']:,} unique notifications)")
     if figures.get("floor_per_s") and figures.get("intake_per_s"):
