@@ -8,7 +8,7 @@ import time
 # Tail latencies are shown but never gate CI: one scheduling hiccup on a shared runner moves a
 # p99 by more than 2x, and a gate that fails by chance gets ignored.
 UNGATED = {"scrape_1000_p99_ms", "scrape_10000_p99_ms", "intake_p99_ms", "board_1000_p99_ms", "board_10000_p99_ms",
-           # Not ours: how much CPU time the hypervisor gave to other guests during the load.
+           # The host's figures, not ours: the hypervisor's steal and the disk's flush latency.
            "intake_steal_pct", "floor_steal_pct", "fsync_p50_ms", "fsync_p90_ms", "bench_steal_pct"}
 # Below these differences a "2x" is noise (a 0.7 s start measured at 1.5 s once), not a regression.
 SLACK = {"s": 0.5, "ms": 2.0, "MiB": 10.0, "MB": 0.1, "/s": 0.0, "µs": 0.0, "%": 0.0}

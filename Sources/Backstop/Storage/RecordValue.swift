@@ -1,3 +1,4 @@
+import BackstopInput
 import Crypto
 import Foundation
 import GRDB
@@ -79,13 +80,5 @@ extension RecordValue {
         case .string(let text): self = .text(text)
         case .blob(let data): self = .blob(data)
         }
-    }
-}
-
-extension SHA256 {
-    /// Hashes a string's UTF-8 bytes in place.
-    fileprivate mutating func update(utf8Of text: String) {
-        var text = text
-        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -164,11 +164,3 @@ extension AlertmanagerPayload {
         return result
     }
 }
-
-extension SHA256 {
-    /// Hashes a string's UTF-8 bytes in place.
-    fileprivate mutating func update(utf8Of text: String) {
-        var text = text
-        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    }
-}
