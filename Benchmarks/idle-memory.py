@@ -5,7 +5,8 @@
     Benchmarks/idle-memory.py --binary B --env GLIBC_TUNABLES=glibc.malloc.arena_max=2
 
 Starts serve on 10 assets as `scripts/bench` measures `idle_rss_10_mib` (after the first window's
-verification and its triage), then prints /proc/PID/status's VmRSS, RssAnon, RssFile and Threads,
+verification and its triage, the binary's pages dropped from the page cache first:
+benchlib.drop_cached_pages), then prints /proc/PID/status's VmRSS, RssAnon, RssFile and Threads,
 smaps_rollup's Rss, Pss and Anonymous, /proc/PID/smaps summed by mapping (each file, the malloc
 arenas, thread stacks, other anonymous memory), the threads by name, and the executable's resident
 pages per ELF section (/proc/PID/pagemap against `readelf -SW`; needs root or CAP_SYS_ADMIN to see
@@ -18,10 +19,13 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from benchlib import drop_cached_pages  # noqa: E402
 spec = importlib.util.spec_from_file_location("metrics_scale", os.path.join(HERE, "metrics-scale.py"))
 scale = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(scale)
@@ -117,6 +121,7 @@ def main():
     work = tempfile.mkdtemp(prefix="backstop-idle-memory-")
     port = scale.free_port()
     config = scale.make_setup(work, 10, port)
+    drop_cached_pages(args.binary)
     with open(os.path.join(work, "serve.log"), "w") as log:
         server = subprocess.Popen([args.binary, "serve", "--config", config, "--log-level", "warning"],
                                   stdout=log, stderr=log, env=environment)
