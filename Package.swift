@@ -211,7 +211,7 @@ let package = Package(
 // libFuzzer executables, one per parser, only for `scripts/fuzz` (BACKSTOP_FUZZ=1, built with
 // `--sanitize fuzzer --sanitize address` into .build-fuzz): normal builds neither see nor rebuild them.
 if fuzzBuild {
-    for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines"] {
+    for name in ["Alertmanager", "Event", "Config", "Diagnosis", "LogLines", "S3XML"] {
         package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["BackstopFuzzing"], path: "Fuzz/Fuzz\(name)"))
     }
 }

@@ -24,6 +24,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case diagnosis
     /// Log lines as the log sources read them: plain/JSON lines, `journalctl -o json`, Loki answers.
     case loglines
+    /// An S3 endpoint's XML answers (listings, errors).
+    case s3xml
 
     package func run(_ data: Data) -> FuzzOutcome {
         switch self {
@@ -32,6 +34,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .config: Self.config(data)
         case .diagnosis: Self.diagnosis(data)
         case .loglines: Self.loglines(data)
+        case .s3xml: Self.s3xml(data)
         }
     }
 
@@ -43,6 +46,20 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
             return .accepted
         } catch {
             return .rejected(message: error.message)
+        }
+    }
+
+    /// Also differential: what Backstop's reader reads, Foundation's `XMLParser` (libxml2) must
+    /// read the same (``S3XMLReader`` refuses more, never less).
+    private static func s3xml(_ data: Data) -> FuzzOutcome {
+        do throws(S3XMLError) {
+            let elements = try S3XMLReader.elements(of: data, records: "Contents")
+            if let disagreement = XMLParserElements.disagreement(with: elements, on: data, records: "Contents") {
+                fatalError(disagreement)
+            }
+            return .accepted
+        } catch {
+            return .rejected(message: error.description)
         }
     }
 

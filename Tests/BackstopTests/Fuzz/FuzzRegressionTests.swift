@@ -27,10 +27,10 @@ import Testing
     /// fuzzing its own error path only.
     @Test(arguments: [
         (FuzzTarget.alertmanager, "alertmanager"), (.event, "fuzz-seeds/event"), (.loglines, "fuzz-seeds/loglines"),
-        (.diagnosis, "tool-output/restic"), (.diagnosis, "tool-output/borg"),
+        (.diagnosis, "tool-output/restic"), (.diagnosis, "tool-output/borg"), (.s3xml, "fuzz-seeds/s3xml"),
     ])
     func seedsAreAccepted(target: FuzzTarget, folder: String) throws {
-        let seeds = Self.files(in: folder).filter { ["json", "log", "txt"].contains($0.pathExtension) }
+        let seeds = Self.files(in: folder).filter { ["json", "log", "txt", "xml"].contains($0.pathExtension) }
         try #require(!seeds.isEmpty, "no seeds in \(folder)")
         for file in seeds {
             #expect(target.run(try Data(contentsOf: file)) == .accepted, "\(folder)/\(file.lastPathComponent)")

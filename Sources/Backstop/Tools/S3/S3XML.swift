@@ -1,8 +1,5 @@
+import BackstopInput
 import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 
 /// One object as a listing or HEAD describes it.
 package struct S3Object: Sendable, Equatable {
@@ -27,7 +24,7 @@ package struct S3ListPage: Sendable, Equatable {
     package var continuationToken: String?
 }
 
-/// Reads S3's XML answers (ListBucketResult, Error) with Foundation's XMLParser.
+/// Reads S3's XML answers (ListBucketResult, Error).
 package enum S3XML {
     /// A ListObjectsV2 answer.
     package static func listPage(_ data: Data) throws(S3Error) -> S3ListPage {
@@ -75,56 +72,13 @@ package enum S3XML {
     }
 
     /// The text of the root's direct children (`top`) and of the children of each `records`
-    /// element.
-    private static func collect(_ data: Data, records: String?) throws(S3Error) -> (top: [String: String], records: [[String: String]]) {
-        let delegate = Collector(recordName: records)
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        guard parser.parse() else {
+    /// element (``S3XMLReader``, which says why it is not `XMLParser`).
+    private static func collect(_ data: Data, records: String?) throws(S3Error) -> S3XMLElements {
+        do throws(S3XMLError) {
+            return try S3XMLReader.elements(of: data, records: records)
+        } catch {
             let detail = String(decoding: data.prefix(200), as: UTF8.self)
-            throw S3Error("the S3 endpoint answered with XML Backstop cannot read: \(detail)")
-        }
-        return (delegate.top, delegate.records)
-    }
-
-    private final class Collector: NSObject, XMLParserDelegate {
-        let recordName: String?
-        var top: [String: String] = [:]
-        var records: [[String: String]] = []
-        private var stack: [String] = []
-        private var text = ""
-        private var record: [String: String]?
-
-        init(recordName: String?) {
-            self.recordName = recordName
-        }
-
-        func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            stack.append(elementName)
-            text = ""
-            if stack.count == 2, elementName == recordName { record = [:] }
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            text += string
-        }
-
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-            if stack.count == 2 {
-                if elementName == recordName, let record {
-                    records.append(record)
-                    self.record = nil
-                } else {
-                    top[elementName] = text
-                }
-            } else if stack.count == 3, record != nil {
-                record?[elementName] = text
-            }
-            stack.removeLast()
-            text = ""
+            throw S3Error("the S3 endpoint answered with XML Backstop cannot read (\(error)): \(detail)")
         }
     }
 }
