@@ -36,7 +36,7 @@ struct XMLScanner {
                 let name = try readName()
                 skipWhitespace()
                 try expect(">")
-                guard name == open.last else { throw failure("</\(name)> closes <\(open.last ?? "")>") }
+                guard name == open.last else { throw failure("</\(name)> closes \(open.last.map { "<\($0)>" } ?? "no element")") }
                 open.removeLast()
                 report(.end(name))
             } else if starts(with: "<!--") {

@@ -49,6 +49,7 @@ import Testing
         ("<a>&#0;</a>", "&#0; is neither a predefined entity nor a valid character reference", 3),
         ("<a>x & y</a>", "& that does not start a reference (write &amp;)", 5),
         ("<a><b></a></b>", "</a> closes <b>", 10),
+        ("</a>", "</a> closes no element", 4),
         ("<a></a><b/>", "something other than a comment follows the root element", 7),
         ("text<a/>", "text outside the root element", 0),
         ("<a>", "the answer ends inside <a>", 3),
