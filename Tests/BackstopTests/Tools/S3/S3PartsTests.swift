@@ -25,6 +25,15 @@ import Testing
         #expect(S3Adapter.newest(in: page.objects)?.key == "orders/a.sql.gz")
     }
 
+    @Test func listingTimesAreReadWithOrWithoutFractionsAndOffsets() {
+        #expect(S3XML.parseISO8601("2026-11-22T02:30:00.000Z") == Date(timeIntervalSince1970: 1_795_314_600))
+        #expect(S3XML.parseISO8601("2026-11-22T02:30:00.250Z") == Date(timeIntervalSince1970: 1_795_314_600.25))
+        #expect(S3XML.parseISO8601("2026-11-22T02:31:00Z") == Date(timeIntervalSince1970: 1_795_314_660))
+        #expect(S3XML.parseISO8601("2026-11-22T04:31:00+02:00") == Date(timeIntervalSince1970: 1_795_314_660))
+        #expect(S3XML.parseISO8601("22 Nov 2026") == nil)
+        #expect(S3XML.parseISO8601("") == nil)
+    }
+
     @Test func anErrorAnswerGivesCodeAndMessage() {
         let xml = "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>x</BucketName></Error>"
         let error = S3XML.error(Data(xml.utf8))
