@@ -45,26 +45,28 @@ package enum S3XMLReader {
 }
 
 /// What the scanner reports, in document order (as `XMLParser`'s delegate hears it).
-enum XMLEvent {
+package enum XMLEvent {
     case start(String)
     case text(String)
     case end(String)
 }
 
 /// Keeps the text of the root's children and of the records' children, the way Backstop's
-/// `XMLParser` delegate did: an element's text is what came after its last child, if any.
-struct ElementCollector {
+/// `XMLParser` delegate did: an element's text is what came after its last child, if any. The
+/// S3 XML fuzzer feeds it `XMLParser`'s events too, so the two parsers are compared, not two
+/// collectors.
+package struct ElementCollector {
     let recordName: String?
-    private(set) var elements = S3XMLElements()
+    package private(set) var elements = S3XMLElements()
     private var depth = 0
     private var text = ""
     private var record: [String: String]?
 
-    init(recordName: String?) {
+    package init(recordName: String?) {
         self.recordName = recordName
     }
 
-    mutating func take(_ event: XMLEvent) {
+    package mutating func take(_ event: XMLEvent) {
         switch event {
         case .start(let name):
             depth += 1

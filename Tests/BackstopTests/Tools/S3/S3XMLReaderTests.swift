@@ -24,20 +24,8 @@ import Testing
         #expect(elements.top["Empty"] == "")
         #expect(elements.records == [["Key": "k", "Size": "1"], [:]])
         #expect(XMLParserElements.disagreement(with: elements, on: Data(xml.utf8), records: "Contents") == nil)
-    }
-
-    /// Each seed of the fuzzer, read by both.
-    @Test func theSeedsReadTheSameAsWithXMLParser() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "../../../Fixtures/fuzz-seeds/s3xml")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xml") }
-        try #require(names.count >= 4)
-        for name in names {
-            let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            let elements = try S3XMLReader.elements(of: data, records: "Contents")
-            #expect(!elements.top.isEmpty, "\(name)")
-            #expect(XMLParserElements.disagreement(with: elements, on: data, records: "Contents") == nil, "\(name)")
-        }
+        // The yardstick does compare: other elements than XMLParser's are a disagreement.
+        #expect(XMLParserElements.disagreement(with: S3XMLElements(), on: Data(xml.utf8), records: "Contents") != nil)
     }
 
     @Test(arguments: [
