@@ -23,7 +23,8 @@ extension IncidentDesk {
                 runID: notification.id, failingSince: joined?.openedAt ?? finding.alerts.map(\.startsAt).min() ?? now,
                 occurredAt: now, attempted: ["not retried: alerts are retried by the system that raised them"],
                 logExcerpt: finding.logs.mostRelevantLines(), reportMarkdown: rendered.markdown, reportJSON: rendered.json)
-            let decided = ledger.record(failure, latest: latest, now: now)
+            let recurrence = joined.map { AlertJoinComments.comment(joining: $0, now: now) } ?? .comment(note: nil)
+            let decided = ledger.record(failure, latest: latest, now: now, recurrence: recurrence)
             let incidentID = decided.incidents.first?.id ?? latest?.id
             for alert in finding.alerts {
                 change.alertTransitions.append(

@@ -14,7 +14,10 @@ package struct IncidentLedger: Sendable {
     }
 
     /// A failure that was not recovered: open, update or reopen the incident of its dedup key.
-    package func record(_ failure: TriagedFailure, latest: Incident?, now: Date) -> LedgerChange {
+    /// `recurrence` says whether an update of an open incident is commented on (``AlertJoinComments``).
+    package func record(
+        _ failure: TriagedFailure, latest: Incident?, now: Date, recurrence: RecurrenceComment = .comment(note: nil)
+    ) -> LedgerChange {
         let key = policy.dedupKey(asset: failure.asset, cause: failure.cause, schedule: failure.schedule)
         var change = LedgerChange()
         // This run was already folded in (a triage repeated after a crash).
@@ -23,12 +26,15 @@ package struct IncidentLedger: Sendable {
             incident.occurrences += 1
             incident.updatedAt = now
             incident.lastRunID = failure.runID
-            let comment = Self.recurrenceComment(
-                failure, occurrences: incident.occurrences, reportURL: policy.reportURL(incident: incident.id))
             change.incidents.append(incident)
             change.events.append(IncidentEvent(incidentID: incident.id, at: now, kind: .updated, text: "recurred in \(failure.runID)"))
             change.reports.append(snapshot(failure, incidentID: incident.id, now: now))
-            change.messages += messages(for: incident, action: .update, failure: failure, markdown: comment, now: now)
+            if case .comment(let note) = recurrence {
+                var comment = Self.recurrenceComment(
+                    failure, occurrences: incident.occurrences, reportURL: policy.reportURL(incident: incident.id))
+                if let note { comment += "\n\n" + note }
+                change.messages += messages(for: incident, action: .update, failure: failure, markdown: comment, now: now)
+            }
             return change
         }
         if var incident = latest, incident.state == .resolved, let resolvedAt = incident.resolvedAt,

@@ -17,10 +17,12 @@ import Testing
         let store: SQLiteRunStore
         let triage: AlertTriage
         let desk: IncidentDesk
+        let clock: ManualClock
 
         init(_ directory: TemporaryDirectory, _ name: String) throws {
             store = try SQLiteRunStore(path: directory.file("\(name).db"))
             let clock = ManualClock(now: AlertTriageBatchTests.now)
+            self.clock = clock
             triage = AlertTriage(
                 assets: [AlertTriageBatchTests.asset], mapping: AlertMapping(), correlation: LogCorrelation(sources: []),
                 classifier: FailureClassifier(), store: store, clock: clock)
