@@ -4,7 +4,9 @@ puts this folder on sys.path before importing)."""
 import importlib.util
 import os
 import socket
+import sys
 import time
+import urllib.request
 
 # wrk's Lua hooks: count non-200 answers and print one JSON line with the latency percentiles.
 LATENCY_LUA = r"""
@@ -24,6 +26,21 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_ready(port, timeout=120):
+    """Seconds until `backstop serve` on `port` answers /-/ready with 200; exits the script when it
+    has not after `timeout`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as response:
+                if response.status == 200:
+                    return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    sys.exit(f"serve on port {port} was not ready after {timeout} s")
 
 
 def cpu_seconds(pid):

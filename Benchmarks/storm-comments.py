@@ -23,65 +23,33 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from benchlib import free_port, load_script  # noqa: E402
+from benchlib import free_port, load_script, wait_ready  # noqa: E402
 from chaoslib.processes import Fakes  # noqa: E402
 
-# Benchmarks/webhook-ingest.py: the captured notification, made unique by its __ID__.
+# Benchmarks/webhook-ingest.py: its one-asset setup, notification template and storm sender.
 ingest = load_script("webhook-ingest")
 
 
 def write_config(work, urls, port):
+    """webhook-ingest's one-asset setup, with Jira as the sink and PagerDuty as the pager.
+    Returns (configuration path, notification template path)."""
+    config, body = ingest.write_setup(work, port, "storage: { sqlite: ./data/backstop.db }")
     with open(os.path.join(work, "jira-token"), "w") as f:
         f.write(urls["jira_token"] + "\n")
     with open(os.path.join(work, "pagerduty-key"), "w") as f:
         f.write(urls["routing_key"] + "\n")
-    config = os.path.join(work, "backstop.yml")
-    with open(config, "w") as f:
-        f.write(f"""listen: 127.0.0.1:{port}
-storage: {{ sqlite: ./data/backstop.db }}
-schedules: {{ nightly: {{ cron: "0 2 * * *" }} }}
-diagnosis: {{ probes: false }}
-assets:
-  - {{ name: orders-db, schedule: nightly, backup: {{ path: backups/*.gz }} }}
-webhook: {{ max_body_size: 1MiB }}
-incidents:
+    with open(config, "a") as f:
+        f.write(f"""incidents:
   sink: jira
   page: pagerduty
   pagerduty: {{ url: "{urls["pagerduty"]}", routing_key_file: ./pagerduty-key }}
   jira: {{ url: "{urls["jira"]}", project: OPS, issue_type: Task, email: {urls["jira_email"]}, token_file: ./jira-token }}
 """)
-    return config
-
-
-def wait_ready(port):
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=1).read()
-            return
-        except OSError:
-            if time.time() > deadline:
-                sys.exit("backstop serve did not become ready")
-            time.sleep(0.2)
-
-
-def post_storm(port, alerts):
-    template = ingest.body_template()
-
-    def send(index):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/alerts", data=template.replace("__ID__", f"storm-{index}").encode(),
-            headers={"Content-Type": "application/json"}, method="POST")
-        urllib.request.urlopen(request, timeout=30).read()
-
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(send, range(alerts)))
+    return config, body
 
 
 def settled(database):
@@ -105,12 +73,12 @@ def main():
     server = None
     try:
         port = free_port()
-        config = write_config(work, fakes.urls, port)
+        config, body = write_config(work, fakes.urls, port)
         server = subprocess.Popen([args.binary, "serve", "--config", config, "--log-level", "warning"],
                                   stderr=open(os.path.join(work, "backstop.log"), "w"))
         wait_ready(port)
         started = time.time()
-        post_storm(port, args.alerts)
+        ingest.post_burst(port, body, args.alerts)
         database = os.path.join(work, "data/backstop.db")
         while True:
             triaged, pending = settled(database)

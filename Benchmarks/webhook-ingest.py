@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -100,6 +102,25 @@ def body_template():
     for index, alert in enumerate(payload["alerts"]):
         alert["fingerprint"] = f"__ID__-{index}"
     return json.dumps(payload)
+
+
+def post_burst(port, body_path, burst):
+    """`burst` unique notifications from the template at `body_path`, as fast as 32 connections
+    send them (wrk cannot stop at a count); exits the script unless every one is answered 200."""
+    with open(body_path) as f:
+        template = f.read()
+
+    def send(index):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/alerts", data=template.replace("__ID__", f"storm-{index}").encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}, method="POST")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        statuses = list(pool.map(send, range(burst)))
+    if any(status != 200 for status in statuses):
+        sys.exit("a storm notification was not answered 200")
 
 
 def write_setup(work, port, storage):

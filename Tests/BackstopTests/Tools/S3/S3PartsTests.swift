@@ -25,13 +25,20 @@ import Testing
         #expect(S3Adapter.newest(in: page.objects)?.key == "orders/a.sql.gz")
     }
 
-    @Test func listingTimesAreReadWithOrWithoutFractionsAndOffsets() {
-        #expect(S3XML.parseISO8601("2026-11-22T02:30:00.000Z") == Date(timeIntervalSince1970: 1_795_314_600))
-        #expect(S3XML.parseISO8601("2026-11-22T02:30:00.250Z") == Date(timeIntervalSince1970: 1_795_314_600.25))
-        #expect(S3XML.parseISO8601("2026-11-22T02:31:00Z") == Date(timeIntervalSince1970: 1_795_314_660))
-        #expect(S3XML.parseISO8601("2026-11-22T04:31:00+02:00") == Date(timeIntervalSince1970: 1_795_314_660))
-        #expect(S3XML.parseISO8601("22 Nov 2026") == nil)
-        #expect(S3XML.parseISO8601("") == nil)
+    /// Times as S3 and S3-compatible stores write them: with or without a fraction, or with an
+    /// offset; an entry whose time is not one is refused.
+    @Test func listingTimesAreReadWithOrWithoutFractionsAndOffsets() throws {
+        func modified(_ text: String) throws -> Date? {
+            let xml =
+                "<ListBucketResult><Contents><Key>k</Key><LastModified>\(text)</LastModified><Size>1</Size></Contents></ListBucketResult>"
+            return try S3XML.listPage(Data(xml.utf8)).objects.first?.lastModified
+        }
+        #expect(try modified("2026-11-22T02:30:00.000Z") == Date(timeIntervalSince1970: 1_795_314_600))
+        #expect(try modified("2026-11-22T02:30:00.250Z") == Date(timeIntervalSince1970: 1_795_314_600.25))
+        #expect(try modified("2026-11-22T02:31:00Z") == Date(timeIntervalSince1970: 1_795_314_660))
+        #expect(try modified("2026-11-22T04:31:00+02:00") == Date(timeIntervalSince1970: 1_795_314_660))
+        #expect(throws: S3Error.self) { try modified("22 Nov 2026") }
+        #expect(throws: S3Error.self) { try modified("") }
     }
 
     @Test func anErrorAnswerGivesCodeAndMessage() {
