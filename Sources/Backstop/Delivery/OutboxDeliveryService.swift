@@ -92,20 +92,49 @@ package final class OutboxDeliveryService: Service, Sendable {
     package func deliverDue() async throws(StoreError) -> Int {
         var attempted = 0
         while !Task.isCancelled {
-            let due = try await store.dueMessages(now: clock.now, limit: 32)
-            if due.isEmpty { break }
-            // Different incidents and targets are independent; one slow sink does not hold the others.
-            let sent = await withTaskGroup(of: Bool.self) { group in
-                for message in due {
-                    group.addTask { await self.attemptClaimed(message) }
-                }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-            }
+            let sent = try await deliverPass()
             attempted += sent
-            // What is left is held by other replicas: theirs to send, or ours once their lease ends.
+            // Nothing due, or what is due is held by other replicas: theirs to send, or ours once
+            // their lease ends.
             if sent == 0 { break }
         }
         if attempted > 0 { afterPass(try await store.outboxStatus(now: clock.now)) }
+        return attempted
+    }
+
+    /// One pass: the oldest due message of up to 32 lines (incident and target), each line sent
+    /// on for up to ``lineRun`` messages. Returns how many were attempted.
+    package func deliverPass() async throws(StoreError) -> Int {
+        let due = try await store.dueMessages(now: clock.now, limit: 32)
+        // Different incidents and targets are independent; one slow sink does not hold the others.
+        return await withTaskGroup(of: Int.self) { group in
+            for message in due {
+                group.addTask { await self.deliverLine(from: message) }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
+    /// How many messages of one incident and target a pass sends one after another. A line's
+    /// next message is read through the line's own index, where a new pass reads the whole
+    /// outbox: a queue of thousands for one incident (comments held through a tracker outage)
+    /// would otherwise cost a pass per message. Bounded, so that a new incident's first message
+    /// waits for at most this many sends of each line ahead of it.
+    package static let lineRun = 32
+
+    /// Sends `head`, then the messages queued behind it on its line while each is due and the
+    /// one before it was settled (delivered or given up), up to ``lineRun``; returns how many
+    /// were attempted.
+    private func deliverLine(from head: OutboxMessage) async -> Int {
+        var next: OutboxMessage? = head
+        var attempted = 0
+        while let message = next, attempted < Self.lineRun, !Task.isCancelled, await attemptClaimed(message) {
+            attempted += 1
+            // A failed read ends the run only: the next pass reads the outbox again and says why.
+            next = try? await store.nextInLine(incidentID: message.incidentID, target: message.target, now: clock.now)
+            // Still the head: its outcome could not be recorded. The next pass tries it again.
+            if next?.id == message.id { break }
+        }
         return attempted
     }
 
@@ -121,9 +150,11 @@ package final class OutboxDeliveryService: Service, Sendable {
             return true
         }
         let attempted = await leases.holding("outbox/\(message.id)") { () async -> Bool in
-            let now = self.clock.now
-            guard let current = try? await self.store.outboxMessages(incidentID: message.incidentID).first(where: { $0.id == message.id }),
-                current.state == .pending, current.nextAttemptAt <= now
+            // Still the head of its line and due, read through the line's index.
+            guard
+                let current = try? await self.store.nextInLine(
+                    incidentID: message.incidentID, target: message.target, now: self.clock.now),
+                current.id == message.id
             else { return false }
             await self.attempt(current)
             return true

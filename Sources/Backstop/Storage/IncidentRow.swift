@@ -82,6 +82,10 @@ enum OutboxRow {
             SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.target = o.target AND p.state = 'pending' AND p.id < o.id)
         """
 
+    /// Each incident's pending messages to each target in order (RecordSchema's
+    /// `registerOutboxLines`): what ``headOfLine`` and the stores' `nextInLine` read.
+    static let pendingLineIndex = "CREATE INDEX outbox_pending_line ON outbox(incident_id, target, id) WHERE state = 'pending'"
+
     /// The outbox's depth, age and next due delivery in one row (read by ``status(_:now:)``).
     static let statusQuery = """
         SELECT

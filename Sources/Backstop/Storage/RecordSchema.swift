@@ -166,6 +166,7 @@ enum RecordSchema {
         registerLookupIndexes(&migrator)
         registerNotificationRepeats(&migrator)
         registerRowNumbers(&migrator)
+        registerOutboxLines(&migrator)
         return migrator
     }
 

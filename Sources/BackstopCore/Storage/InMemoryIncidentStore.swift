@@ -122,6 +122,10 @@ package actor InMemoryIncidentStore: IncidentStore {
 
     package func dueMessages(now: Date, limit: Int) -> [OutboxMessage] { outbox.due(now: now, limit: limit) }
 
+    package func nextInLine(incidentID: String, target: SinkKind, now: Date) -> OutboxMessage? {
+        outbox.nextInLine(incidentID: incidentID, target: target, now: now)
+    }
+
     package func markSending(_ id: Int64, note: String?, settledAt: Date) {
         outbox.update(id) { message in
             message.inDoubt = true

@@ -19,7 +19,7 @@ import Testing
         #expect(applied.sorted { $0.count < $1.count } == [[], everything])
         #expect(
             try await fixture.superuserSQL("SELECT version || ':' || name FROM schema_migrations ORDER BY version")
-                == "1:record\n2:work claims\n3:incident ledger and outbox\n4:approvals\n5:checks by run and asset\n6:outcomes by window\n7:notification keys looked up\n"
+                == "1:record\n2:work claims\n3:incident ledger and outbox\n4:approvals\n5:checks by run and asset\n6:outcomes by window\n7:notification keys looked up\n8:pending outbox lines\n"
         )
         // A later start finds nothing to do.
         #expect(try await PostgresMigrator.migrate(first, logger: logger) == [])

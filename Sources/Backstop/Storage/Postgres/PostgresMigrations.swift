@@ -29,6 +29,8 @@ package struct PostgresMigration: Sendable {
                 "ALTER TABLE alert_notifications DROP CONSTRAINT alert_notifications_dedup_key_key",
                 "CREATE INDEX alert_notifications_dedup ON alert_notifications(dedup_key)",
             ]),
+        // SQLite's "v10 pending outbox lines": a long queue for one incident drains in linear time.
+        PostgresMigration(version: 8, name: "pending outbox lines", statements: [OutboxRow.pendingLineIndex]),
     ]
 
     /// The record tables version 1 created: all but the approval ones, which version 4 adds.

@@ -87,6 +87,30 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func theNextInLineIsTheOldestPendingMessageOfItsLineWhenDue(_ backend: StoreBackend) async throws {
+        let stores = try await Self.queued(backend)
+        defer { extendLifetime(stores) }
+        let ledger = stores.ledger
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now)?.id == 1)
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.pager, now: Self.now)?.id == 2)
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now.addingTimeInterval(-1)) == nil)
+        #expect(try await ledger.nextInLine(incidentID: "inc_3", target: Self.tracker, now: Self.now) == nil)
+
+        // A head waiting for its retry holds the line: the update behind it, though due, is not next.
+        try await ledger.markRetry(1, nextAttemptAt: Self.now.addingTimeInterval(300), error: "503 from the tracker", inDoubt: false)
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now) == nil)
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now.addingTimeInterval(300))?.id == 1)
+
+        let delivered = IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .delivered, text: "open delivered to tracker")
+        try await ledger.markDelivered(1, reference: nil, event: delivered)
+        let next = try #require(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now))
+        #expect(next.id == 3 && next.action == .update && next.state == .pending)
+        let dropped = IncidentEvent(incidentID: "inc_1", at: Self.now, kind: .deadLetter, text: "update to tracker abandoned")
+        try await ledger.markDead(3, error: "rejected", event: dropped, fallback: nil)
+        #expect(try await ledger.nextInLine(incidentID: "inc_1", target: Self.tracker, now: Self.now) == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func anEmptyOutboxHasNothingDue(_ backend: StoreBackend) async throws {
         let stores = try await backend.make()
         defer { extendLifetime(stores) }
