@@ -227,7 +227,7 @@ if Context.environment["BACKSTOP_BENCHMARKS"] == "1" {
             .executableTarget(
                 name: name,
                 dependencies: [
-                    "Backstop", "BackstopCore", .product(name: "Benchmark", package: "benchmark"),
+                    "Backstop", "BackstopCore", "BackstopSinks", .product(name: "Benchmark", package: "benchmark"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 path: "Benchmarks/\(name)",

@@ -6,8 +6,8 @@ import Foundation
 /// In-process figures of the failure and alert paths (scripts/bench --inproc): the tool-output
 /// classifier over the real outputs in Tests/Fixtures/tool-output, the webhook's decode of
 /// Alertmanager's captured notification, and a storm's batch of
-/// Alertmanager notifications triaged through the real desk into a real SQLite record.
-/// scripts/bench measures the storm whole-process (intake, drain time); this isolates triage.
+/// Alertmanager notifications triaged through the real desk into a real SQLite record, and the
+/// outbox drained after a tracker outage. scripts/bench measures the storm whole-process (intake, drain time); this isolates triage.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
@@ -80,6 +80,25 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in 0..<1_000 { blackHole(report.rendered) }
         benchmark.stopMeasurement()
+    }
+
+    // The outbox drained after a tracker outage: one incident's long queue of comments, and as
+    // many incidents with one message each. Both should cost the same per message.
+    for (incidents, messages) in [(1, 2_000), (2_000, 1)] {
+        Benchmark(
+            "Outbox drain (\(incidents) incidents, \(messages) messages each)",
+            configuration: .init(
+                metrics: [.wallClock, .cpuTotal], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 3)
+        ) { benchmark in
+            let outbox = try await OutboxFixture(incidents: incidents, messages: messages)
+            defer { outbox.remove() }
+            benchmark.startMeasurement()
+            let sent = try await outbox.delivery.deliverDue()
+            benchmark.stopMeasurement()
+            guard sent == incidents * messages else {
+                throw StormFixture.Failure("the outbox sent \(sent) messages of \(incidents * messages)")
+            }
+        }
     }
 
     for size in [100, 1_000] {
