@@ -62,7 +62,7 @@ package struct S3Client: Sendable {
             throw failure.error(bucket: source.bucket, accessKey: try? credentials.credentials().accessKeyID)
         }
         let size = response.headers.first(name: "content-length").flatMap { Int64($0) }
-        let modified = response.headers.first(name: "last-modified").flatMap(S3XML.parseHTTPDate)
+        let modified = response.headers.first(name: "last-modified").flatMap(HTTPDate.parse)
         guard let size, let modified else {
             throw S3Error("HEAD \(name(key)) answered without Content-Length or Last-Modified; is the endpoint an S3 API?")
         }

@@ -54,15 +54,6 @@ package enum S3XML {
         return (code, elements.top["Message"])
     }
 
-    /// `Sun, 22 Nov 2026 02:30:00 GMT` (the Last-Modified header).
-    package static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
-    }
-
     /// The text of the root's direct children (`top`) and of the children of each `records`
     /// element (``S3XMLReader``, which says why it is not `XMLParser`).
     private static func collect(_ data: Data, records: String?) throws(S3Error) -> S3XMLElements {
