@@ -158,8 +158,7 @@ enum RecordSchema {
             for table in ["alert_notifications", "alert_transitions"] { try appendOnlyTriggers(db, table: table) }
         }
         migrator.registerMigration("v5 outbox sink notes") { db in
-            // What a sink noted before its first request (Jira: where to look for an issue a
-            // lost answer created); kept across attempts, not part of the record.
+            // A sink's note from before its first request, kept across attempts (not recorded).
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sink_note TEXT")
         }
         migrator.registerMigration("v6 approvals", migrate: ApprovalRows.migrate)
