@@ -83,7 +83,7 @@ enum OutboxRow {
         """
 
     /// Each incident's pending messages to each target in order (RecordSchema's
-    /// `registerOutboxLines`): what ``headOfLine`` and the stores' `nextInLine` read.
+    /// `registerOutboxLines`): what ``headOfLine`` and the stores' `oldestPendingMessage` read.
     static let pendingLineIndex = "CREATE INDEX outbox_pending_line ON outbox(incident_id, target, id) WHERE state = 'pending'"
 
     /// The outbox's depth, age and next due delivery in one row (read by ``status(_:now:)``).

@@ -148,14 +148,13 @@ extension SQLiteRunStore: IncidentStore {
         }
     }
 
-    package func nextInLine(incidentID: String, target: SinkKind, now: Date) async throws(StoreError) -> OutboxMessage? {
-        let head = try await read { db in
+    package func oldestPendingMessage(incidentID: String, target: SinkKind) async throws(StoreError) -> OutboxMessage? {
+        try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM outbox WHERE incident_id = ? AND target = ? AND state = 'pending' ORDER BY id LIMIT 1",
                 arguments: [incidentID, target.rawValue]
             ).flatMap(OutboxRow.message)
         }
-        return head.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
     }
 
     package func markSending(_ id: Int64, note: String?, settledAt: Date) async throws(StoreError) {

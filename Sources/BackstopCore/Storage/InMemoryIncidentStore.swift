@@ -122,8 +122,8 @@ package actor InMemoryIncidentStore: IncidentStore {
 
     package func dueMessages(now: Date, limit: Int) -> [OutboxMessage] { outbox.due(now: now, limit: limit) }
 
-    package func nextInLine(incidentID: String, target: SinkKind, now: Date) -> OutboxMessage? {
-        outbox.nextInLine(incidentID: incidentID, target: target, now: now)
+    package func oldestPendingMessage(incidentID: String, target: SinkKind) -> OutboxMessage? {
+        outbox.oldestPending(incidentID: incidentID, target: target)
     }
 
     package func markSending(_ id: Int64, note: String?, settledAt: Date) {

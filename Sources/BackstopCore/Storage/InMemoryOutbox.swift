@@ -34,9 +34,8 @@ struct InMemoryOutbox: Sendable {
         Array(headsOfLine.filter { $0.nextAttemptAt <= now }.prefix(max(0, limit)))
     }
 
-    func nextInLine(incidentID: String, target: SinkKind, now: Date) -> OutboxMessage? {
-        let head = messages.first { $0.state == .pending && $0.incidentID == incidentID && $0.target == target }
-        return head.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
+    func oldestPending(incidentID: String, target: SinkKind) -> OutboxMessage? {
+        messages.first { $0.state == .pending && $0.incidentID == incidentID && $0.target == target }
     }
 
     func status(now: Date) -> OutboxStatus {

@@ -45,10 +45,9 @@ package protocol IncidentStore: Sendable {
     /// Pending messages that are due, at most one per incident and target (the oldest), so each
     /// incident's messages reach a target in order.
     func dueMessages(now: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
-    /// The oldest pending message of one incident and target when it is due at `now`, else nil
-    /// (a later message never overtakes it): what goes next on a line whose head was just sent,
+    /// The oldest pending message of one incident and target, due or not (``nextInLine(incidentID:target:now:)``),
     /// read without looking at any other line.
-    func nextInLine(incidentID: String, target: SinkKind, now: Date) async throws(StoreError) -> OutboxMessage?
+    func oldestPendingMessage(incidentID: String, target: SinkKind) async throws(StoreError) -> OutboxMessage?
     /// Marks that a send is about to start: if the process dies before the outcome is written,
     /// the message is in doubt and the sink checks before creating again.
     /// Before the request: the message is in doubt from now on, and `note` (what the sink noted
@@ -94,6 +93,13 @@ extension [MarkedChange] {
 }
 
 extension IncidentStore {
+    /// The oldest pending message of one incident and target when it is due at `now`, else nil:
+    /// a later message never overtakes a head that waits for its retry. What goes next on a line
+    /// whose head was just sent.
+    package func nextInLine(incidentID: String, target: SinkKind, now: Date) async throws(StoreError) -> OutboxMessage? {
+        try await oldestPendingMessage(incidentID: incidentID, target: target).flatMap { $0.nextAttemptAt <= now ? $0 : nil }
+    }
+
     /// One transaction per change, in order, for a store without a batch transaction: each
     /// committed change stays committed if a later one fails.
     package func commit(batch: [MarkedChange]) async throws(StoreError) {

@@ -16,15 +16,14 @@ extension PostgresStore {
                     """, binds: Self.binds(now.timeIntervalSince1970, limit)))
     }
 
-    package func nextInLine(incidentID: String, target: SinkKind, now: Date) async throws(StoreError) -> OutboxMessage? {
-        let head = try await messages(
+    package func oldestPendingMessage(incidentID: String, target: SinkKind) async throws(StoreError) -> OutboxMessage? {
+        try await messages(
             "reading the next outbox message of \(incidentID)",
             """
             SELECT * FROM outbox WHERE incident_id = \(incidentID) AND target = \(target.rawValue) AND state = 'pending'
             ORDER BY id LIMIT 1
             """
         ).first
-        return head.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
     }
 
     package func markSending(_ id: Int64, note: String?, settledAt: Date) async throws(StoreError) {
