@@ -5,9 +5,10 @@ import Foundation
 
 /// In-process figures of the failure and alert paths (scripts/bench --inproc): the tool-output
 /// classifier over the real outputs in Tests/Fixtures/tool-output, the webhook's decode of
-/// Alertmanager's captured notification, and a storm's batch of
-/// Alertmanager notifications triaged through the real desk into a real SQLite record, and the
-/// outbox drained after a tracker outage. scripts/bench measures the storm whole-process (intake, drain time); this isolates triage.
+/// Alertmanager's captured notification, a storm's batch of Alertmanager notifications triaged
+/// through the real desk into a real SQLite record, and the outbox drained after a tracker
+/// outage. scripts/bench measures a storm whole-process (intake, drain time); these measure
+/// each of those parts without the HTTP server around it.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
