@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from benchlib import fsync_latency_ms, host_cpu_times, steal_percent  # noqa: E402
+from benchlib import FlushProbe, fsync_latency_ms, host_cpu_times, steal_percent  # noqa: E402
 from chaoslib.postgres import PASSWORD, PostgresCluster  # noqa: E402
 
 TOKEN = "benchmark-webhook-token"
@@ -210,7 +210,8 @@ def main():
             print(f"fill: {filled} notifications answered 200 in {args.fill} s, not measured")
         fsync_ms = fsync_latency_ms(work)
         host_before = host_cpu_times()
-        output, figures = run_wrk(port, script, env, args.duration, args.connections, args.threads, latency=True)
+        with FlushProbe(work) as probe:
+            output, figures = run_wrk(port, script, env, args.duration, args.connections, args.threads, latency=True)
         steal = steal_percent(host_before, host_cpu_times())
         server.terminate()
         server.wait()
@@ -233,6 +234,10 @@ def main():
     # 7,400-8,900 with 4-11% (2026-12-07).
     print(f"steal: {steal:.1f}% of the machine's CPU time went to other guests meanwhile; "
           f"fdatasync of 8 KiB just before: p50 {fsync_ms[0]:.2f} ms, p90 {fsync_ms[1]:.2f} ms")
+    flush_p50, flush_p99, flush_max, flush_slow = probe.figures()
+    if flush_p50 is not None:
+        print(f"fdatasync of 8 KiB every 20 ms during the load: p50 {flush_p50:.2f} ms, p99 {flush_p99:.2f} ms, "
+              f"max {flush_max:.2f} ms, {flush_slow} of {len(probe.times)} over {FlushProbe.SLOW_MS} ms")
     if stored < answered + filled:
         sys.exit(f"a notification answered 200 is missing from the record (kept in {work})")
     log = os.path.join(work, "backstop.log")
