@@ -22,11 +22,7 @@ struct RunsController {
             try JSONResponse.make(await reporter.report(for: try await run(context)))
         }
         router.get("/api/v1/runs/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let run = try await record.run(id: id) else {
-                throw HTTPError(.notFound, message: "no run with id '\(id)'")
-            }
-            return try JSONResponse.make(run)
+            try JSONResponse.make(try await run(context))
         }
     }
 
