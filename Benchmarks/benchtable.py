@@ -28,6 +28,7 @@ GOALS = {
     "floor_per_s": (None, "/s", False), "floor_cpu_us": (None, "µs", True), "floor_steal_pct": (None, "%", True),
     "fsync_p50_ms": (None, "ms", True), "fsync_p90_ms": (None, "ms", True),
     "fsync_load_p99_ms": (None, "ms", True), "fsync_load_max_ms": (None, "ms", True), "storm_drain_s": (None, "s", True),
+    "triage_per_s": (1000, "/s", False),
     "board_1000_p50_ms": (None, "ms", True), "board_1000_p99_ms": (None, "ms", True),
     "board_10000_p50_ms": (100, "ms", True), "board_10000_p99_ms": (100, "ms", True),
     "bench_steal_pct": (None, "%", True),
