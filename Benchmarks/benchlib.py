@@ -1,6 +1,7 @@
 """Helpers the whole-process benchmarks share (scripts/bench loads them by path, so each script
 puts this folder on sys.path before importing)."""
 
+import contextlib
 import importlib.util
 import os
 import socket
@@ -72,21 +73,34 @@ def fsync_latency_ms(directory, rounds=200):
     `directory`: how long the disk takes to make a commit durable right now. The intake waits for
     one such flush per batch, and on a virtual machine its latency varies by the hour (0.3 ms one
     day, 0.9 ms another, measured under the intake with `perf trace`)."""
-    path = os.path.join(directory, "fsync-yardstick")
+    with scratch_flushes(os.path.join(directory, "fsync-yardstick")) as flush:
+        times = sorted(flush(index) for index in range(rounds))
+    return percentile(times, 50), percentile(times, 90)
+
+
+@contextlib.contextmanager
+def scratch_flushes(path):
+    """A scratch file at `path` and a function `flush(index)` that writes 8 KiB into one of the
+    file's 64 slots, fdatasyncs it and returns how long that took in ms; the file is removed after."""
     block = bytes(8192)
-    times = []
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def flush(index):
+        started = time.perf_counter()
+        os.pwrite(fd, block, (index % 64) * len(block))
+        os.fdatasync(fd)
+        return (time.perf_counter() - started) * 1000
+
     try:
-        for index in range(rounds):
-            started = time.perf_counter()
-            os.pwrite(fd, block, (index % 64) * len(block))
-            os.fdatasync(fd)
-            times.append(time.perf_counter() - started)
+        yield flush
     finally:
         os.close(fd)
         os.unlink(path)
-    times.sort()
-    return times[len(times) // 2] * 1000, times[len(times) * 9 // 10] * 1000
+
+
+def percentile(ordered, per_hundred):
+    """The value `per_hundred` of the way along `ordered` (sorted, not empty)."""
+    return ordered[min(len(ordered) - 1, len(ordered) * per_hundred // 100)]
 
 
 class FlushProbe:
@@ -115,19 +129,11 @@ class FlushProbe:
         return False
 
     def run(self):
-        block = bytes(8192)
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
+        with scratch_flushes(self.path) as flush:
             index = 0
             while not self.stop.wait(self.interval):
-                started = time.perf_counter()
-                os.pwrite(fd, block, (index % 64) * len(block))
-                os.fdatasync(fd)
-                self.times.append((time.perf_counter() - started) * 1000)
+                self.times.append(flush(index))
                 index += 1
-        finally:
-            os.close(fd)
-            os.unlink(self.path)
 
     def figures(self):
         """p50, p99 and max in ms, and how many flushes took over SLOW_MS; Nones before any flush."""
@@ -135,7 +141,7 @@ class FlushProbe:
             return None, None, None, None
         times = sorted(self.times)
         slow = sum(1 for value in times if value > self.SLOW_MS)
-        return times[len(times) // 2], times[min(len(times) - 1, len(times) * 99 // 100)], times[-1], slow
+        return percentile(times, 50), percentile(times, 99), times[-1], slow
 
 
 def drop_cached_pages(path):
